@@ -1,0 +1,116 @@
+"""Which fields of a record hold the id, the article and the reference(s).
+
+Defaults recognise the common summarisation data sets: CNN/DailyMail (``article``,
+``highlights``), XSum (``document``, ``summary``) and generic ``text``/``summary``.
+A reference value may be one string whose sentences are newline-separated, a list of
+sentence strings, or (multi-reference) a list of such references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from eval.errors import InputError
+from eval.records import Example
+
+ARTICLE_CANDIDATES = ("article", "document", "text", "source")
+REFERENCE_CANDIDATES = ("highlights", "summary", "references", "reference", "summaries", "target")
+ID_CANDIDATES = ("id", "doc_id", "example_id", "guid")
+MULTI_REFERENCE_FIELDS = ("references", "summaries")
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """User-chosen field names; ``None`` means "pick from the defaults"."""
+
+    article: str | None = None
+    reference: str | None = None
+    id: str | None = None
+    multi_reference: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedFields:
+    """The field names actually used for one file."""
+
+    article: str
+    reference: str
+    id: str | None
+    multi_reference: bool
+
+
+def _pick(wanted: str | None, candidates: tuple[str, ...], available: list[str],
+          role: str, where: str) -> str | None:
+    if wanted is not None:
+        if wanted not in available:
+            raise InputError(
+                f"{where}: no {role} field {wanted!r}; fields present: {', '.join(available)}")
+        return wanted
+    for name in candidates:
+        if name in available:
+            return name
+    return None
+
+
+def resolve_fields(fields: FieldMap, available: list[str], where: str) -> ResolvedFields:
+    """Choose the article, reference and id fields among ``available``."""
+    article = _pick(fields.article, ARTICLE_CANDIDATES, available, "article", where)
+    reference = _pick(fields.reference, REFERENCE_CANDIDATES, available, "reference", where)
+    if article is None or reference is None:
+        role, flag, cands = (("article", "--article-field", ARTICLE_CANDIDATES) if article is None
+                             else ("reference", "--reference-field", REFERENCE_CANDIDATES))
+        raise InputError(
+            f"{where}: cannot find the {role} field (looked for {', '.join(cands)}); "
+            f"fields present: {', '.join(available)}; choose one with {flag}")
+    id_field = _pick(fields.id, ID_CANDIDATES, available, "id", where)
+    multi = fields.multi_reference or reference in MULTI_REFERENCE_FIELDS
+    return ResolvedFields(article, reference, id_field, multi)
+
+
+def _sentences(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        lines = value.split("\n")
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        lines = list(value)
+    else:
+        raise InputError(f"{where}: a reference must be a string or a list of strings, "
+                         f"got {type(value).__name__}")
+    return tuple(s for s in (" ".join(line.split()) for line in lines) if s)
+
+
+def parse_references(value: Any, multi: bool, where: str) -> tuple[tuple[str, ...], ...]:
+    """Turn a reference field value into a tuple of references (each a tuple of sentences)."""
+    if hasattr(value, "tolist"):  # numpy / arrow arrays from Parquet
+        value = value.tolist()
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):
+        refs = tuple(_sentences(v, where) for v in value)
+    elif multi and isinstance(value, (list, tuple)):
+        refs = tuple(_sentences(v, where) for v in value)
+    else:
+        refs = (_sentences(value, where),)
+    if not refs or any(not r for r in refs):
+        raise InputError(f"{where}: empty reference summary")
+    return refs
+
+
+def make_example(record: Mapping[str, Any], fields: ResolvedFields, index: int,
+                 where: str, source: str | None = None) -> Example:
+    """Build an :class:`Example` from one record, with errors naming ``where``."""
+    article = record.get(fields.article)
+    if not isinstance(article, str):
+        raise InputError(f"{where}: field {fields.article!r} must be a string, "
+                         f"got {type(article).__name__}")
+    if not article.strip():
+        raise InputError(f"{where}: empty article")
+    if fields.id is not None:
+        raw_id = record.get(fields.id)
+        if raw_id is None or str(raw_id).strip() == "":
+            raise InputError(f"{where}: missing id in field {fields.id!r}")
+        example_id = str(raw_id)
+    else:
+        example_id = str(index)
+    references = parse_references(record.get(fields.reference), fields.multi_reference, where)
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    return Example(id=example_id, article=article, references=references,
+                   title=title, source=source)

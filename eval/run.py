@@ -1,0 +1,86 @@
+"""The pipeline: reference set -> summariser -> predictions -> scores -> run folder.
+
+Data moves one way and each step hands a plain value to the next (see DESIGN.md).  The
+CLI and the Python API both call :func:`evaluate_summarizer` and :func:`evaluate_predictions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.data import ReferenceSet
+from eval.errors import InputError, UsageError
+from eval.predictions import read_predictions
+from eval.results import RunMetadata, write_run_folder
+from eval.scoring import ScoredRun, ScoringConfig, score_predictions
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A scored run and what it evaluated."""
+
+    scored: ScoredRun
+    meta: RunMetadata
+
+    def save(self, directory: str | Path) -> None:
+        write_run_folder(Path(directory), self.scored, self.meta)
+
+
+def _selection(limit: int | None, sample: int | None, seed: int) -> dict:
+    return {"limit": limit, "sample": sample, "sample_seed": seed if sample else None}
+
+
+def _build_summarizer(name: str, options: dict):
+    from summarize.base import UnknownSummarizerError, get_summarizer
+
+    try:
+        return get_summarizer(name, options)
+    except UnknownSummarizerError as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:
+        raise UsageError(f"summarizer {name!r}: {exc}") from None
+
+
+def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
+                        scoring: ScoringConfig = ScoringConfig(),
+                        summarizer_options: dict | None = None,
+                        limit: int | None = None, sample: int | None = None,
+                        sample_seed: int = 12345) -> Evaluation:
+    """Summarise every article of ``references`` with ``summarizer_name`` and score it."""
+    summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}))
+    articles = [e.article for e in references.examples]
+    predictions = summarizer.summarize(articles)
+    if len(predictions) != len(articles):
+        raise RuntimeError(f"summarizer {summarizer.name} returned {len(predictions)} "
+                           f"summaries for {len(articles)} articles")
+    scored = score_predictions(references.examples, predictions, scoring)
+    meta = RunMetadata(
+        references_spec=references.spec, references_format=references.format,
+        references_fingerprint=references.fingerprint, summarizer=summarizer.name,
+        summarizer_settings=summarizer.settings(),
+        selection=_selection(limit, sample, sample_seed),
+        generation={"generated": len(predictions), "from_cache": 0})
+    return Evaluation(scored, meta)
+
+
+def evaluate_predictions(references: ReferenceSet, predictions_path: str | Path,
+                         scoring: ScoringConfig = ScoringConfig(),
+                         limit: int | None = None, sample: int | None = None,
+                         sample_seed: int = 12345) -> Evaluation:
+    """Score a predictions file made elsewhere against ``references``."""
+    path = Path(predictions_path)
+    if limit is not None or sample is not None:
+        raise UsageError("--limit/--sample select examples to summarise; with --predictions, "
+                         "score every prediction or filter the files beforehand")
+    predictions = read_predictions(path, references.ids)
+    if not predictions:
+        raise InputError(f"{path}: no predictions")
+    scored = score_predictions(references.examples, predictions, scoring)
+    meta = RunMetadata(
+        references_spec=references.spec, references_format=references.format,
+        references_fingerprint=references.fingerprint, summarizer=f"file:{path.name}",
+        summarizer_settings={"predictions": str(path)},
+        selection=_selection(None, None, sample_seed),
+        generation={"generated": 0, "from_cache": 0})
+    return Evaluation(scored, meta)

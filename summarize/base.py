@@ -1,0 +1,80 @@
+"""The summariser interface and the registry that finds summarisers by name.
+
+A summariser turns a list of articles into a list of summaries, one sentence per line.
+The registry maps a name (or a name prefix such as ``hf:``) to a ``"module:Class"``
+string, so listing the summarisers imports nothing heavy; the module is imported only
+when that summariser is built (the pattern of lm-evaluation-harness'
+``lm_eval/models/__init__.py``).  Adding a summariser is one class plus one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import Protocol, Sequence, runtime_checkable
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """What the pipeline needs of a summariser."""
+
+    @property
+    def name(self) -> str:
+        """A stable id, e.g. ``lead-3`` or ``hf:facebook/bart-large-cnn``."""
+        ...
+
+    def summarize(self, articles: Sequence[str]) -> list[str]:
+        """One summary per article, sentences separated by newlines."""
+        ...
+
+    def settings(self) -> dict:
+        """Everything that determines the output (recorded in results.json)."""
+        ...
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """A registered summariser family: ``pattern`` matches names, ``target`` builds it."""
+
+    pattern: str
+    target: str
+    description: str
+    example: str
+
+
+# name pattern (full match) -> "module:Class".  The class is called as Class(name, options).
+REGISTRY: tuple[RegistryEntry, ...] = (
+    RegistryEntry(r"lead-\d+", "summarize.baselines:LeadK",
+                  "the article's first k sentences", "lead-3"),
+)
+
+
+class UnknownSummarizerError(ValueError):
+    """No registry entry matches the requested name."""
+
+
+def available_summarizers() -> list[RegistryEntry]:
+    """The registered summariser families, without importing any of them."""
+    return list(REGISTRY)
+
+
+def _resolve(target: str) -> type:
+    module_name, _, class_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def find_entry(name: str) -> RegistryEntry:
+    """The registry entry whose pattern matches ``name``."""
+    for entry in REGISTRY:
+        if re.fullmatch(entry.pattern, name):
+            return entry
+    known = ", ".join(e.example for e in REGISTRY)
+    raise UnknownSummarizerError(f"unknown summarizer {name!r}; known: {known}")
+
+
+def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
+    """Build the summariser called ``name`` with family-specific ``options``."""
+    entry = find_entry(name)
+    cls = _resolve(entry.target)
+    return cls(name, dict(options or {}))
