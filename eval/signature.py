@@ -27,6 +27,11 @@ FIELD_HELP = {
 }
 
 
+def epilog() -> str:
+    """The signature fields explained, for ``--help``."""
+    return "signature fields: " + "; ".join(f"{k} = {v}" for k, v in FIELD_HELP.items())
+
+
 def rouge_score_version() -> str:
     """The installed rouge-score version (the reference semantics)."""
     try:
