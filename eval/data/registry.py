@@ -42,6 +42,10 @@ def detect_format(spec: str) -> str:
     base, sep, _split = spec.rpartition(":")
     if sep and Path(base).is_dir() and get_reader("hf").detect_directory(Path(base)):
         return "hf"  # a save_to_disk folder with a split: "folder:test"
+    lower = path.name.lower()
+    for name in READERS:
+        if any(lower.endswith(suffix) for suffix in get_reader(name).suffixes):
+            return name
     if path.is_dir():
         for name in READERS:
             reader = get_reader(name)
@@ -50,10 +54,6 @@ def detect_format(spec: str) -> str:
                 return name
         raise InputError(f"{path}: cannot tell the format of this folder (expected .txt "
                          f"articles, .story files or a save_to_disk dataset); pass --references-format")
-    lower = path.name.lower()
-    for name in READERS:
-        if any(lower.endswith(suffix) for suffix in get_reader(name).suffixes):
-            return name
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     raise InputError(f"{path}: cannot tell the format from the name; pass --references-format "

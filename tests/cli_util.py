@@ -1,0 +1,27 @@
+"""Running the real ``sumbench`` console script in a subprocess, for CLI tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SUMBENCH = Path(sys.executable).with_name("sumbench")
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def sumbench(*args: str, cwd: Path | None = None, env: dict | None = None) -> Result:
+    """Run ``sumbench ARGS`` and capture its exit status, stdout and stderr."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    done = subprocess.run([str(SUMBENCH), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=full_env, timeout=600)
+    return Result(done.returncode, done.stdout, done.stderr)
