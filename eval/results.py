@@ -43,9 +43,10 @@ class RunMetadata:
     generation: dict
 
 
-def results_dict(scored: ScoredRun, meta: RunMetadata) -> dict[str, Any]:
-    """The content of ``results.json``."""
-    return {
+def results_dict(scored: ScoredRun, meta: RunMetadata,
+                 diagnostics: tuple | None = None) -> dict[str, Any]:
+    """The content of ``results.json`` (``diagnostics`` only when they were computed)."""
+    results = {
         "schema_version": SCHEMA_VERSION,
         "signature": str(scored.signature),
         "signature_fields": scored.signature.fields(),
@@ -63,15 +64,24 @@ def results_dict(scored: ScoredRun, meta: RunMetadata) -> dict[str, Any]:
                    for t in scored.rouge_types},
         "warnings": [n.to_dict() for n in scored.notices],
     }
+    if diagnostics is not None:
+        from eval.diagnostics import aggregate
+
+        results["diagnostics"] = {"mean": aggregate(diagnostics)}
+    return results
 
 
-def per_example_records(scored: ScoredRun) -> list[dict[str, Any]]:
-    """One ``{"id": ..., "rouge1": {"precision": p, "recall": r, "fmeasure": f}, ...}`` each."""
+def per_example_records(scored: ScoredRun,
+                        diagnostics: tuple | None = None) -> list[dict[str, Any]]:
+    """One ``{"id": ..., "rouge1": {"precision": p, "recall": r, "fmeasure": f}, ...}`` each
+    (plus ``"diagnostics": {...}`` when they were computed)."""
     records = []
     for i, example_id in enumerate(scored.ids):
         record: dict[str, Any] = {"id": example_id}
         for rouge_type, values in scored.per_example.items():
             record[rouge_type] = {c: float(values[i, j]) for j, c in enumerate(COLUMNS)}
+        if diagnostics is not None:
+            record["diagnostics"] = diagnostics[i].to_dict()
         records.append(record)
     return records
 
@@ -84,13 +94,14 @@ def results_json_text(results: dict[str, Any]) -> str:
     return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_run_folder(directory: Path, scored: ScoredRun, meta: RunMetadata) -> None:
+def write_run_folder(directory: Path, scored: ScoredRun, meta: RunMetadata,
+                     diagnostics: tuple | None = None) -> None:
     """Write the three files atomically (each renamed into place after all are written)."""
     contents = {
-        RESULTS: results_json_text(results_dict(scored, meta)),
+        RESULTS: results_json_text(results_dict(scored, meta, diagnostics)),
         PREDICTIONS: _jsonl([{"id": i, "prediction": p}
                              for i, p in zip(scored.ids, scored.predictions)]),
-        PER_EXAMPLE: _jsonl(per_example_records(scored)),
+        PER_EXAMPLE: _jsonl(per_example_records(scored, diagnostics)),
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -162,7 +173,7 @@ def load_run(directory: str | Path) -> SavedRun:
     predictions = {r["id"]: r["prediction"] for r in _load_json_lines(directory / PREDICTIONS)}
     try:
         ids = tuple(str(r["id"]) for r in rows)
-        types = [k for k in rows[0] if k != "id"] if rows else []
+        types = [k for k in rows[0] if k not in ("id", "diagnostics")] if rows else []
         per_example = {t: np.array([[r[t][c] for c in COLUMNS] for r in rows], dtype=float)
                        for t in types}
         ordered = tuple(predictions[i] for i in ids)

@@ -6,8 +6,10 @@ CLI and the Python API both call :func:`evaluate_summarizer` and :func:`evaluate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from eval.data import ReferenceSet
 from eval.errors import InputError, UsageError
@@ -18,23 +20,36 @@ from eval.scoring import ScoredRun, ScoringConfig, score_predictions
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A scored run and what it evaluated."""
+    """A scored run, what it evaluated and, when asked for, the summary diagnostics."""
 
     scored: ScoredRun
     meta: RunMetadata
+    diagnostics: tuple | None = None
 
     def save(self, directory: str | Path) -> None:
-        write_run_folder(Path(directory), self.scored, self.meta)
+        write_run_folder(Path(directory), self.scored, self.meta, self.diagnostics)
+
+
+def _diagnose(examples: Sequence, predictions: Sequence[str], wanted: bool) -> tuple | None:
+    if not wanted:
+        return None
+    from eval.diagnostics import diagnose_all
+
+    return tuple(diagnose_all([e.article for e in examples], predictions))
 
 
 def _selection(limit: int | None, sample: int | None, seed: int) -> dict:
     return {"limit": limit, "sample": sample, "sample_seed": seed if sample else None}
 
 
-def _build_summarizer(name: str, options: dict):
+def _build_summarizer(name: str, options: dict, scoring: ScoringConfig):
+    from eval.oracle import ORACLE_PATTERN, OracleSummarizer
     from summarize.base import UnknownSummarizerError, get_summarizer
 
     try:
+        if re.fullmatch(ORACLE_PATTERN, name):
+            # The oracle reads the references, so eval/ offers it, not summarize/.
+            return OracleSummarizer(name, rouge=scoring.rouge)
         return get_summarizer(name, options)
     except UnknownSummarizerError as exc:
         raise UsageError(str(exc)) from None
@@ -46,11 +61,14 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
                         scoring: ScoringConfig = ScoringConfig(),
                         summarizer_options: dict | None = None,
                         limit: int | None = None, sample: int | None = None,
-                        sample_seed: int = 12345) -> Evaluation:
+                        sample_seed: int = 12345, diagnostics: bool = False) -> Evaluation:
     """Summarise every article of ``references`` with ``summarizer_name`` and score it."""
-    summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}))
+    summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}), scoring)
     articles = [e.article for e in references.examples]
-    predictions = summarizer.summarize(articles)
+    if hasattr(summarizer, "summarize_examples"):
+        predictions = summarizer.summarize_examples(references.examples)
+    else:
+        predictions = summarizer.summarize(articles)
     if len(predictions) != len(articles):
         raise RuntimeError(f"summarizer {summarizer.name} returned {len(predictions)} "
                            f"summaries for {len(articles)} articles")
@@ -61,13 +79,13 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
         summarizer_settings=summarizer.settings(),
         selection=_selection(limit, sample, sample_seed),
         generation={"generated": len(predictions), "from_cache": 0})
-    return Evaluation(scored, meta)
+    return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))
 
 
 def evaluate_predictions(references: ReferenceSet, predictions_path: str | Path,
                          scoring: ScoringConfig = ScoringConfig(),
                          limit: int | None = None, sample: int | None = None,
-                         sample_seed: int = 12345) -> Evaluation:
+                         sample_seed: int = 12345, diagnostics: bool = False) -> Evaluation:
     """Score a predictions file made elsewhere against ``references``."""
     path = Path(predictions_path)
     if limit is not None or sample is not None:
@@ -83,4 +101,4 @@ def evaluate_predictions(references: ReferenceSet, predictions_path: str | Path,
         summarizer_settings={"predictions": str(path)},
         selection=_selection(None, None, sample_seed),
         generation={"generated": 0, "from_cache": 0})
-    return Evaluation(scored, meta)
+    return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))

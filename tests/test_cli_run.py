@@ -125,3 +125,13 @@ def test_python_api_mirrors_cli(tmp_path: Path) -> None:
         (tmp_path / "cli" / "per_example.jsonl").read_text()
     cli = json.loads((tmp_path / "cli" / "results.json").read_text())
     assert cli["scores"]["rouge1"]["fmeasure"]["mid"] == scored.aggregate["rouge1"]["fmeasure"].mid
+
+
+def test_results_identical_across_process_counts_and_backends(tmp_path: Path) -> None:
+    runs = {}
+    for name, extra in {"p1": ["--processes", "1"], "p2": ["--processes", "2"],
+                        "ref": ["--backend", "reference"]}.items():
+        out = tmp_path / name
+        assert sumbench("run", "-o", out, *extra).code == 0
+        runs[name] = ((out / "results.json").read_bytes(), (out / "per_example.jsonl").read_bytes())
+    assert runs["p1"] == runs["p2"] == runs["ref"]

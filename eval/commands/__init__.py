@@ -10,4 +10,7 @@ COMMANDS: tuple[str, ...] = (
     "eval.commands.run",
     "eval.commands.score",
     "eval.commands.list",
+    "eval.commands.compare",
+    "eval.commands.check",
+    "eval.commands.report",
 )

@@ -132,19 +132,30 @@ def describe(references) -> str:
     return f"{name} ({len(references)} examples)"
 
 
+def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--diagnostics", action="store_true",
+                        help="compute summary diagnostics (length, compression, coverage, "
+                             "density, novel n-grams, repetition, lead-3 overlap): printed, "
+                             "and stored in results.json and per_example.jsonl")
+
+
 def emit(evaluation, args: argparse.Namespace, title: str) -> None:
     """Print warnings (stderr), the table or JSON (stdout); write the run folder."""
-    from eval.report.console import notice_lines, score_table
+    from eval.report.console import diagnostics_table, notice_lines, score_table
     from eval.results import results_dict, results_json_text
 
     for line in notice_lines(evaluation.scored.notices):
         print(line, file=sys.stderr)
     if args.output_dir:
         evaluation.save(args.output_dir)
+    results = results_dict(evaluation.scored, evaluation.meta, evaluation.diagnostics)
     if args.format == "json":
-        sys.stdout.write(results_json_text(results_dict(evaluation.scored, evaluation.meta)))
+        sys.stdout.write(results_json_text(results))
     else:
         print(score_table(evaluation.scored, title))
+        if "diagnostics" in results:
+            print()
+            print(diagnostics_table({evaluation.meta.summarizer: results["diagnostics"]["mean"]}))
         if args.output_dir:
             print(f"run folder: {args.output_dir}")
 

@@ -1,14 +1,19 @@
-"""``sumbench run``: summarise a reference set and score it (default: Lead-3 on the fixtures)."""
+"""``sumbench run``: summarise a reference set and score it (default: Lead-3 on the
+fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side."""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from pathlib import Path
 
 from eval.commands import options
 from eval.signature import epilog
 
 NAME = "run"
 HELP = "summarise a reference set and score the summaries"
+BASELINES = ("lead-3", "oracle")
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -17,12 +22,22 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Summarise every article of a reference set and score the summaries. "
                     "With no arguments: lead-3 on the bundled fixtures.")
     parser.add_argument("--summarizer", "-s", default="lead-3", metavar="NAME",
-                        help="summariser name (default: %(default)s; see 'sumbench list')")
+                        help="summariser name (default: %(default)s; see 'sumbench list'; "
+                             "'oracle' is the greedy extractive upper bound)")
+    parser.add_argument("--baselines", action="store_true",
+                        help="also evaluate lead-3 and the oracle on the same references and "
+                             "print them side by side (with -o, each run goes to DIR/<name>/)")
     options.add_reference_options(parser, required=False)
     options.add_selection_options(parser)
     options.add_scoring_options(parser)
     options.add_output_options(parser)
+    options.add_diagnostics_option(parser)
     return parser
+
+
+def folder_name(summarizer: str) -> str:
+    """A file-system-safe folder name for a summariser name (``hf:org/model`` -> ``hf_org_model``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", summarizer).strip("_") or "run"
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -30,8 +45,45 @@ def execute(args: argparse.Namespace) -> int:
 
     scoring = options.scoring_config(args)
     references = options.load_references(args, limit=args.limit, sample=args.sample)
-    evaluation = evaluate_summarizer(references, args.summarizer, scoring,
-                                     limit=args.limit, sample=args.sample, sample_seed=args.seed)
-    title = f"{evaluation.meta.summarizer} on {options.describe(references)}"
-    options.emit(evaluation, args, title)
+    names = [args.summarizer]
+    if args.baselines:
+        names += [b for b in BASELINES if b != args.summarizer]
+    evaluations = [evaluate_summarizer(references, name, scoring, limit=args.limit,
+                                       sample=args.sample, sample_seed=args.seed,
+                                       diagnostics=args.diagnostics) for name in names]
+    if len(evaluations) == 1:
+        title = f"{evaluations[0].meta.summarizer} on {options.describe(references)}"
+        options.emit(evaluations[0], args, title)
+        return 0
+    return _emit_side_by_side(evaluations, args, options.describe(references))
+
+
+def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) -> int:
+    import json
+
+    from eval.report.console import diagnostics_table, notice_lines, side_by_side
+    from eval.results import results_dict
+
+    for evaluation in evaluations:
+        for line in notice_lines(evaluation.scored.notices):
+            print(f"{line} [{evaluation.meta.summarizer}]", file=sys.stderr)
+    if args.output_dir:
+        for evaluation in evaluations:
+            evaluation.save(Path(args.output_dir) / folder_name(evaluation.meta.summarizer))
+    names = [e.meta.summarizer for e in evaluations]
+    if args.format == "json":
+        merged = {name: results_dict(e.scored, e.meta, e.diagnostics)
+                  for name, e in zip(names, evaluations)}
+        sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    print(f"{described}\n")
+    print(side_by_side([e.scored for e in evaluations], names))
+    if args.diagnostics:
+        from eval.diagnostics import aggregate
+
+        print()
+        print(diagnostics_table({name: aggregate(e.diagnostics)
+                                 for name, e in zip(names, evaluations)}))
+    if args.output_dir:
+        print(f"run folders: {', '.join(str(Path(args.output_dir) / folder_name(n)) for n in names)}")
     return 0

@@ -23,6 +23,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     options.add_reference_options(parser, required=True)
     options.add_scoring_options(parser)
     options.add_output_options(parser)
+    options.add_diagnostics_option(parser)
     return parser
 
 
@@ -31,6 +32,7 @@ def execute(args: argparse.Namespace) -> int:
 
     scoring = options.scoring_config(args)
     references = options.load_references(args)
-    evaluation = evaluate_predictions(references, args.predictions, scoring)
+    evaluation = evaluate_predictions(references, args.predictions, scoring,
+                                      diagnostics=args.diagnostics)
     options.emit(evaluation, args, f"{args.predictions} against {options.describe(references)}")
     return 0

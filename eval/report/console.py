@@ -31,3 +31,44 @@ def score_table(scored: ScoredRun, title: str) -> str:
 def notice_lines(notices: tuple[Notice, ...] | list[Notice]) -> list[str]:
     """Warnings as lines for stderr."""
     return [f"sumbench: warning: {n.message}" for n in notices]
+
+
+def _diagnostic_text(key: str, value: float | None) -> str:
+    from eval.diagnostics import PERCENT_FIELDS
+
+    if value is None:
+        return "n/a"
+    return f"{100 * value:.1f}%" if key in PERCENT_FIELDS else f"{value:.2f}"
+
+
+def diagnostics_table(columns: dict[str, dict[str, float | None]]) -> str:
+    """Aggregated summary diagnostics (means over examples), one column per system."""
+    from eval.diagnostics import DIAGNOSTIC_FIELDS
+
+    width = max(len(label) for _, label in DIAGNOSTIC_FIELDS)
+    cell = max(9, *(len(n) for n in columns))
+    lines = [f"{'diagnostics (mean over examples)':<{width}}  "
+             + " ".join(f"{name:>{cell}}" for name in columns)]
+    for key, label in DIAGNOSTIC_FIELDS:
+        cells = " ".join(f"{_diagnostic_text(key, means.get(key)):>{cell}}"
+                         for means in columns.values())
+        lines.append(f"{label:<{width}}  {cells}")
+    return "\n".join(lines)
+
+
+def side_by_side(runs: list[ScoredRun], names: list[str]) -> str:
+    """F of each ROUGE type for several systems on the same references, with intervals."""
+    types = runs[0].rouge_types
+    width = max(12, *(len(n) for n in names))
+    header = f"{'summarizer':<{width}} " + " ".join(f"{t:>22}" for t in types)
+    lines = [f"F (%) with {runs[0].config.confidence * 100:g}% CI", "", header,
+             "-" * len(header)]
+    for run, name in zip(runs, names):
+        cells = []
+        for rouge_type in types:
+            f = run.aggregate[rouge_type]["fmeasure"]
+            cells.append(f"{percent(f.mid).strip():>6} [{percent(f.low).strip()}, "
+                         f"{percent(f.high).strip()}]".rjust(22))
+        lines.append(f"{name:<{width}} " + " ".join(cells))
+    lines += ["", f"signature: {runs[0].signature}"]
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""``sumbench report RUN [RUN ...] --format md|html --output FILE``: a report to share.
+
+Markdown (:mod:`eval.report.markdown`) for pull requests and wikis, or one
+self-contained HTML file (:mod:`eval.report.html`, needs the ``report`` extra for
+matplotlib) with plots and the best and worst examples.  With several runs the report
+includes their comparison against the first run, under the same rules as
+``sumbench compare`` (``--force`` for runs on different data or settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from eval.commands.compare import add_comparison_options, comparison_settings
+from eval.commands.options import positive_int
+
+NAME = "report"
+HELP = "write a Markdown or HTML report of one or more runs"
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME, help=HELP,
+        description="Write a report of run folders: scores, signature and (with several runs) "
+                    "their comparison; the HTML report adds score distributions, ROUGE "
+                    "against summary length, a comparison chart and the best and worst "
+                    "examples with shared n-grams highlighted. It is one file that needs "
+                    "no network.")
+    parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders; the first is the baseline")
+    parser.add_argument("--format", choices=["md", "html"], default=None,
+                        help="report format (default: from the --output suffix, else md)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="where to write (default: stdout)")
+    parser.add_argument("--examples", "-k", type=positive_int, default=5, metavar="K",
+                        help="HTML: how many best and worst examples per run (default: %(default)s)")
+    parser.add_argument("--rank-by", metavar="TYPE",
+                        help="HTML: ROUGE type that ranks the examples (default: rougeLsum, else rouge1)")
+    parser.add_argument("--title", default="sumbench report", help="report title")
+    add_comparison_options(parser)
+    return parser
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    if args.output and args.output.lower().endswith((".html", ".htm")):
+        return "html"
+    return "md"
+
+
+def execute(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from eval.compare import compare_runs
+    from eval.errors import InputError
+    from eval.results import load_run
+
+    runs = [load_run(path) for path in args.runs]
+    comparison = None
+    if len(runs) > 1:
+        comparison = compare_runs(runs, comparison_settings(args), force=args.force)
+        for note in comparison.notes:
+            print(f"sumbench: warning: {note}", file=sys.stderr)
+    if _format(args) == "html":
+        from eval.report.html import render_html
+
+        text = render_html(runs, comparison, k=args.examples, metric=args.rank_by,
+                           title=args.title)
+    else:
+        from eval.report.markdown import report_markdown
+
+        text = report_markdown(runs, comparison, title=args.title)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    print(f"report written to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,60 @@
+"""``--baselines``, ``--diagnostics`` and the oracle through the real CLI (issue 6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_util import sumbench
+from eval.diagnostics import DIAGNOSTIC_FIELDS
+
+
+def test_baselines_side_by_side_and_run_folders(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    result = sumbench("run", "--baselines", "-s", "textrank", "-o", out)
+    assert result.code == 0, result.err
+    rows = {line.split()[0]: line for line in result.out.splitlines()
+            if line.split() and line.split()[0] in ("textrank", "lead-3", "oracle")}
+    assert set(rows) == {"textrank", "lead-3", "oracle"}
+    assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle", "textrank"]
+    scores = {name: json.loads((out / name / "results.json").read_text())["scores"]
+              for name in ("lead-3", "oracle")}
+    for rouge_type in ("rouge1", "rouge2"):
+        assert scores["oracle"][rouge_type]["fmeasure"]["mid"] >= \
+            scores["lead-3"][rouge_type]["fmeasure"]["mid"]
+    oracle = json.loads((out / "oracle" / "results.json").read_text())
+    assert oracle["config"]["summarizer"]["name"] == "oracle"
+
+
+def test_diagnostics_in_console_json_and_per_example(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = sumbench("run", "--diagnostics", "--limit", "3", "-o", out)
+    assert result.code == 0, result.err
+    for _, label in DIAGNOSTIC_FIELDS:
+        assert label in result.out
+    results = json.loads((out / "results.json").read_text())
+    means = results["diagnostics"]["mean"]
+    assert [k for k, _ in DIAGNOSTIC_FIELDS] == list(means)
+    assert means["coverage"] == 1.0 and means["lead3_overlap"] == 1.0  # lead-3 is copied text
+    rows = [json.loads(l) for l in (out / "per_example.jsonl").read_text().splitlines()]
+    assert rows[0]["diagnostics"]["summary_sentences"] == 3
+    assert rows[0]["diagnostics"]["novel_1grams"] == 0.0
+
+
+def test_no_diagnostics_unless_asked(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert sumbench("run", "--limit", "2", "-o", out).code == 0
+    assert "diagnostics" not in json.loads((out / "results.json").read_text())
+
+
+def test_score_with_diagnostics(tmp_path: Path) -> None:
+    refs = tmp_path / "r.jsonl"
+    refs.write_text(json.dumps({"id": "a", "article": "The cat sat on the mat. It purred.",
+                                "highlights": "A cat sat."}) + "\n")
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(json.dumps({"id": "a", "prediction": "The cat sat on the mat."}) + "\n")
+    result = sumbench("score", "-p", preds, "-r", refs, "--diagnostics", "--format", "json")
+    assert result.code == 0, result.err
+    means = json.loads(result.out)["diagnostics"]["mean"]
+    assert means["coverage"] == 1.0
+    assert means["density"] == 6.0  # one fragment of 6 tokens: 6^2 / 6
