@@ -12,6 +12,10 @@ from functools import lru_cache
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
 _SPACE = re.compile(r"\s+")
+# A segment that starts with a dash continues the previous one: news datelines such as
+# "WENATCHEE, Wash. — Two nights of frost..." end in an abbreviation the segmenter takes
+# for a sentence end.
+_CONTINUATION = ("\u2014", "\u2013", "-")
 
 
 @lru_cache(maxsize=8)
@@ -28,7 +32,8 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     """Split ``text`` into sentences, whitespace normalised, empty ones dropped.
 
     Paragraph breaks (blank lines) always end a sentence; inside a paragraph the
-    rule-based segmenter decides.
+    rule-based segmenter decides, except that a segment starting with a dash is joined
+    to the one before it (a dateline such as "WENATCHEE, Wash. — ...").
     """
     segment = _segmenter(language)
     sentences: list[str] = []
@@ -36,8 +41,14 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
         paragraph = _SPACE.sub(" ", paragraph).strip()
         if not paragraph:
             continue
+        merged: list[str] = []
         for sentence in segment(paragraph):
             sentence = sentence.strip()
-            if sentence:
-                sentences.append(sentence)
+            if not sentence:
+                continue
+            if merged and sentence.startswith(_CONTINUATION):
+                merged[-1] = f"{merged[-1]} {sentence}"
+            else:
+                merged.append(sentence)
+        sentences.extend(merged)
     return sentences

@@ -23,6 +23,12 @@ def test_split_sentences_handles_abbreviations_and_paragraphs() -> None:
     ]
 
 
+def test_dateline_with_abbreviation_stays_in_the_first_sentence() -> None:
+    text = "SALEM, Ore. \u2014 The council met on Monday. It voted to close the bridge."
+    assert split_sentences(text) == ["SALEM, Ore. \u2014 The council met on Monday.",
+                                     "It voted to close the bridge."]
+
+
 def test_split_sentences_normalises_whitespace_and_drops_empty() -> None:
     assert split_sentences("  One   two,\n three.  \n\n\n  ") == ["One two, three."]
     assert split_sentences("") == []

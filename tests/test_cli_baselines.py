@@ -58,3 +58,18 @@ def test_score_with_diagnostics(tmp_path: Path) -> None:
     means = json.loads(result.out)["diagnostics"]["mean"]
     assert means["coverage"] == 1.0
     assert means["density"] == 6.0  # one fragment of 6 tokens: 6^2 / 6
+
+
+def test_run_with_baseline_gates_in_one_step(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline"
+    assert sumbench("run", "-o", baseline).code == 0
+    same = sumbench("run", "--baseline", baseline, "--junit", tmp_path / "same.xml")
+    assert same.code == 0, same.err
+    assert "PASSED" in same.out
+    worse = sumbench("run", "-s", "lead-1", "--baseline", baseline)
+    assert worse.code == 1
+    assert "FAIL  rouge1" in worse.out and "dropped by more than 0.5 points" in worse.out
+    missing = sumbench("run", "--baseline", tmp_path / "nope", "-o", tmp_path / "out")
+    assert missing.code == 2 and "not a run folder" in missing.err
+    assert not (tmp_path / "out").exists()
+    assert sumbench("run", "--junit", tmp_path / "x.xml").code == 2

@@ -1,5 +1,6 @@
 """``sumbench run``: summarise a reference set and score it (default: Lead-3 on the
-fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side."""
+fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side;
+``--baseline RUN`` gates the result against a saved run in the same step (as ``check``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 import sys
 from pathlib import Path
 
-from eval.commands import options
+from eval.commands import check, options
+from eval.errors import UsageError
 from eval.signature import epilog
 
 NAME = "run"
@@ -32,6 +34,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     options.add_scoring_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
+    parser.add_argument("--baseline", metavar="RUN",
+                        help="gate the result against this saved run folder, as 'sumbench "
+                             "check' does: exit 1 on a regression")
+    check.add_gate_options(parser)
     return parser
 
 
@@ -44,6 +50,7 @@ def execute(args: argparse.Namespace) -> int:
     from eval.run import evaluate_summarizer
 
     scoring = options.scoring_config(args)
+    gate = _gate_setup(args)  # before any work: a bad baseline fails fast
     references = options.load_references(args, limit=args.limit, sample=args.sample)
     names = [args.summarizer]
     if args.baselines:
@@ -54,11 +61,47 @@ def execute(args: argparse.Namespace) -> int:
     if len(evaluations) == 1:
         title = f"{evaluations[0].meta.summarizer} on {options.describe(references)}"
         options.emit(evaluations[0], args, title)
+    else:
+        _emit_side_by_side(evaluations, args, options.describe(references))
+    if gate is None:
         return 0
-    return _emit_side_by_side(evaluations, args, options.describe(references))
+    return _gate(evaluations[0], args, gate)
 
 
-def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) -> int:
+def _gate_setup(args: argparse.Namespace):
+    """Validate ``--baseline`` and its gate config; ``None`` without ``--baseline``."""
+    gate_flags = [flag for flag, value in (("--junit", args.junit), ("--markdown", args.markdown),
+                                           ("--gate-config", args.gate_config))
+                  if value is not None]
+    if args.baseline is None:
+        if gate_flags:
+            raise UsageError(f"{gate_flags[0]} needs --baseline RUN")
+        return None
+    if args.format == "json":
+        raise UsageError("--format json cannot be combined with --baseline; run "
+                         "'sumbench check RUN --baseline B --format json' on the run folder")
+    from eval.results import load_run
+
+    load_run(args.baseline)
+    return check.gate_config(args, args.baseline)
+
+
+def _gate(evaluation, args: argparse.Namespace, gate) -> int:
+    from dataclasses import replace
+
+    from eval.compare import RunData
+    from eval.gate import check_against_baseline
+
+    config, config_file = gate
+    current = RunData.from_scored(evaluation.scored, evaluation.meta.references_fingerprint,
+                                  evaluation.meta.summarizer)
+    result = check_against_baseline(current, args.baseline, config, force=args.force)
+    result = replace(result, config_file=str(config_file) if config_file else None)
+    print()
+    return check.publish(result, args)
+
+
+def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) -> None:
     import json
 
     from eval.report.console import diagnostics_table, notice_lines, side_by_side
@@ -75,7 +118,7 @@ def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) ->
         merged = {name: results_dict(e.scored, e.meta, e.diagnostics)
                   for name, e in zip(names, evaluations)}
         sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
-        return 0
+        return
     print(f"{described}\n")
     print(side_by_side([e.scored for e in evaluations], names))
     if args.diagnostics:
@@ -86,4 +129,3 @@ def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) ->
                                  for name, e in zip(names, evaluations)}))
     if args.output_dir:
         print(f"run folders: {', '.join(str(Path(args.output_dir) / folder_name(n)) for n in names)}")
-    return 0

@@ -1,0 +1,75 @@
+"""JUnit XML for the regression gate: one ``<testcase>`` per gated metric.
+
+CI systems (GitHub Actions test reporters, GitLab, Jenkins) read the de-facto JUnit
+format of Ant's ``XMLJUnitResultFormatter`` / Maven Surefire.  The rules followed here,
+which ``tests/test_gate.py`` checks on the parsed XML:
+
+* the root is ``<testsuites>`` holding exactly one ``<testsuite>``; both carry ``name``,
+  ``tests``, ``failures``, ``errors`` and ``time`` (``testsuite`` also ``skipped``), and
+  the counts equal the number of ``<testcase>`` / ``<failure>`` children;
+* ``<properties>`` (optional, first child of ``<testsuite>``) holds ``<property name value>``;
+* each ``<testcase>`` has ``name`` (the metric), ``classname`` and ``time``; a failing
+  one has one ``<failure message=... type=...>`` whose text gives the details, a passing
+  one a ``<system-out>`` with the same;
+* times are decimal seconds (the gate's work is not timed per metric, so ``0``).
+
+Text is escaped by :mod:`xml.etree.ElementTree`; characters XML 1.0 cannot hold are
+replaced, so untrusted names cannot break the document.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from eval.gate import GateResult, MetricOutcome
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _details(o: MetricOutcome) -> str:
+    i = o.interval_points
+    return (f"metric: {o.metric} (F)\n"
+            f"baseline mean F: {100 * o.baseline_mean:.2f}\n"
+            f"current mean F: {100 * o.current_mean:.2f}\n"
+            f"difference: {o.difference_points:+.2f} points, 95% CI [{i.low:+.2f}, {i.high:+.2f}]\n"
+            f"p (paired bootstrap): {o.bootstrap_p:.4f}\n"
+            f"p (approximate randomisation): {o.permutation_p:.4f}\n"
+            f"win / tie / loss: {o.wins} / {o.ties} / {o.losses}\n")
+
+
+def gate_junit_xml(result: GateResult, suite_name: str = "sumbench check") -> str:
+    """The gate result as a JUnit XML document (UTF-8 declaration included)."""
+    tests = str(len(result.outcomes))
+    failures = str(len(result.failures))
+    root = ET.Element("testsuites", {"name": suite_name, "tests": tests,
+                                     "failures": failures, "errors": "0", "time": "0"})
+    suite = ET.SubElement(root, "testsuite", {
+        "name": _text(f"{suite_name}: {Path(result.current).name} against baseline "
+                      f"{Path(result.baseline).name}"),
+        "tests": tests, "failures": failures, "errors": "0", "skipped": "0", "time": "0"})
+    properties = ET.SubElement(suite, "properties")
+    config = result.config
+    for name, value in (("signature", result.signature), ("examples", result.examples),
+                        ("metrics", ",".join(config.metrics)),
+                        ("max_drop", "off" if config.max_drop is None else f"{config.max_drop:g}"),
+                        ("alpha", "off" if config.alpha is None else f"{config.alpha:g}"),
+                        ("test", config.test), ("config_file", result.config_file or "")):
+        ET.SubElement(properties, "property", {"name": name, "value": _text(value)})
+    for outcome in result.outcomes:
+        case = ET.SubElement(suite, "testcase", {"name": _text(outcome.metric),
+                                                 "classname": "sumbench.gate", "time": "0"})
+        if not outcome.passed:
+            failure = ET.SubElement(case, "failure", {"message": _text(outcome.reason),
+                                                      "type": "regression"})
+            failure.text = _text(outcome.reason + "\n\n" + _details(outcome))
+        else:
+            out = ET.SubElement(case, "system-out")
+            out.text = _text(outcome.reason + "\n\n" + _details(outcome))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

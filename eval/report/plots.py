@@ -1,0 +1,124 @@
+"""Plots for the HTML report, as PNG ``data:`` URIs (matplotlib, Agg canvas, no pyplot).
+
+matplotlib is an optional extra (``pip install 'sumbench[report]'``) and is imported
+inside each function, through the object-oriented API (``matplotlib.figure.Figure`` on a
+``backend_agg.FigureCanvasAgg``), so building a report never changes the caller's
+pyplot backend or global state.  PNGs are written without a ``Software`` tag, so the
+same data gives the same bytes for a given matplotlib version.
+
+Three figures: score distributions (one histogram panel per ROUGE type, one outline
+per run), ROUGE against summary length (scatter, one colour per run) and the comparison
+chart (mean F per ROUGE type and run, with the runs' confidence intervals as error bars).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Sequence
+
+import numpy as np
+
+from eval.errors import UsageError
+from eval.scores import Interval
+
+# Colour-blind-safe palette (Okabe & Ito 2008), cycled for more runs.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def _figure(width: float, height: float):
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise UsageError("the HTML report draws its plots with matplotlib, which is not "
+                         "installed: pip install 'sumbench[report]'") from None
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _data_uri(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _style(ax) -> None:
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def score_histograms(names: Sequence[str], scores: Sequence[dict[str, np.ndarray]],
+                     rouge_types: Sequence[str]) -> str:
+    """Histogram of per-example F (points) per ROUGE type; ``scores[i][type]`` is ``(n, 3)``."""
+    columns = 2 if len(rouge_types) > 1 else 1
+    rows = -(-len(rouge_types) // columns)
+    figure = _figure(9.0, 2.6 * rows + 0.4)
+    axes = figure.subplots(rows, columns, squeeze=False)
+    bins = np.linspace(0, 100, 21)
+    for k, rouge_type in enumerate(rouge_types):
+        ax = axes[k // columns][k % columns]
+        for i, (name, per_example) in enumerate(zip(names, scores)):
+            values = 100 * per_example[rouge_type][:, 2]
+            ax.hist(values, bins=bins, histtype="stepfilled", alpha=0.25, color=_colour(i))
+            ax.hist(values, bins=bins, histtype="step", linewidth=1.6, color=_colour(i),
+                    label=f"{name} (mean {values.mean():.1f})")
+        ax.set_title(f"{rouge_type} F", fontsize=11)
+        ax.set_xlabel("F (points)")
+        ax.set_ylabel("examples")
+        ax.set_xlim(0, 100)
+        ax.legend(fontsize=8, frameon=False)
+        _style(ax)
+    for k in range(len(rouge_types), rows * columns):
+        axes[k // columns][k % columns].set_visible(False)
+    return _data_uri(figure)
+
+
+def length_scatter(names: Sequence[str], lengths: Sequence[np.ndarray],
+                   values: Sequence[np.ndarray], metric: str) -> str:
+    """Per-example F of ``metric`` (0..1) against the summary's length in words."""
+    figure = _figure(9.0, 4.0)
+    ax = figure.subplots()
+    for i, (name, x, y) in enumerate(zip(names, lengths, values)):
+        ax.scatter(x, 100 * np.asarray(y), s=22, alpha=0.75, color=_colour(i),
+                   edgecolors="white", linewidths=0.5, label=name)
+    ax.set_xlabel("summary length (words)")
+    ax.set_ylabel(f"{metric} F (points)")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
+    ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _style(ax)
+    return _data_uri(figure)
+
+
+def comparison_chart(names: Sequence[str], scores: Sequence[dict[str, dict[str, Interval]]],
+                     rouge_types: Sequence[str], confidence: str) -> str:
+    """Grouped bars: mean F per ROUGE type for each run, error bars from its interval."""
+    figure = _figure(9.0, 3.8)
+    ax = figure.subplots()
+    x = np.arange(len(rouge_types))
+    width = 0.8 / max(1, len(names))
+    for i, (name, s) in enumerate(zip(names, scores)):
+        f = [s[t]["fmeasure"] for t in rouge_types]
+        mids = np.array([100 * v.mid for v in f])
+        errors = np.array([[100 * (v.mid - v.low) for v in f], [100 * (v.high - v.mid) for v in f]])
+        offset = (i - (len(names) - 1) / 2) * width
+        bars = ax.bar(x + offset, mids, width * 0.92, color=_colour(i), label=name,
+                      yerr=np.clip(errors, 0, None), capsize=3,
+                      error_kw={"elinewidth": 1, "ecolor": "#333333"})
+        ax.bar_label(bars, labels=[f"{m:.1f}" for m in mids], fontsize=8, color="white",
+                     label_type="center")
+    ax.set_xticks(x, list(rouge_types))
+    ax.set_ylabel("mean F (points)")
+    ax.set_title(f"Mean F with {confidence}% bootstrap intervals", fontsize=11)
+    ax.margins(y=0.15)
+    ax.legend(fontsize=9, frameon=False, ncols=min(4, len(names)), loc="upper right")
+    _style(ax)
+    return _data_uri(figure)

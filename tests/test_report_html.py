@@ -1,0 +1,187 @@
+"""Tests for the HTML report: escaping of untrusted text, self-containment, highlighting,
+and rendering in headless Chromium with no console messages (CSP violations and script
+errors are console messages) and no external requests."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eval.compare import CompareSettings, compare_runs
+from eval.report.html import CSP, highlight, render_html
+from eval.results import PER_EXAMPLE, load_run
+from fake_runs import synthetic_f, write_run
+
+pytest.importorskip("matplotlib")
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "h4",
+                "p", "nav", "a", "section", "table", "thead", "tbody", "tr", "th", "td", "code",
+                "img", "div", "span", "b", "mark", "details", "summary"}
+EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)> & "quotes"'
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(html: str) -> list[tuple[str, dict]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.fixture(scope="module")
+def evil_report(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("evil")
+    predictions = tuple([EVIL] + [f"Plain summary {i}." for i in range(1, 12)])
+    a = write_run(tmp / "a", "base<b>line", synthetic_f(12, seed=1), predictions=predictions,
+                  diagnostics={"mean": {"novel<i>": 0.25}})
+    b = write_run(tmp / "b", "cand</td>idate", synthetic_f(12, seed=2))
+    runs = [load_run(a), load_run(b)]
+    # Per-example diagnostics, as the lead's diagnostics module will add them.
+    rows = [json.loads(line) for line in (a / PER_EXAMPLE).read_text().splitlines()]
+    for row in rows:
+        row["diagnostics"] = {"copy<rate>": 0.5}
+    (a / PER_EXAMPLE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    comparison = compare_runs(runs, CompareSettings(bootstrap_samples=200, permutations=500))
+    return render_html(runs, comparison, k=12)
+
+
+def test_untrusted_text_is_escaped(evil_report):
+    tags = parse(evil_report)
+    assert {t for t, _ in tags} <= ALLOWED_TAGS
+    assert not any(a.startswith("on") for _, attrs in tags for a in attrs)
+    assert re.search(r"<script", evil_report, re.IGNORECASE) is None
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in evil_report
+    assert "base&lt;b&gt;line" in evil_report and "cand&lt;/td&gt;idate" in evil_report
+    assert "novel&lt;i&gt;" in evil_report and "copy&lt;rate&gt;" in evil_report
+
+
+def test_self_contained(evil_report):
+    tags = parse(evil_report)
+    csp = [a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp == [CSP]
+    images = [a["src"] for t, a in tags if t == "img"]
+    assert len(images) == 3 and all(s.startswith("data:image/png;base64,") for s in images)
+    assert all(a["href"].startswith("#") for t, a in tags if t == "a")
+    assert not any(t == "link" for t, _ in tags)
+    assert "url(" not in evil_report and "@import" not in evil_report
+
+
+def test_sections(evil_report):
+    ids = [a.get("id") for t, a in parse(evil_report) if t == "section"]
+    assert ids == ["summary", "comparison", "distributions", "length", "diagnostics", "examples"]
+    assert "p (approx. randomisation)" in evil_report
+    # k=12 on 12 examples: every example appears as best and as worst, for both runs.
+    assert evil_report.count('<div class="card">') == 4 * 12
+    assert "articles and references not shown" in evil_report
+
+
+def test_best_before_worst_in_score_order(tmp_path):
+    run = load_run(write_run(tmp_path / "r", "solo", synthetic_f(20, seed=4)))
+    html = render_html([run], k=3, metric="rouge1")
+    scores = [float(s) for s in re.findall(r"rouge1 F (\d+\.\d\d)</span>", html)]
+    f = sorted(run.per_example["rouge1"][:, 2] * 100)
+    assert scores[:3] == pytest.approx(f[::-1][:3], abs=0.006)
+    assert scores[3:] == pytest.approx(f[:3], abs=0.006)
+    assert 'id="comparison"' in html and 'id="diagnostics"' not in html
+
+
+def test_articles_and_references_from_the_fixtures(tmp_path):
+    from eval.data import load_reference_set
+    from eval.run import evaluate_summarizer
+
+    references = load_reference_set(limit=4)
+    evaluate_summarizer(references, "lead-1", limit=4).save(tmp_path / "run")
+    html = render_html([load_run(tmp_path / "run")], k=4)
+    example = references.examples[0]
+    assert "articles and references not shown" not in html
+    assert '<mark class="bi">' in html
+    assert "<details><summary>article (" in html
+    assert example.article.split("\n")[0] in unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_highlight_marks_shared_bigrams_and_content_words():
+    out = highlight("The cat sat on the mat near Paris.", "A cat sat there; the mat was in Paris")
+    assert '<mark class="bi">cat sat</mark>' in out
+    assert '<mark class="bi">the mat</mark>' in out
+    assert '<mark class="uni">Paris</mark>' in out
+    assert out.startswith("The ")  # "the" alone is a stop word, not marked
+    assert highlight("4.9 billion", "about 4.9 billion") == '<mark class="bi">4.9 billion</mark>'
+    # Tag letters are words too ("b"), so "bold" and "move" are not adjacent here.
+    assert highlight("<b>bold</b> move", "bold move") == (
+        '&lt;b&gt;<mark class="uni">bold</mark>&lt;/b&gt; <mark class="uni">move</mark>')
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_highlight_only_adds_marks(text, other):
+    out = highlight(text, other)
+    assert unescape(re.sub(r'</?mark[^>]*>', "", out)) == text
+    assert re.sub(r'</?mark( class="(bi|uni)")?>', "", out).count("<") == 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")
+class TestChromium:
+    """Open the report in headless Chromium; any console line means an error or a blocked request."""
+
+    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-default-apps", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+
+    def chromium(self, tmp_path: Path, page: Path, *extra: str) -> subprocess.CompletedProcess:
+        profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
+        return subprocess.run([CHROMIUM, *self.FLAGS, f"--user-data-dir={profile}", *extra,
+                               page.as_uri()], capture_output=True, text=True, timeout=120)
+
+    @staticmethod
+    def console_lines(stderr: str) -> list[str]:
+        return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+    def test_renders_without_console_errors_or_requests(self, tmp_path, evil_report):
+        page = tmp_path / "report.html"
+        page.write_text(evil_report, encoding="utf-8")
+        done = self.chromium(tmp_path, page, "--dump-dom")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert self.console_lines(done.stderr) == []
+        dom = done.stdout
+        assert "<h2>Best and worst examples</h2>" in dom
+        assert re.search(r"<script", dom, re.IGNORECASE) is None
+        assert "&lt;script&gt;alert(\"pwned\")&lt;/script&gt;" in dom
+        assert dom.count("data:image/png;base64,") == 3
+        shot = tmp_path / "report.png"
+        done = self.chromium(tmp_path, page, f"--screenshot={shot}", "--window-size=1280,2400")
+        assert done.returncode == 0 and self.console_lines(done.stderr) == []
+        header = shot.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(header[16:20], "big") == 1280
+
+    def test_detector_sees_blocked_requests_and_errors(self, tmp_path):
+        # The check above must be able to fail: the same CSP with an external image and a
+        # script produces console lines.
+        page = tmp_path / "bad.html"
+        page.write_text(f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" '
+                        f'content="{CSP}"></head><body><img src="https://example.invalid/x.png">'
+                        "<script>console.error('x')</script></body></html>", encoding="utf-8")
+        done = self.chromium(tmp_path, page, "--dump-dom")
+        lines = self.console_lines(done.stderr)
+        assert any("example.invalid" in line for line in lines)
+        assert any("inline script" in line.lower() for line in lines)
