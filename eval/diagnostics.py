@@ -68,6 +68,19 @@ DIAGNOSTIC_FIELDS: tuple[tuple[str, str], ...] = (
 # Fields that are fractions in [0, 1] (shown as percentages); the others are counts/ratios.
 PERCENT_FIELDS = frozenset({"coverage", "novel_1grams", "novel_2grams", "novel_3grams",
                             "novel_4grams", "repeated_trigrams", "lead3_overlap"})
+_LABELS = dict(DIAGNOSTIC_FIELDS)
+
+
+def diagnostic_label(key: str) -> str:
+    """The human label of a diagnostic (the key itself for unknown keys)."""
+    return _LABELS.get(key, key)
+
+
+def format_diagnostic(key: str, value: float | None) -> str:
+    """A diagnostic value for display: fractions as percentages, others with 2 decimals."""
+    if value is None:
+        return "n/a"
+    return f"{100 * value:.1f}%" if key in PERCENT_FIELDS else f"{value:.2f}"
 
 
 def tokenize(text: str) -> list[str]:

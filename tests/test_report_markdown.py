@@ -65,7 +65,7 @@ def test_golden_content_reads_right():
         assert f"\n{heading}" in text
     assert "bart\\|large &lt;v2&gt;" in text or "bart\\|large &lt;v2>" in text
     assert "<v2>" not in text and "/tmp" not in text
-    assert "| novel\\_bigrams | 0 | 0.3125 | – |" in text
+    assert "| novel\\_bigrams | 0.00 | 0.31 | n/a |" in text
 
 
 def test_cell_escapes_markdown_and_html():

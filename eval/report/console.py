@@ -33,24 +33,16 @@ def notice_lines(notices: tuple[Notice, ...] | list[Notice]) -> list[str]:
     return [f"sumbench: warning: {n.message}" for n in notices]
 
 
-def _diagnostic_text(key: str, value: float | None) -> str:
-    from eval.diagnostics import PERCENT_FIELDS
-
-    if value is None:
-        return "n/a"
-    return f"{100 * value:.1f}%" if key in PERCENT_FIELDS else f"{value:.2f}"
-
-
 def diagnostics_table(columns: dict[str, dict[str, float | None]]) -> str:
     """Aggregated summary diagnostics (means over examples), one column per system."""
-    from eval.diagnostics import DIAGNOSTIC_FIELDS
+    from eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
 
     width = max(len(label) for _, label in DIAGNOSTIC_FIELDS)
     cell = max(9, *(len(n) for n in columns))
     lines = [f"{'diagnostics (mean over examples)':<{width}}  "
              + " ".join(f"{name:>{cell}}" for name in columns)]
     for key, label in DIAGNOSTIC_FIELDS:
-        cells = " ".join(f"{_diagnostic_text(key, means.get(key)):>{cell}}"
+        cells = " ".join(f"{format_diagnostic(key, means.get(key)):>{cell}}"
                          for means in columns.values())
         lines.append(f"{label:<{width}}  {cells}")
     return "\n".join(lines)

@@ -137,14 +137,6 @@ def example_diagnostics(run: SavedRun) -> dict[str, dict]:
     return out
 
 
-def _num(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return escape(str(value))
-
-
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
     """Header cells are escaped here; row cells must already be HTML."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -212,7 +204,10 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> str:
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return ""
-    rows = [[escape(str(k))] + [_num(m.get(k)) for m in means] for k in keys]
+    from eval.diagnostics import diagnostic_label, format_diagnostic
+
+    rows = [[escape(diagnostic_label(k))] + [escape(format_diagnostic(k, m.get(k))) for m in means]
+            for k in keys]
     return ('<section id="diagnostics"><h2>Diagnostics</h2><p>Means over examples.</p>'
             + _table(["diagnostic", *names], rows, [False] + [True] * len(names))
             + "</section>")
@@ -231,8 +226,11 @@ def _example_card(rank: str, example_id: str, score: float, metric: str, predict
         parts.append(f'<div class="label">{label}</div>'
                      f'<p class="text">{highlight(reference, prediction)}</p>')
     if diagnostics:
+        from eval.diagnostics import diagnostic_label, format_diagnostic
+
         parts.append('<div class="label">diagnostics</div><p class="diag">' + ", ".join(
-            f"{escape(str(k))}: {_num(v)}" for k, v in diagnostics.items()) + "</p>")
+            f"{escape(diagnostic_label(k))}: {escape(format_diagnostic(k, v))}"
+            for k, v in diagnostics.items()) + "</p>")
     if example is not None:
         title = f"{escape(example.title)} — " if example.title else ""
         parts.append(f"<details><summary>article ({len(example.article.split())} words)"

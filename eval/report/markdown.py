@@ -110,16 +110,11 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> list[
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return []
-    rows = [[cell(k)] + [_number(m.get(k)) for m in means] for k in keys]
+    from eval.diagnostics import diagnostic_label, format_diagnostic
+
+    rows = [[cell(diagnostic_label(k))] + [format_diagnostic(k, m.get(k)) for m in means]
+            for k in keys]
     return table(["diagnostic"] + [cell(n) for n in names], rows, "l" + "r" * len(names))
-
-
-def _number(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return "–" if value is None else str(value)
-    if isinstance(value, (int, float)):
-        return f"{value:.4g}"
-    return cell(value)
 
 
 def report_markdown(runs: Sequence[SavedRun], comparison: Comparison | None = None,
