@@ -73,3 +73,13 @@ def test_run_with_baseline_gates_in_one_step(tmp_path: Path) -> None:
     assert missing.code == 2 and "not a run folder" in missing.err
     assert not (tmp_path / "out").exists()
     assert sumbench("run", "--junit", tmp_path / "x.xml").code == 2
+
+
+def test_diagnostics_reach_the_reports(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    assert sumbench("run", "--diagnostics", "--limit", "3", "-o", run).code == 0
+    for fmt in ("md", "html"):
+        output = tmp_path / f"report.{fmt}"
+        assert sumbench("report", run, "--format", fmt, "--output", output).code == 0
+        text = output.read_text()
+        assert "extractive fragment coverage" in text and "100.0%" in text
