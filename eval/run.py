@@ -7,12 +7,13 @@ CLI and the Python API both call :func:`evaluate_summarizer` and :func:`evaluate
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from eval.data import ReferenceSet
-from eval.errors import InputError, UsageError
+from eval.errors import InputError, OfflineError, UsageError
 from eval.predictions import read_predictions
 from eval.results import RunMetadata, write_run_folder
 from eval.scoring import ScoredRun, ScoringConfig, score_predictions
@@ -42,19 +43,33 @@ def _selection(limit: int | None, sample: int | None, seed: int) -> dict:
     return {"limit": limit, "sample": sample, "sample_seed": seed if sample else None}
 
 
-def _build_summarizer(name: str, options: dict, scoring: ScoringConfig):
-    from eval.oracle import ORACLE_PATTERN, OracleSummarizer
-    from summarize.base import UnknownSummarizerError, get_summarizer
+@contextmanager
+def _summarizer_errors(name: str) -> Iterator[None]:
+    """Summariser failures as sumbench errors: bad options are usage errors, an
+    unreachable hub is an offline error, a model or API failure an input error."""
+    from summarize.base import UnknownSummarizerError
+    from summarize.errors import HubOfflineError, SummarizerError
 
     try:
-        if re.fullmatch(ORACLE_PATTERN, name):
-            # The oracle reads the references, so eval/ offers it, not summarize/.
-            return OracleSummarizer(name, rouge=scoring.rouge)
-        return get_summarizer(name, options)
+        yield
     except UnknownSummarizerError as exc:
         raise UsageError(str(exc)) from None
-    except ValueError as exc:
+    except HubOfflineError as exc:
+        raise OfflineError(f"summarizer {name!r}: {exc}") from None
+    except ValueError as exc:  # SummarizerOptionError included
         raise UsageError(f"summarizer {name!r}: {exc}") from None
+    except SummarizerError as exc:
+        raise InputError(f"summarizer {name!r}: {exc}") from None
+
+
+def _build_summarizer(name: str, options: dict, scoring: ScoringConfig):
+    from eval.oracle import ORACLE_PATTERN, OracleSummarizer
+    from summarize.cache import build_summarizer
+
+    if re.fullmatch(ORACLE_PATTERN, name):
+        # The oracle reads the references, so eval/ offers it, not summarize/.
+        return OracleSummarizer(name, rouge=scoring.rouge)
+    return build_summarizer(name, options)
 
 
 def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
@@ -63,12 +78,17 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
                         limit: int | None = None, sample: int | None = None,
                         sample_seed: int = 12345, diagnostics: bool = False) -> Evaluation:
     """Summarise every article of ``references`` with ``summarizer_name`` and score it."""
-    summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}), scoring)
     articles = [e.article for e in references.examples]
-    if hasattr(summarizer, "summarize_examples"):
-        predictions = summarizer.summarize_examples(references.examples)
-    else:
-        predictions = summarizer.summarize(articles)
+    with _summarizer_errors(summarizer_name):
+        summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}), scoring)
+        if hasattr(summarizer, "summarize_examples"):
+            predictions = summarizer.summarize_examples(references.examples)
+        else:
+            predictions = summarizer.summarize(articles)
+        settings = summarizer.settings()
+    stats = getattr(summarizer, "stats", None)
+    generation = (stats.to_dict() if stats is not None
+                  else {"generated": len(predictions), "from_cache": 0, "truncated": 0})
     if len(predictions) != len(articles):
         raise RuntimeError(f"summarizer {summarizer.name} returned {len(predictions)} "
                            f"summaries for {len(articles)} articles")
@@ -76,9 +96,9 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
     meta = RunMetadata(
         references_spec=references.spec, references_format=references.format,
         references_fingerprint=references.fingerprint, summarizer=summarizer.name,
-        summarizer_settings=summarizer.settings(),
+        summarizer_settings=settings,
         selection=_selection(limit, sample, sample_seed),
-        generation={"generated": len(predictions), "from_cache": 0})
+        generation=generation)
     return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))
 
 
@@ -100,5 +120,5 @@ def evaluate_predictions(references: ReferenceSet, predictions_path: str | Path,
         references_fingerprint=references.fingerprint, summarizer=f"file:{path.name}",
         summarizer_settings={"predictions": str(path)},
         selection=_selection(None, None, sample_seed),
-        generation={"generated": 0, "from_cache": 0})
+        generation={"generated": 0, "from_cache": 0, "truncated": 0})
     return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))

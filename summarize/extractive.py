@@ -160,11 +160,11 @@ class _Extractive:
 
 
 class RandomK(_Extractive):
-    """``k`` sentences drawn with a generator seeded by ``seed`` and the article."""
+    """``k`` sentences drawn with a generator seeded by ``generation_seed`` and the article."""
 
     def __init__(self, name: str, options: dict) -> None:
         super().__init__(name, options, _parse_k(name, "random", required=True))
-        self.seed = int(options.get("seed", DEFAULT_SEED))
+        self.seed = int(options.get("generation_seed", DEFAULT_SEED))
 
     def settings(self) -> dict:
         return {**super().settings(), "seed": self.seed,

@@ -101,14 +101,14 @@ def test_short_and_empty_articles(name):
 
 
 def test_random_same_seed_identical_other_seed_differs(articles):
-    a = get_summarizer("random-3", {"seed": 7}).summarize(articles)
-    b = get_summarizer("random-3", {"seed": 7}).summarize(articles)
-    c = get_summarizer("random-3", {"seed": 8}).summarize(articles)
+    a = get_summarizer("random-3", {"generation_seed": 7}).summarize(articles)
+    b = get_summarizer("random-3", {"generation_seed": 7}).summarize(articles)
+    c = get_summarizer("random-3", {"generation_seed": 8}).summarize(articles)
     default = get_summarizer("random-3").summarize(articles)
     assert a == b
     assert a != c
-    assert default == get_summarizer("random-3", {"seed": 12345}).summarize(articles)
-    assert get_summarizer("random-3", {"seed": 8}).settings()["seed"] == 8
+    assert default == get_summarizer("random-3", {"generation_seed": 12345}).summarize(articles)
+    assert get_summarizer("random-3", {"generation_seed": 8}).settings()["seed"] == 8
 
 
 def test_random_draws_are_spread_over_the_article():
@@ -117,7 +117,7 @@ def test_random_draws_are_spread_over_the_article():
                        ["one", "two", "three", "four", "five", "six"])
     picked = set()
     for seed in range(40):
-        summary = get_summarizer("random-2", {"seed": seed}).summarize([article])[0]
+        summary = get_summarizer("random-2", {"generation_seed": seed}).summarize([article])[0]
         picked.update(sentence_indices(article, summary))
     assert picked == {0, 1, 2, 3, 4, 5}
 

@@ -34,11 +34,21 @@ def register(subparsers) -> argparse.ArgumentParser:
     options.add_scoring_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
+    _add_model_options(parser)
     parser.add_argument("--baseline", metavar="RUN",
                         help="gate the result against this saved run folder, as 'sumbench "
                              "check' does: exit 1 on a regression")
     check.add_gate_options(parser)
     return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    from summarize.options import MODEL_OPTIONS
+
+    group = parser.add_argument_group("model summarisers (hf:, openai:) and the generation cache")
+    for option in MODEL_OPTIONS:
+        flags, keywords = option.argparse_arguments()
+        group.add_argument(*flags, **keywords)
 
 
 def folder_name(summarizer: str) -> str:
@@ -48,14 +58,17 @@ def folder_name(summarizer: str) -> str:
 
 def execute(args: argparse.Namespace) -> int:
     from eval.run import evaluate_summarizer
+    from summarize.options import options_from_namespace
 
     scoring = options.scoring_config(args)
+    model_options = options_from_namespace(args)
     gate = _gate_setup(args)  # before any work: a bad baseline fails fast
     references = options.load_references(args, limit=args.limit, sample=args.sample)
     names = [args.summarizer]
     if args.baselines:
         names += [b for b in BASELINES if b != args.summarizer]
-    evaluations = [evaluate_summarizer(references, name, scoring, limit=args.limit,
+    evaluations = [evaluate_summarizer(references, name, scoring, model_options if
+                                       name == args.summarizer else None, limit=args.limit,
                                        sample=args.sample, sample_seed=args.seed,
                                        diagnostics=args.diagnostics) for name in names]
     if len(evaluations) == 1:

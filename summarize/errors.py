@@ -1,0 +1,58 @@
+"""Errors raised by the model summarisers, with messages meant for the user.
+
+Everything here derives from :class:`SummarizerError`.  Bad options derive from
+``ValueError`` too, so callers that already turn ``ValueError`` into a usage error (the
+run pipeline does) need nothing more.  Messages never contain an API key: the OpenAI
+backend builds them from the status code and the server's message with the key removed
+(:func:`redact`).
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base class: a summariser cannot do what it was asked; the message says why."""
+
+
+class SummarizerOptionError(SummarizerError, ValueError):
+    """An option has a wrong type or value, or does not apply to this summariser."""
+
+
+class ModelLoadError(SummarizerError):
+    """A model, tokenizer or GGUF file cannot be found or loaded."""
+
+
+class HubOfflineError(ModelLoadError):
+    """A hub model was asked for, the hub cannot be reached and it is not cached."""
+
+
+class CacheError(SummarizerError):
+    """The generation cache folder or file cannot be opened or written."""
+
+
+class ApiError(SummarizerError):
+    """An OpenAI-compatible server answered with an error (``status`` is the HTTP code,
+    0 for a network failure or timeout)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ApiAuthError(ApiError):
+    """401/403: the key is missing, wrong or not allowed to use the model."""
+
+
+class ApiNotFoundError(ApiError):
+    """404: wrong base URL or unknown model."""
+
+
+class ApiRetriesExhausted(ApiError):
+    """429, 5xx or timeouts went on after every retry."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of ``secret`` (an API key) replaced by ``***``."""
+    if not secret:
+        return text
+    return text.replace(secret, "***")

@@ -1,0 +1,380 @@
+"""Hugging Face ``transformers`` summarisers: ``hf:<hub id, local folder or .gguf file>``.
+
+Seq2seq models (BART, PEGASUS, T5) get the article, with the prefix their config names
+under ``task_specific_params["summarization"]`` (T5's ``summarize: ``).  Causal and
+instruction-tuned LLMs get a prompt (default: 3-4 bullet-point sentences), wrapped in the
+tokenizer's chat template when it has one; only the new tokens are decoded, so the prompt
+is never echoed.  Which of the two is decided by ``config.is_encoder_decoder``.
+
+Generation starts from the model's own ``generation_config`` (bart-large-cnn's 4 beams
+and length limits apply) and changes only the fields asked for.  Inputs longer than the
+model's limit are truncated and counted.  Articles are sorted by length, longest first,
+and generated in batches (original order restored), the way COMET and sentence-transformers
+batch; on CUDA out-of-memory the batch is halved and retried.  Results are yielded per
+batch by :meth:`HfSummarizer.summarize_iter` so the generation cache can commit each one
+as soon as it exists.  ``torch`` and ``transformers`` are imported only when the model is
+first needed: a run served entirely from the cache never loads them.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ModelLoadError, SummarizerError, SummarizerOptionError
+from summarize.generation import (
+    CLEANUP_VERSION,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_PROMPT_TEMPLATE,
+    Generated,
+    check_template,
+    clean_summary,
+    render_prompt,
+    requested_generation,
+)
+from summarize.hub import (
+    ModelSource,
+    file_sha256,
+    locate_model,
+    read_json_file,
+    weights_fingerprint,
+)
+from summarize.options import CACHE, HF, options_for, resolve_options
+
+PREFIX = "hf:"
+CACHE_KEYS = tuple(o.name for o in options_for(CACHE))
+_SANE_LIMIT = 1_000_000  # tokenizers without a limit report model_max_length ~1e30
+_POSITION_FIELDS = ("max_position_embeddings", "n_positions", "max_seq_len", "seq_length")
+
+
+@dataclass
+class _Loaded:
+    """The model and what was derived from it at load time."""
+
+    model: Any
+    tokenizer: Any
+    generation_config: Any
+    seq2seq: bool
+    device: str
+    dtype: str
+    input_limit: int | None
+    prefix: str
+    chat: bool
+    architecture: str
+
+
+def resolve_device(requested: str) -> str:
+    import torch
+
+    if requested == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        mps = getattr(torch.backends, "mps", None)
+        return "mps" if mps is not None and mps.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise SummarizerOptionError(f"--device cuda: CUDA is not available (torch {torch.__version__})")
+    if requested == "mps" and not torch.backends.mps.is_available():
+        raise SummarizerOptionError("--device mps: MPS is not available on this machine")
+    return requested
+
+
+def resolve_dtype(requested: str, device: str) -> str:
+    import torch
+
+    if requested != "auto":
+        return requested
+    if device == "cuda":
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return "float16" if device == "mps" else "float32"
+
+
+def _out_of_memory_types() -> tuple[type, ...]:
+    import torch
+
+    types = [getattr(torch, "OutOfMemoryError", None), getattr(torch.cuda, "OutOfMemoryError", None)]
+    return tuple({t for t in types if t is not None})
+
+
+class HfSummarizer:
+    """A ``transformers`` model as a summariser; built as ``HfSummarizer(name, options)``."""
+
+    def __init__(self, name: str, options: dict) -> None:
+        if not name.startswith(PREFIX) or len(name) == len(PREFIX):
+            raise SummarizerOptionError(f"expected hf:<model>, got {name!r}")
+        self._name = name
+        self.options = resolve_options(HF, options, ignore=CACHE_KEYS)
+        self.requested = requested_generation(self.options)
+        if self.options["prompt_template"] is not None:
+            check_template(self.options["prompt_template"])
+        self.source: ModelSource = locate_model(name[len(PREFIX):], self.options["gguf_file"],
+                                                self.options["revision"])
+        self._loaded: _Loaded | None = None
+        self._fingerprint: str | None = None
+        self.load_count = 0
+        self.truncated_count = 0
+        self.progress = True
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    # -- identity, without loading anything heavy ---------------------------------------
+    def _samples(self) -> bool:
+        if "do_sample" in self.requested:
+            return bool(self.requested["do_sample"])
+        own = read_json_file(self.source, "generation_config.json") or {}
+        return bool(own.get("do_sample", False))
+
+    def fingerprint(self, digest: Callable[[Path], str] = file_sha256) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = weights_fingerprint(self.source, digest)
+        return self._fingerprint
+
+    def cache_identity(self, digest: Callable[[Path], str] = file_sha256) -> dict | None:
+        """Everything that determines the summaries (``None``: sampling without a seed,
+        never cached).  Device and batch size are left out: they must not change outputs."""
+        if self._samples() and self.requested.get("seed") is None:
+            return None
+        return {
+            "family": HF, "weights": self.fingerprint(digest), "gguf_file": self.source.gguf_file,
+            "requested": self.requested, "prompt_template": self.options["prompt_template"],
+            "default_prompt_template": DEFAULT_PROMPT_TEMPLATE,
+            "default_max_new_tokens": DEFAULT_MAX_NEW_TOKENS,
+            "max_input_tokens": self.options["max_input_tokens"], "dtype": self.options["dtype"],
+            "trust_remote_code": self.options["trust_remote_code"],
+            "language": self.options["language"], "cleanup": CLEANUP_VERSION,
+        }
+
+    # -- loading ---------------------------------------------------------------------
+    def _load(self) -> _Loaded:
+        if self._loaded is None:
+            self._loaded = self._load_model()
+            self.load_count += 1
+        return self._loaded
+
+    def _load_model(self) -> _Loaded:
+        try:
+            import torch
+            import transformers
+        except ImportError:
+            raise ModelLoadError("hf: summarisers need torch and transformers: "
+                                 "pip install 'sumbench[hf]'") from None
+        device = resolve_device(self.options["device"])
+        dtype = resolve_dtype(self.options["dtype"], device)
+        common = dict(self.source.pretrained_kwargs(),
+                      trust_remote_code=self.options["trust_remote_code"])
+        where = self._name
+        try:
+            config = transformers.AutoConfig.from_pretrained(self.source.location, **common)
+            seq2seq = bool(getattr(config, "is_encoder_decoder", False))
+            tokenizer = transformers.AutoTokenizer.from_pretrained(self.source.location, **common)
+            auto = (transformers.AutoModelForSeq2SeqLM if seq2seq
+                    else transformers.AutoModelForCausalLM)
+            model = auto.from_pretrained(self.source.location, config=config,
+                                         dtype=getattr(torch, dtype), **common)
+        except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            hint = (" (pass --trust-remote-code to run the repository's code)"
+                    if "trust_remote_code" in str(exc) else "")
+            raise ModelLoadError(f"{where}: cannot load the model: {message}{hint}") from None
+        model.to(device).eval()
+        if not seq2seq:
+            tokenizer.padding_side = "left"
+        if tokenizer.pad_token is None:
+            if tokenizer.eos_token is None:
+                raise ModelLoadError(f"{where}: the tokenizer has neither a pad nor an eos token")
+            tokenizer.pad_token = tokenizer.eos_token
+        generation = self._generation_config(model, tokenizer, seq2seq)
+        input_limit = self._input_limit(config, tokenizer)
+        # Limits are enforced in _encode; measuring untruncated lengths must not warn.
+        tokenizer.model_max_length = _SANE_LIMIT ** 2
+        task = (getattr(config, "task_specific_params", None) or {}).get("summarization") or {}
+        return _Loaded(model=model, tokenizer=tokenizer, generation_config=generation,
+                       seq2seq=seq2seq, device=device, dtype=dtype,
+                       input_limit=input_limit,
+                       prefix=str(task.get("prefix") or "") if seq2seq else "",
+                       chat=bool(getattr(tokenizer, "chat_template", None)) and not seq2seq,
+                       architecture=(getattr(config, "architectures", None) or
+                                     [type(model).__name__])[0])
+
+    def _generation_config(self, model: Any, tokenizer: Any, seq2seq: bool) -> Any:
+        generation = copy.deepcopy(model.generation_config)
+        wanted = {k: v for k, v in self.requested.items() if k != "seed"}
+        own = generation.to_diff_dict()
+        if ("max_new_tokens" not in wanted and generation.max_new_tokens is None
+                and (not seq2seq or "max_length" not in own)):
+            # A causal LM's max_length counts the prompt; the library default (20) is useless.
+            wanted["max_new_tokens"] = DEFAULT_MAX_NEW_TOKENS
+        if generation.pad_token_id is None:
+            generation.pad_token_id = tokenizer.pad_token_id
+        unused = generation.update(**wanted)
+        if unused:
+            raise SummarizerOptionError(f"{self._name}: not generation settings: "
+                                        f"{', '.join(sorted(unused))}")
+        try:
+            generation.validate()
+        except ValueError as exc:
+            raise SummarizerOptionError(f"{self._name}: invalid generation settings: {exc}") from None
+        return generation
+
+    def _input_limit(self, config: Any, tokenizer: Any) -> int | None:
+        if self.options["max_input_tokens"] is not None:
+            return self.options["max_input_tokens"]
+        limits = [getattr(config, f, None) for f in _POSITION_FIELDS]
+        limits.append(getattr(tokenizer, "model_max_length", None))
+        sane = [int(x) for x in limits if isinstance(x, int) and 0 < x < _SANE_LIMIT]
+        return min(sane) if sane else None
+
+    # -- inputs ----------------------------------------------------------------------
+    def _template(self, loaded: _Loaded) -> str | None:
+        if self.options["prompt_template"] is not None:
+            return self.options["prompt_template"]
+        return None if loaded.seq2seq else DEFAULT_PROMPT_TEMPLATE
+
+    def _prompt_ids(self, loaded: _Loaded, article: str) -> list[int]:
+        template = self._template(loaded)
+        text = render_prompt(template, article) if template else loaded.prefix + article
+        tokenizer = loaded.tokenizer
+        if loaded.chat:
+            text = tokenizer.apply_chat_template([{"role": "user", "content": text}],
+                                                 tokenize=False, add_generation_prompt=True)
+            return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+        return list(tokenizer(text)["input_ids"])
+
+    def _budget(self, loaded: _Loaded) -> int | None:
+        """The most prompt tokens allowed (a causal LM's new tokens share its context)."""
+        if loaded.input_limit is None:
+            return None
+        if loaded.seq2seq or self.options["max_input_tokens"] is not None:
+            return loaded.input_limit
+        return loaded.input_limit - int(loaded.generation_config.max_new_tokens or 0)
+
+    def _encode(self, loaded: _Loaded, article: str) -> tuple[list[int], bool]:
+        """Token ids of the model input, and whether the article had to be cut."""
+        ids = self._prompt_ids(loaded, article)
+        budget = self._budget(loaded)
+        if budget is None or len(ids) <= budget:
+            return ids, False
+        tokenizer = loaded.tokenizer
+        if loaded.seq2seq and self._template(loaded) is None:
+            text = loaded.prefix + article
+            return list(tokenizer(text, truncation=True, max_length=budget)["input_ids"]), True
+        overhead = len(self._prompt_ids(loaded, ""))
+        keep = budget - overhead
+        if keep < 1:
+            raise SummarizerOptionError(f"{self._name}: the prompt alone takes {overhead} "
+                                        f"tokens, more than the {budget} the model allows")
+        article_ids = tokenizer(article, add_special_tokens=False)["input_ids"]
+        while keep >= 1:
+            cut = tokenizer.decode(article_ids[:keep], skip_special_tokens=True)
+            ids = self._prompt_ids(loaded, cut)
+            if len(ids) <= budget:
+                return ids, True
+            keep -= max(1, len(ids) - budget)
+        raise SummarizerOptionError(f"{self._name}: cannot fit the prompt into {budget} tokens")
+
+    # -- generation ------------------------------------------------------------------
+    def _generate(self, loaded: _Loaded, batch: list[list[int]]) -> tuple[list[str], list[int]]:
+        import torch
+
+        tokenizer = loaded.tokenizer
+        encoded = tokenizer.pad({"input_ids": batch}, padding=True, return_tensors="pt")
+        encoded = {k: v.to(loaded.device) for k, v in encoded.items()}
+        with torch.inference_mode():
+            output = loaded.model.generate(**encoded, generation_config=loaded.generation_config)
+        new = output if loaded.seq2seq else output[:, encoded["input_ids"].shape[1]:]
+        texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+        special = torch.tensor(sorted(set(tokenizer.all_special_ids)), device=new.device)
+        counts = (~torch.isin(new, special)).sum(dim=1).tolist()
+        return texts, [int(c) for c in counts]
+
+    def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
+        """Yield one :class:`Generated` per article as each batch finishes (any order)."""
+        if not articles:
+            return
+        loaded = self._load()
+        inputs = [self._encode(loaded, a) for a in articles]
+        self.truncated_count = sum(t for _, t in inputs)
+        order = sorted(range(len(articles)), key=lambda i: -len(inputs[i][0]))
+        seed = self.requested.get("seed")
+        if seed is not None:
+            import torch
+
+            torch.manual_seed(int(seed))
+        batch_size = self.options["batch_size"]
+        out_of_memory = _out_of_memory_types()
+        bar = self._progress_bar(len(articles))
+        position = new_tokens = 0
+        try:
+            while position < len(order):
+                chunk = order[position:position + batch_size]
+                try:
+                    texts, lengths = self._generate(loaded, [inputs[i][0] for i in chunk])
+                except out_of_memory:
+                    if len(chunk) == 1:
+                        raise SummarizerError(f"{self._name}: out of memory on "
+                                              f"{loaded.device} even with batch size 1") from None
+                    batch_size = max(1, len(chunk) // 2)
+                    self._free_memory(loaded)
+                    print(f"{self._name}: out of memory; retrying with batch size {batch_size}",
+                          file=sys.stderr)
+                    continue
+                for i, text, length in zip(chunk, texts, lengths):
+                    yield Generated(i, clean_summary(text, self.options["language"]),
+                                    inputs[i][1], len(inputs[i][0]), length)
+                position += len(chunk)
+                new_tokens += sum(lengths)
+                if bar is not None:
+                    bar.update(len(chunk))
+                    elapsed = max(bar.format_dict.get("elapsed", 0.0), 1e-9)
+                    bar.set_postfix(tokens_per_s=f"{new_tokens / elapsed:.0f}")
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _progress_bar(self, total: int):
+        if not self.progress:
+            return None
+        from tqdm.auto import tqdm
+
+        # disable=None: no bar when stderr is not a terminal (CI logs stay clean).
+        return tqdm(total=total, unit="ex", desc=self._name, file=sys.stderr, disable=None,
+                    dynamic_ncols=True)
+
+    @staticmethod
+    def _free_memory(loaded: _Loaded) -> None:
+        if loaded.device == "cuda":
+            import torch
+
+            torch.cuda.empty_cache()
+
+    def summarize(self, articles: Sequence[str]) -> list[str]:
+        summaries = [""] * len(articles)
+        for item in self.summarize_iter(articles):
+            summaries[item.index] = item.text
+        return summaries
+
+    def settings(self) -> dict:
+        """The model, its revision or weights hash and every effective generation setting."""
+        loaded = self._load()
+        generation = {k: v for k, v in loaded.generation_config.to_diff_dict().items()
+                      if k != "transformers_version"}
+        import torch
+        import transformers
+
+        return {
+            "model": self._name[len(PREFIX):], "weights": self.fingerprint(),
+            "gguf_file": self.source.gguf_file, "architecture": loaded.architecture,
+            "kind": "seq2seq" if loaded.seq2seq else "causal", "generation": generation,
+            "seed": self.requested.get("seed"), "requested": self.requested,
+            "prompt_template": self._template(loaded), "input_prefix": loaded.prefix,
+            "chat_template": loaded.chat, "max_input_tokens": loaded.input_limit,
+            "device": loaded.device, "dtype": loaded.dtype, "batch_size": self.options["batch_size"],
+            "trust_remote_code": self.options["trust_remote_code"],
+            "language": self.options["language"], "cleanup": CLEANUP_VERSION,
+            "transformers": transformers.__version__, "torch": torch.__version__,
+        }

@@ -1,0 +1,234 @@
+"""Summaries from an OpenAI-compatible server: ``openai:<model>``.
+
+vLLM, TGI, llama.cpp's server and Ollama all answer ``POST {base_url}/chat/completions``
+with the request and response shapes of OpenAI's Chat Completions API
+(https://platform.openai.com/docs/api-reference/chat); this is how generation scales past
+one machine.  Plain ``urllib`` (no ``openai`` package): at most ``concurrency`` requests in
+flight (a thread pool), retries with exponential backoff on 429, 5xx and timeouts
+(``Retry-After`` is honoured when longer), and at once a clear error on 401/403/404.
+The API key is read from the environment variable named by ``api_key_env`` and never
+appears in settings, logs or error messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from summarize.errors import (
+    ApiAuthError,
+    ApiError,
+    ApiNotFoundError,
+    ApiRetriesExhausted,
+    SummarizerOptionError,
+    redact,
+)
+from summarize.generation import (
+    CLEANUP_VERSION,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_PROMPT_TEMPLATE,
+    Generated,
+    check_template,
+    clean_summary,
+    render_prompt,
+    requested_generation,
+)
+from summarize.options import CACHE, OPENAI, options_for, resolve_options
+
+PREFIX = "openai:"
+CACHE_KEYS = tuple(o.name for o in options_for(CACHE))
+SUPPORTED_FIELDS = ("max_new_tokens", "seed", "temperature", "top_p")
+RETRY_STATUS = frozenset({408, 429})  # and every 5xx
+MAX_BACKOFF_S = 60.0
+
+
+def _public_url(url: str) -> str:
+    """``url`` without user:password (a key can hide there)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """The delay a ``Retry-After`` header asks for (seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class OpenAiSummarizer:
+    """A model behind an OpenAI-compatible server; built as ``OpenAiSummarizer(name, options)``."""
+
+    retry_base_s = 0.5  # first backoff; doubles on every retry
+
+    def __init__(self, name: str, options: dict) -> None:
+        if not name.startswith(PREFIX) or len(name) == len(PREFIX):
+            raise SummarizerOptionError(f"expected openai:<model>, got {name!r}")
+        self._name = name
+        self.model = name[len(PREFIX):]
+        self.options = resolve_options(OPENAI, options, ignore=CACHE_KEYS)
+        self.requested = requested_generation(self.options)
+        unsupported = sorted(set(self.requested) - set(SUPPORTED_FIELDS))
+        if unsupported:
+            raise SummarizerOptionError(f"{name}: not supported by the chat completions API: "
+                                        f"{', '.join(unsupported)}")
+        self.template = check_template(self.options["prompt_template"] or DEFAULT_PROMPT_TEMPLATE)
+        base = self.options["base_url"].rstrip("/")
+        if urlsplit(base).scheme not in ("http", "https"):
+            raise SummarizerOptionError("--base-url must start with http:// or https://")
+        self.url = base + "/chat/completions"
+        self._key = os.environ.get(self.options["api_key_env"]) or None
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def _body(self, article: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "user", "content": render_prompt(self.template, article)}],
+            "max_tokens": self.requested.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS),
+            "temperature": self.requested.get("temperature", 0.0),
+        }
+        for field in ("top_p", "seed"):
+            if field in self.requested:
+                body[field] = self.requested[field]
+        return body
+
+    def cache_identity(self, digest: Any = None) -> dict | None:
+        """``None`` when sampling (temperature > 0) without a seed: never cached."""
+        body = self._body("")
+        if body["temperature"] > 0 and "seed" not in body:
+            return None
+        body.pop("messages")
+        return {"family": OPENAI, "server": _public_url(self.url), "request": body,
+                "prompt_template": self.template, "language": self.options["language"],
+                "cleanup": CLEANUP_VERSION}
+
+    def settings(self) -> dict:
+        body = self._body("")
+        body.pop("messages")
+        return {"model": self.model, "base_url": _public_url(self.options["base_url"]),
+                "api_key_env": self.options["api_key_env"], "request": body,
+                "requested": self.requested, "prompt_template": self.template,
+                "concurrency": self.options["concurrency"],
+                "request_timeout": self.options["request_timeout"],
+                "max_retries": self.options["max_retries"], "language": self.options["language"],
+                "cleanup": CLEANUP_VERSION}
+
+    # -- one request -------------------------------------------------------------------
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._key:
+            headers["Authorization"] = f"Bearer {self._key}"
+        request = urllib.request.Request(self.url, data=json.dumps(body).encode(),
+                                         headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=self.options["request_timeout"]) as response:
+            return json.loads(response.read().decode("utf-8"))
+
+    def _server_message(self, error: urllib.error.HTTPError) -> str:
+        try:
+            raw = error.read().decode("utf-8", "replace")
+        except OSError:
+            raw = ""
+        try:
+            parsed = json.loads(raw)
+            message = parsed.get("error", {}).get("message") if isinstance(parsed, dict) else None
+            raw = str(message or raw)
+        except (json.JSONDecodeError, AttributeError):
+            pass
+        return redact(" ".join(raw.split())[:300], self._key)
+
+    def _fail(self, status: int, message: str) -> ApiError:
+        where = f"{self._name}: {_public_url(self.url)}"
+        detail = f": {message}" if message else ""
+        if status in (401, 403):
+            if self._key:
+                hint = f"the server refused the key in ${self.options['api_key_env']}"
+            else:
+                hint = f"no API key: set ${self.options['api_key_env']} (or --api-key-env)"
+            return ApiAuthError(f"{where}: HTTP {status}, {hint}{detail}", status)
+        if status == 404:
+            return ApiNotFoundError(f"{where}: HTTP 404: unknown model {self.model!r} or wrong "
+                                    f"--base-url (it should end in /v1){detail}", status)
+        return ApiError(f"{where}: HTTP {status}{detail}", status)
+
+    def complete(self, article: str) -> str:
+        """The raw completion for one article, with retries."""
+        body = self._body(article)
+        last = ""
+        for attempt in range(self.options["max_retries"] + 1):
+            delay = min(MAX_BACKOFF_S, self.retry_base_s * 2 ** attempt)
+            try:
+                payload = self._post(body)
+                return self._content(payload)
+            except urllib.error.HTTPError as exc:
+                message = self._server_message(exc)
+                if exc.code not in RETRY_STATUS and exc.code < 500:
+                    raise self._fail(exc.code, message) from None
+                last = f"HTTP {exc.code}" + (f": {message}" if message else "")
+                asked = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
+                if asked is not None:
+                    delay = min(max(delay, asked), MAX_BACKOFF_S * 5)
+            except TimeoutError:
+                last = f"no answer within {self.options['request_timeout']:g} s"
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                    last = f"no answer within {self.options['request_timeout']:g} s"
+                else:
+                    last = f"cannot connect: {redact(str(exc.reason), self._key)}"
+            except (ConnectionError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+                last = redact(f"{type(exc).__name__}: {exc}", self._key)
+            if attempt < self.options["max_retries"]:
+                self._sleep(delay)
+        raise ApiRetriesExhausted(f"{self._name}: {_public_url(self.url)}: gave up after "
+                                  f"{self.options['max_retries'] + 1} attempts; last: {last}")
+
+    def _content(self, payload: dict[str, Any]) -> str:
+        try:
+            content = payload["choices"][0]["message"]["content"]
+        except (KeyError, IndexError, TypeError):
+            raise ApiError(f"{self._name}: {_public_url(self.url)}: the answer has no "
+                           "choices[0].message.content") from None
+        return str(content or "")
+
+    # -- many requests -----------------------------------------------------------------
+    def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
+        """Yield summaries as requests finish; at most ``concurrency`` in flight."""
+        language = self.options["language"]
+        executor = ThreadPoolExecutor(max_workers=self.options["concurrency"],
+                                      thread_name_prefix="sumbench-openai")
+        try:
+            pending = {executor.submit(self.complete, a): i for i, a in enumerate(articles)}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = pending.pop(future)
+                    yield Generated(index, clean_summary(future.result(), language))
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def summarize(self, articles: Sequence[str]) -> list[str]:
+        summaries = [""] * len(articles)
+        for item in self.summarize_iter(articles):
+            summaries[item.index] = item.text
+        return summaries

@@ -1,0 +1,279 @@
+"""``openai:`` summarisers against a chat-completions server started on 127.0.0.1 (issue 7):
+success, 429 then success, 5xx retries exhausted, 401, 404, timeouts, bounded concurrency,
+caching, and API keys kept out of errors, settings and logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from summarize.cache import build_summarizer
+from summarize.errors import (
+    ApiAuthError,
+    ApiError,
+    ApiNotFoundError,
+    ApiRetriesExhausted,
+    SummarizerOptionError,
+)
+from summarize.openai_api import OpenAiSummarizer, retry_after_seconds
+
+KEY = "sk-test-5ecret-k3y-never-shown"
+
+
+class ChatServer:
+    """A threaded HTTP server answering ``POST /v1/chat/completions``.
+
+    ``script`` holds one behaviour per request, used in order (the last one repeats):
+    ``(status, body, headers, delay_s)``.  The server records requests, headers and the
+    largest number of requests it was handling at once.
+    """
+
+    def __init__(self) -> None:
+        self.script: deque = deque()
+        self.requests: list[dict] = []
+        self.auth: list[str | None] = []
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length))
+                with server.lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    server.requests.append(body)
+                    server.auth.append(self.headers.get("Authorization"))
+                    step = server.script.popleft() if len(server.script) > 1 else server.script[0]
+                try:
+                    status, payload, headers, delay = step(body, self.headers) if callable(step) else step
+                    time.sleep(delay)
+                    if self.path != "/v1/chat/completions":
+                        status, payload, headers = 404, {"error": {"message": "no route"}}, {}
+                    data = json.dumps(payload).encode()
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def ok(text: str | Callable = "- The council voted.\n- Buses will be free.", delay: float = 0.0):
+    def answer(body, headers):
+        content = text(body) if callable(text) else text
+        return 200, {"choices": [{"message": {"role": "assistant", "content": content}}]}, {}, delay
+    return answer
+
+
+def echo_article(body: dict) -> str:
+    return "Summary of " + body["messages"][0]["content"].split("Article:\n")[1].split("\n")[0]
+
+
+@pytest.fixture()
+def server():
+    chat = ChatServer()
+    yield chat
+    chat.close()
+
+
+def make(server: ChatServer, monkeypatch, **options) -> OpenAiSummarizer:
+    monkeypatch.setenv("SUMBENCH_TEST_KEY", KEY)
+    summarizer = OpenAiSummarizer("openai:tiny-chat", {"base_url": server.base_url,
+                                                       "api_key_env": "SUMBENCH_TEST_KEY",
+                                                       **options})
+    summarizer.delays = []
+    summarizer._sleep = summarizer.delays.append  # record backoff instead of sleeping
+    return summarizer
+
+
+ARTICLES = [f"Article number {i} says something.\nMore text." for i in range(12)]
+
+
+def test_success_request_shape_and_clean_up(server, monkeypatch) -> None:
+    server.script.append(ok())
+    summarizer = make(server, monkeypatch, max_new_tokens=50, top_p=0.9)
+    assert summarizer.summarize(ARTICLES[:2]) == ["The council voted.\nBuses will be free."] * 2
+    body = server.requests[0]
+    assert body["model"] == "tiny-chat" and body["max_tokens"] == 50
+    assert body["temperature"] == 0.0 and body["top_p"] == 0.9
+    assert "Article number" in body["messages"][0]["content"]
+    assert body["messages"][0]["role"] == "user"
+    assert server.auth[0] == f"Bearer {KEY}"
+
+
+def test_results_come_back_in_article_order(server, monkeypatch) -> None:
+    server.script.append(ok(echo_article))
+    summaries = make(server, monkeypatch, concurrency=4).summarize(ARTICLES)
+    assert summaries == [f"Summary of Article number {i} says something." for i in range(12)]
+
+
+def test_each_summary_is_yielded_as_soon_as_its_answer_arrives(server, monkeypatch) -> None:
+    def fast_or_slow(body, headers):
+        slow = "number 1 " in body["messages"][0]["content"]
+        return ok(echo_article, delay=1.5 if slow else 0.0)(body, headers)
+
+    server.script.append(fast_or_slow)
+    items = make(server, monkeypatch, concurrency=2).summarize_iter(ARTICLES[:2])
+    first = next(items)
+    assert first.index == 0 and server.in_flight == 1  # the slow answer is still pending
+    assert next(items).index == 1
+
+
+def test_429_then_success_honours_retry_after(server, monkeypatch) -> None:
+    server.script.extend([(429, {"error": {"message": "slow down"}}, {"Retry-After": "3"}, 0),
+                          ok()])
+    summarizer = make(server, monkeypatch, concurrency=1)
+    assert summarizer.summarize(ARTICLES[:1]) == ["The council voted.\nBuses will be free."]
+    assert len(server.requests) == 2
+    assert summarizer.delays == [3.0]  # Retry-After (3 s) is longer than the first backoff
+
+
+def test_500_retries_exhausted(server, monkeypatch) -> None:
+    server.script.append((500, {"error": {"message": "boom"}}, {}, 0))
+    summarizer = make(server, monkeypatch, max_retries=3, concurrency=1)
+    with pytest.raises(ApiRetriesExhausted, match="gave up after 4 attempts; last: HTTP 500: boom"):
+        summarizer.summarize(ARTICLES[:1])
+    assert len(server.requests) == 4
+    assert summarizer.delays == [0.5, 1.0, 2.0]  # exponential backoff between attempts
+
+
+def test_401_is_immediate_and_never_shows_the_key(server, monkeypatch, caplog) -> None:
+    # A careless server echoes the Authorization header back in its error message.
+    def refuse(body, headers):
+        return 401, {"error": {"message": f"invalid key {headers['Authorization']}"}}, {}, 0
+
+    server.script.append(refuse)
+    summarizer = make(server, monkeypatch)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ApiAuthError) as caught:
+        summarizer.summarize(ARTICLES[:3])
+    message = str(caught.value)
+    assert "HTTP 401" in message and "$SUMBENCH_TEST_KEY" in message
+    assert KEY not in message and "***" in message
+    assert caught.value.status == 401
+    assert len(server.requests) <= 3 and summarizer.delays == []  # no retries
+    assert KEY not in json.dumps(summarizer.settings())
+    assert KEY not in json.dumps(summarizer.cache_identity())
+    assert KEY not in caplog.text
+
+
+def test_missing_key_is_named_on_401(server, monkeypatch) -> None:
+    server.script.append((401, {"error": {"message": "no key"}}, {}, 0))
+    monkeypatch.delenv("NO_SUCH_KEY_VAR", raising=False)
+    summarizer = OpenAiSummarizer("openai:m", {"base_url": server.base_url,
+                                               "api_key_env": "NO_SUCH_KEY_VAR"})
+    with pytest.raises(ApiAuthError, match=r"no API key: set \$NO_SUCH_KEY_VAR"):
+        summarizer.summarize(["x"])
+    assert server.auth == [None]
+
+
+def test_404_names_model_and_base_url(server, monkeypatch) -> None:
+    server.script.append((404, {"error": {"message": "model not found"}}, {}, 0))
+    with pytest.raises(ApiNotFoundError, match="unknown model 'tiny-chat' or wrong --base-url"):
+        make(server, monkeypatch).summarize(["x"])
+
+
+def test_other_4xx_is_not_retried(server, monkeypatch) -> None:
+    server.script.append((400, {"error": {"message": "max_tokens too large"}}, {}, 0))
+    summarizer = make(server, monkeypatch)
+    with pytest.raises(ApiError, match="HTTP 400: max_tokens too large"):
+        summarizer.summarize(["x"])
+    assert len(server.requests) == 1
+
+
+def test_timeout_retries_then_gives_up(server, monkeypatch) -> None:
+    server.script.append(ok(delay=1.0))
+    summarizer = make(server, monkeypatch, request_timeout=0.1, max_retries=1, concurrency=1)
+    with pytest.raises(ApiRetriesExhausted, match="no answer within 0.1 s"):
+        summarizer.summarize(["x"])
+    assert len(server.requests) == 2 and summarizer.delays == [0.5]
+
+
+def test_timeout_then_success(server, monkeypatch) -> None:
+    server.script.extend([ok(delay=1.0), ok()])
+    summarizer = make(server, monkeypatch, request_timeout=0.3, concurrency=1)
+    assert summarizer.summarize(["x"]) == ["The council voted.\nBuses will be free."]
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_concurrency_is_bounded_as_configured(server, monkeypatch, concurrency) -> None:
+    server.script.append(ok(echo_article, delay=0.15))
+    summaries = make(server, monkeypatch, concurrency=concurrency).summarize(ARTICLES[:9])
+    assert len(summaries) == 9 and len(server.requests) == 9
+    assert server.max_in_flight == concurrency
+
+
+def test_connection_refused_is_retried_then_reported(monkeypatch) -> None:
+    summarizer = OpenAiSummarizer("openai:m", {"base_url": "http://127.0.0.1:9/v1",
+                                               "max_retries": 2})
+    summarizer._sleep = lambda s: None
+    with pytest.raises(ApiRetriesExhausted, match="cannot connect"):
+        summarizer.summarize(["x"])
+
+
+def test_cache_serves_the_second_run(server, monkeypatch, tmp_path) -> None:
+    server.script.append(ok(echo_article))
+    monkeypatch.setenv("SUMBENCH_TEST_KEY", KEY)
+    options = {"base_url": server.base_url, "api_key_env": "SUMBENCH_TEST_KEY",
+               "cache_dir": str(tmp_path)}
+    first = build_summarizer("openai:tiny-chat", options)
+    predictions = first.summarize(ARTICLES)
+    assert first.stats.generated == 12 and len(server.requests) == 12
+    second = build_summarizer("openai:tiny-chat", options)
+    assert second.summarize(ARTICLES) == predictions
+    assert second.stats.from_cache == 12 and len(server.requests) == 12
+    assert KEY not in (tmp_path / "generations.sqlite3").read_bytes().decode("latin-1")
+    sampled = build_summarizer("openai:tiny-chat", {**options, "temperature": 0.8})
+    assert not sampled.caching  # sampling without a seed
+    seeded = build_summarizer("openai:tiny-chat", {**options, "temperature": 0.8,
+                                                   "generation_seed": 1})
+    assert seeded.caching
+
+
+def test_option_checks() -> None:
+    with pytest.raises(SummarizerOptionError, match="num-beams does not apply to openai"):
+        OpenAiSummarizer("openai:m", {"num_beams": 4})
+    with pytest.raises(SummarizerOptionError, match="base-url"):
+        OpenAiSummarizer("openai:m", {"base_url": "ftp://x"})
+    with pytest.raises(SummarizerOptionError, match="concurrency"):
+        OpenAiSummarizer("openai:m", {"concurrency": 0})
+    settings = OpenAiSummarizer("openai:m", {"base_url": "http://user:pw@host:8000/v1"}).settings()
+    assert settings["base_url"] == "http://host:8000/v1"
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after_seconds("2.5") == 2.5
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    assert 0 <= retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") <= 0.0
