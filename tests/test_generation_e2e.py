@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -155,21 +154,9 @@ def test_second_run_in_a_new_process_generates_nothing_and_imports_no_torch(tiny
     assert not second["torch"]  # nothing was loaded: the cache answered everything
 
 
-# -- the CLI (enabled once `sumbench run` has the model flags) -------------------------
-@lru_cache(maxsize=1)
-def cli_has_model_flags() -> bool:
-    result = sumbench("run", "--help")
-    return all(flag in result.out for flag in ("--max-new-tokens", "--cache-dir", "--no-cache"))
-
-
-def require_cli_flags() -> None:
-    if not cli_has_model_flags():
-        pytest.skip("`sumbench run` does not have the model flags of summarize/options.py yet")
-
-
+# -- the CLI ----------------------------------------------------------------------------
 @pytest.mark.parametrize("model", ["tiny_seq2seq", "tiny_causal"])
 def test_cli_run_twice_second_from_cache(model, request, tmp_path) -> None:
-    require_cli_flags()
     path = request.getfixturevalue(model)
     args = ["run", "--summarizer", f"hf:{path}", "--max-new-tokens", "8",
             "--batch-size", "4", "--cache-dir", tmp_path / "cache"]
@@ -191,7 +178,6 @@ def test_cli_run_twice_second_from_cache(model, request, tmp_path) -> None:
 
 
 def test_cli_no_cache_and_unknown_hub_model_offline(tiny_seq2seq, tmp_path) -> None:
-    require_cli_flags()
     done = sumbench("run", "--summarizer", f"hf:{tiny_seq2seq}", "--max-new-tokens", "4",
                     "--limit", "2", "--no-cache", "--cache-dir", tmp_path / "cache",
                     "-o", tmp_path / "run")
@@ -199,7 +185,7 @@ def test_cli_no_cache_and_unknown_hub_model_offline(tiny_seq2seq, tmp_path) -> N
     assert not (tmp_path / "cache").exists()
     offline = sumbench("run", "--summarizer", "hf:acme/not-here", "--limit", "1",
                        env={"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "hub")})
-    assert offline.code != 0 and "cannot reach the Hugging Face hub" in offline.err
+    assert offline.code == 2 and "cannot reach the Hugging Face hub" in offline.err
     assert "Traceback" not in offline.err
 
 
