@@ -2,18 +2,20 @@
 
 Each :class:`Notice` names the affected example ids; the CLI prints them on stderr and
 ``results.json`` keeps them.  Checks: empty predictions (scored 0), multi-sentence texts
-with no newline (their ROUGE-Lsum equals ROUGE-L), and texts whose letters the default
-ASCII tokenizer throws away (accented, Cyrillic, CJK... text scores near 0).
+with no newline (their ROUGE-Lsum equals ROUGE-L), and texts whose words the default
+ASCII tokenizer splits or throws away (accented, Cyrillic, CJK... text scores too low).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from eval.lsum import unsplit_multi_sentence
 
-DROPPED_LETTERS_THRESHOLD = 0.2
+DAMAGED_WORDS_THRESHOLD = 0.05
+_WORD = re.compile(r"[^\W\d_]+")
 MAX_IDS_SHOWN = 5
 
 
@@ -34,13 +36,16 @@ def _ids_text(ids: Sequence[str]) -> str:
     return shown + (f" (+{len(ids) - MAX_IDS_SHOWN} more)" if len(ids) > MAX_IDS_SHOWN else "")
 
 
-def dropped_letter_fraction(text: str) -> float:
-    """Share of the letters of ``text`` that rouge-score's tokenizer drops (non-ASCII ones)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+def damaged_word_fraction(text: str) -> float:
+    """Share of the words of ``text`` that an ASCII-only tokenizer splits or drops.
+
+    A word (a run of letters of any script) with a letter outside ``a-z`` loses that
+    letter: "Bäckerei" becomes "b" + "ckerei", "Москва" disappears.
+    """
+    words = _WORD.findall(text)
+    if not words:
         return 0.0
-    dropped = sum(1 for c in letters if not ("a" <= c.lower() <= "z") or not c.isascii())
-    return dropped / len(letters)
+    return sum(1 for w in words if not w.isascii()) / len(words)
 
 
 def empty_predictions(ids: Sequence[str], predictions: Sequence[str]) -> Notice | None:
@@ -73,23 +78,26 @@ def lsum_without_newlines(ids: Sequence[str], predictions: Sequence[str],
 
 def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
                     references: Sequence[Sequence[str]], tokenizer: str) -> Notice | None:
-    """Examples whose text the default tokenizer mostly throws away."""
-    if tokenizer != "default":
+    """Examples whose text the default (or ROUGE-1.5.5's) tokenizer mostly throws away."""
+    if tokenizer not in ("default", "rouge155"):
         return None
     bad = []
     worst = 0.0
     for example_id, prediction, refs in zip(ids, predictions, references):
-        share = max(dropped_letter_fraction(t) for t in (prediction, *refs))
-        if share > DROPPED_LETTERS_THRESHOLD:
+        share = max(damaged_word_fraction(t) for t in (prediction, *refs))
+        if share > DAMAGED_WORDS_THRESHOLD:
             bad.append(example_id)
             worst = max(worst, share)
     if not bad:
         return None
+    remedy = ("ROUGE-1.5.5 has no tokenizer for other scripts; score with --rouge-impl "
+              "rouge-score --tokenizer unicode" if tokenizer == "rouge155"
+              else "pass --tokenizer unicode")
     return Notice(
         "non-ascii-dropped",
-        f"the default tokenizer keeps only ASCII letters and digits: it dropped up to "
-        f"{worst:.0%} of the letters in {len(bad)} example(s): {_ids_text(bad)}; their "
-        "scores are near 0 for that reason; pass --tokenizer unicode", tuple(bad))
+        f"the {tokenizer} tokenizer keeps only ASCII letters and digits: it splits or drops "
+        f"up to {worst:.0%} of the words in {len(bad)} example(s): {_ids_text(bad)}; their "
+        f"scores are too low for that reason; {remedy}", tuple(bad))
 
 
 def collect_notices(ids: Sequence[str], predictions: Sequence[str],

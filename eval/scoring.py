@@ -22,9 +22,18 @@ from eval.signature import Signature, rouge_score_version
 from eval.stats import bootstrap_interval
 
 
+ROUGE_IMPLS = ("rouge-score", "rouge155")
+ROUGE155_DEFAULT_FLAGS = "-c 95 -r 1000 -n 2 -m -a"
+
+
 @dataclass(frozen=True)
 class ScoringConfig:
-    """How to score: ROUGE settings, Lsum split, bootstrap, backend and processes."""
+    """How to score: ROUGE settings, Lsum split, bootstrap, backend and processes.
+
+    ``impl`` chooses the semantics: ``rouge-score`` (default; ``rouge``, ``bootstrap_*``,
+    ``seed`` and ``confidence`` apply) or ``rouge155`` (the original Perl script's, with
+    its own options in ``rouge155_flags`` and its own resampling for the intervals).
+    """
 
     rouge: RougeConfig = RougeConfig()
     lsum_split: str = "newline"
@@ -33,8 +42,25 @@ class ScoringConfig:
     confidence: float = 0.95
     backend: str = DEFAULT_BACKEND
     processes: int = 1
+    impl: str = "rouge-score"
+    rouge155_flags: str = ROUGE155_DEFAULT_FLAGS
+    rouge155_exceptions: str = "wordnet"
+
+    def rouge155_config(self):
+        """The parsed ROUGE-1.5.5 options (raises a usage error for bad flags)."""
+        from eval.rouge155 import parse_flags
+
+        return parse_flags(self.rouge155_flags, self.rouge155_exceptions)
 
     def signature(self) -> Signature:
+        if self.impl == "rouge155":
+            perl = self.rouge155_config()
+            return Signature(
+                impl="rouge155-1.5.5", tokenizer="rouge155",
+                stemmer="porter155" if perl.stem else "none", lsum_split=self.lsum_split,
+                multi_ref=f"-f {perl.scoring_formula}", bootstrap_samples=perl.resamples,
+                seed="perl-srand", confidence=perl.confidence / 100,
+                flags=f"{' '.join(self.rouge155_flags.split())} exc={perl.exceptions}")
         return Signature(
             impl=f"rouge-score-{rouge_score_version()}",
             tokenizer=self.rouge.tokenizer,
@@ -48,7 +74,13 @@ class ScoringConfig:
 
     def to_dict(self) -> dict:
         """The settings that determine the numbers (processes and backend do not)."""
+        if self.impl == "rouge155":
+            perl = self.rouge155_config()
+            return {"impl": self.impl, "rouge155_flags": " ".join(self.rouge155_flags.split()),
+                    "rouge155_exceptions": perl.exceptions,
+                    "rouge_types": list(perl.rouge_types), "lsum_split": self.lsum_split}
         return {
+            "impl": self.impl,
             "rouge_types": list(self.rouge.rouge_types),
             "use_stemmer": self.rouge.use_stemmer,
             "tokenizer": self.rouge.tokenizer,
@@ -95,6 +127,20 @@ def aggregate_scores(per_example: dict[str, np.ndarray], samples: int, seed: int
     return out
 
 
+def _score_rouge155(predictions: list[str], references: list[list[str]],
+                    config: ScoringConfig) -> tuple[dict[str, np.ndarray],
+                                                    dict[str, dict[str, Interval]]]:
+    """Per-example scores and the script's corpus averages with its own intervals."""
+    from eval.rouge155 import corpus_scores, score_rouge155
+
+    perl = config.rouge155_config()
+    per_example = score_rouge155(predictions, references, perl)
+    corpus = corpus_scores(per_example, perl)
+    aggregate = {t: {"precision": a.precision, "recall": a.recall, "fmeasure": a.fmeasure}
+                 for t, a in corpus.items()}
+    return per_example, aggregate
+
+
 def score_predictions(examples: Sequence[Example], predictions: Sequence[str],
                       config: ScoringConfig = ScoringConfig()) -> ScoredRun:
     """Score ``predictions[i]`` against ``examples[i].references``."""
@@ -104,19 +150,26 @@ def score_predictions(examples: Sequence[Example], predictions: Sequence[str],
         raise ValueError("nothing to score: the reference set is empty")
     if config.lsum_split not in LSUM_SPLITS:
         raise ValueError(f"unknown Lsum split {config.lsum_split!r}")
+    if config.impl not in ROUGE_IMPLS:
+        raise ValueError(f"unknown ROUGE implementation {config.impl!r}")
     ids = tuple(e.id for e in examples)
-    uses_lsum = "rougeLsum" in config.rouge.rouge_types
+    # rouge155's ROUGE-L is summary-level: it needs sentences on lines as rougeLsum does.
+    uses_lsum = "rougeLsum" in config.rouge.rouge_types or config.impl == "rouge155"
     split = config.lsum_split if uses_lsum else "newline"
     prepared_predictions = [prepare_for_lsum(p, split) for p in predictions]
     prepared_references = [[prepare_for_lsum(r, split) for r in e.reference_texts()]
                            for e in examples]
     notices = collect_notices(ids, prepared_predictions, prepared_references,
-                              config.rouge.tokenizer,
+                              "rouge155" if config.impl == "rouge155" else config.rouge.tokenizer,
                               lsum_checked=uses_lsum and split == "newline")
-    per_example = score_pairs(prepared_predictions, prepared_references, config.rouge,
-                              processes=config.processes, backend=config.backend)
-    aggregate = aggregate_scores(per_example, config.bootstrap_samples, config.seed,
-                                 config.confidence)
+    if config.impl == "rouge155":
+        per_example, aggregate = _score_rouge155(prepared_predictions, prepared_references,
+                                                 config)
+    else:
+        per_example = score_pairs(prepared_predictions, prepared_references, config.rouge,
+                                  processes=config.processes, backend=config.backend)
+        aggregate = aggregate_scores(per_example, config.bootstrap_samples, config.seed,
+                                     config.confidence)
     counts = {
         "examples": len(examples),
         "references": sum(len(e.references) for e in examples),

@@ -22,8 +22,9 @@ FIELD_HELP = {
     "lsum": "how texts were split into sentences for ROUGE-Lsum (newline, auto, none)",
     "refs": "multi-reference rule (max = best F per type, as score_multi; mean)",
     "bs": "bootstrap resamples for the confidence intervals",
-    "seed": "bootstrap seed",
+    "seed": "bootstrap seed (perl-srand: rouge155 reproduces the Perl script's own resampling)",
     "ci": "confidence level of the intervals, in percent",
+    "flags": "ROUGE-1.5.5 options (rouge155 only) and its WordNet exception table (exc)",
 }
 
 
@@ -50,13 +51,14 @@ class Signature:
     lsum_split: str
     multi_ref: str
     bootstrap_samples: int
-    seed: int
+    seed: int | str
     confidence: float
     version: str = __version__
+    flags: str = ""
 
     def fields(self) -> dict[str, str]:
         """The signature as ordered ``key -> value`` pairs."""
-        return {
+        fields = {
             "sumbench": self.version,
             "impl": self.impl,
             "tok": self.tokenizer,
@@ -67,6 +69,9 @@ class Signature:
             "seed": str(self.seed),
             "ci": f"{self.confidence * 100:g}",
         }
+        if self.flags:
+            fields["flags"] = self.flags
+        return fields
 
     def __str__(self) -> str:
         return "|".join(f"{k}:{v}" for k, v in self.fields().items())
@@ -80,7 +85,10 @@ class Signature:
     def parse(cls, text: str) -> "Signature":
         """Inverse of ``str()``."""
         values = dict(part.split(":", 1) for part in text.split("|"))
+        seed = values["seed"]
         return cls(impl=values["impl"], tokenizer=values["tok"], stemmer=values["stem"],
                    lsum_split=values["lsum"], multi_ref=values["refs"],
-                   bootstrap_samples=int(values["bs"]), seed=int(values["seed"]),
-                   confidence=float(values["ci"]) / 100, version=values["sumbench"])
+                   bootstrap_samples=int(values["bs"]),
+                   seed=int(seed) if seed.lstrip("-").isdigit() else seed,
+                   confidence=float(values["ci"]) / 100, version=values["sumbench"],
+                   flags=values.get("flags", ""))

@@ -110,8 +110,12 @@ def test_non_ascii_warning_names_ids(tmp_path: Path) -> None:
                             for i, t in rows))
     result = sumbench("run", "-r", refs, "-s", "lead-1")
     assert result.code == 0
+    assert "3 example(s)" in result.err
+    quiet = sumbench("run", "-r", refs, "-s", "lead-1", "--tokenizer", "unicode")
+    assert "default tokenizer" not in quiet.err
     warning = next(l for l in result.err.splitlines() if "default tokenizer" in l)
-    assert "ru" in warning and "zh" in warning and "--tokenizer unicode" in warning
+    assert "fr" in warning and "ru" in warning and "zh" in warning
+    assert "--tokenizer unicode" in warning
     assert ", en" not in warning and ": en" not in warning
 
 
@@ -135,3 +139,23 @@ def test_results_identical_across_process_counts_and_backends(tmp_path: Path) ->
         assert sumbench("run", "-o", out, *extra).code == 0
         runs[name] = ((out / "results.json").read_bytes(), (out / "per_example.jsonl").read_bytes())
     assert runs["p1"] == runs["p2"] == runs["ref"]
+
+
+def test_rouge155_implementation_through_the_cli(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = sumbench("run", "--rouge-impl", "rouge155", "--rouge155-flags",
+                      "-c 95 -r 200 -n 2 -m -2 4 -u -a", "--limit", "4", "-o", out)
+    assert result.code == 0, result.err
+    signature = next(l for l in result.out.splitlines() if l.startswith("signature: "))
+    assert "impl:rouge155-1.5.5" in signature and "flags:-c 95 -r 200 -n 2 -m -2 4 -u -a" in signature
+    assert "bs:200" in signature and "seed:perl-srand" in signature
+    rows = [json.loads(l) for l in (out / "per_example.jsonl").read_text().splitlines()]
+    assert set(rows[0]) == {"id", "rouge1", "rouge2", "rougeL", "rougeSU4"}
+    results = json.loads((out / "results.json").read_text())
+    assert results["config"]["scoring"]["rouge155_flags"] == "-c 95 -r 200 -n 2 -m -2 4 -u -a"
+    # the script's values have 5 decimals
+    assert all(round(v, 5) == v for r in rows for v in r["rouge1"].values())
+    bad = sumbench("run", "--rouge-impl", "rouge155", "--rouge155-flags", "-n 2 -q", "-o",
+                   tmp_path / "bad")
+    assert bad.code == 2 and "unknown ROUGE-1.5.5 option -q" in bad.err
+    assert not (tmp_path / "bad").exists()

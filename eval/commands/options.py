@@ -13,7 +13,7 @@ import sys
 from eval.errors import UsageError
 from eval.lsum import LSUM_SPLITS
 from eval.rouge import BACKENDS, DEFAULT_BACKEND, DEFAULT_TYPES, MULTI_REF_RULES, RougeConfig
-from eval.scoring import ScoringConfig
+from eval.scoring import ROUGE155_DEFAULT_FLAGS, ROUGE_IMPLS, ScoringConfig
 
 
 def positive_int(text: str) -> int:
@@ -85,6 +85,15 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                             "rouge-score itself (slow); numbers are identical (default: %(default)s)")
     group.add_argument("--processes", type=positive_int, default=1, metavar="N",
                        help="worker processes for scoring large inputs (default: %(default)s)")
+    group.add_argument("--rouge-impl", default="rouge-score", choices=list(ROUGE_IMPLS),
+                       help="ROUGE semantics: rouge-score (default) or rouge155, the original "
+                            "ROUGE-1.5.5 Perl script's, reimplemented exactly in Python")
+    group.add_argument("--rouge155-flags", default=ROUGE155_DEFAULT_FLAGS, metavar="FLAGS",
+                       help="ROUGE-1.5.5 options for --rouge-impl rouge155, as a Perl flag "
+                            "string (default: '%(default)s'); -c/-r set its intervals")
+    group.add_argument("--rouge155-exceptions", default="wordnet", choices=["wordnet", "none"],
+                       help="with -m: the WordNet exception table the released script loads "
+                            "(wordnet), or an empty table as in many rebuilt installs (none)")
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -104,10 +113,15 @@ def scoring_config(args: argparse.Namespace) -> ScoringConfig:
                          "use rouge1..rouge9, rougeL, rougeLsum")
     rouge = RougeConfig(rouge_types=types, use_stemmer=not args.no_stemmer,
                         tokenizer=args.tokenizer, multi_ref=args.multi_ref)
-    return ScoringConfig(rouge=rouge, lsum_split=args.lsum_split,
-                         bootstrap_samples=args.bootstrap_samples, seed=args.seed,
-                         confidence=args.confidence, backend=args.backend,
-                         processes=args.processes)
+    config = ScoringConfig(rouge=rouge, lsum_split=args.lsum_split,
+                           bootstrap_samples=args.bootstrap_samples, seed=args.seed,
+                           confidence=args.confidence, backend=args.backend,
+                           processes=args.processes, impl=args.rouge_impl,
+                           rouge155_flags=args.rouge155_flags,
+                           rouge155_exceptions=args.rouge155_exceptions)
+    if config.impl == "rouge155":
+        config.rouge155_config()  # bad flags are a usage error before any work
+    return config
 
 
 def load_references(args: argparse.Namespace, limit: int | None = None,

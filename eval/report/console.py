@@ -14,7 +14,7 @@ def percent(value: float) -> str:
 
 def score_table(scored: ScoredRun, title: str) -> str:
     """The table for one run, signature included."""
-    ci = f"{scored.config.confidence * 100:g}% CI of F"
+    ci = f"{scored.signature.confidence * 100:g}% CI of F"
     lines = [title, "",
              f"{'metric':<10} {'P':>6} {'R':>6} {'F':>6}   {ci}",
              f"{'-' * 10} {'-' * 6} {'-' * 6} {'-' * 6}   {'-' * len(ci)}"]
@@ -53,7 +53,7 @@ def side_by_side(runs: list[ScoredRun], names: list[str]) -> str:
     types = runs[0].rouge_types
     width = max(12, *(len(n) for n in names))
     header = f"{'summarizer':<{width}} " + " ".join(f"{t:>22}" for t in types)
-    lines = [f"F (%) with {runs[0].config.confidence * 100:g}% CI", "", header,
+    lines = [f"F (%) with {runs[0].signature.confidence * 100:g}% CI", "", header,
              "-" * len(header)]
     for run, name in zip(runs, names):
         cells = []
