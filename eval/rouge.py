@@ -29,8 +29,11 @@ class RougeConfig:
 # backend name -> "module:function" with the signature of score_pairs (minus backend).
 BACKENDS: dict[str, str] = {
     "reference": "eval.rouge_reference:score_pairs",
+    "fast": "eval.rouge_fast:score_pairs",
+    "rust": "eval.rouge_rust:score_pairs",
+    "auto": "eval.rouge_rust:score_pairs_auto",
 }
-DEFAULT_BACKEND = "reference"
+DEFAULT_BACKEND = "auto"
 
 
 def score_pairs(

@@ -81,8 +81,10 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, default=12345,
                        help="seed for the bootstrap and for --sample (default: %(default)s)")
     group.add_argument("--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
-                       help="ROUGE implementation of rouge-score semantics: 'reference' calls "
-                            "rouge-score itself (slow); numbers are identical (default: %(default)s)")
+                       help="engine for rouge-score semantics; the numbers are identical: "
+                            "fast (pure Python), rust (the rouge-score-rs accelerator, all "
+                            "cores), reference (rouge-score itself, slow), auto = rust when "
+                            "installed, else fast (default: %(default)s)")
     group.add_argument("--processes", type=positive_int, default=1, metavar="N",
                        help="worker processes for scoring large inputs (default: %(default)s)")
     group.add_argument("--rouge-impl", default="rouge-score", choices=list(ROUGE_IMPLS),

@@ -1,0 +1,177 @@
+"""Speed of sumbench's fast ROUGE and bootstrap against rouge-score, measured in one run.
+
+    python benchmarks/rouge_speed.py [--n N] [--pairs PAIRS.jsonl] [--processes 1 2]
+
+Workload: the standard pairs of ``../shared/bench/make_pairs.py`` (11,490 CNN/DailyMail-
+shaped pairs; needs ``wordfreq``), generated once into ``benchmarks/_work/``, or any
+JSONL file with ``reference`` and ``prediction`` fields (``--pairs``).  Scores rouge1,
+rouge2, rougeL and rougeLsum with stemming by
+
+* rouge-score: a ``RougeScorer.score`` loop (the definition);
+* sumbench fast, ``processes=1`` from a cold word memo, again warm, and for each
+  ``--processes`` value above 1 (cold memo before each run);
+
+then checks that every number is equal, and times the bootstrap:
+``rouge_score.scoring.BootstrapAggregator`` (1000 samples) against
+``eval.stats.bootstrap_interval`` on the same per-example scores.  Prints times and
+ratios only; ratios compare runs made in the same process on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+MAKE_PAIRS = REPO.parent / "shared" / "bench" / "make_pairs.py"
+WORK = REPO / "benchmarks" / "_work"
+TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+def load_pairs(path: Path | None, n: int, seed: int) -> tuple[list[str], list[str]]:
+    if path is None:
+        path = WORK / f"pairs_{n}_{seed}.jsonl"
+        if not path.exists():
+            if not MAKE_PAIRS.exists():
+                sys.exit(f"{MAKE_PAIRS} not found: pass --pairs FILE.jsonl")
+            WORK.mkdir(parents=True, exist_ok=True)
+            subprocess.run([sys.executable, str(MAKE_PAIRS), "--n", str(n), "--seed", str(seed),
+                            "--out", str(path)], check=True)
+    predictions, references = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            predictions.append(record["prediction"])
+            references.append(record["reference"])
+            if len(predictions) == n:
+                break
+    return predictions, references
+
+
+def timed(func):
+    start_wall, start_cpu = time.perf_counter(), time.process_time()
+    result = func()
+    return result, time.perf_counter() - start_wall, time.process_time() - start_cpu
+
+
+def run_rouge_score(predictions, references, use_stemmer):
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(TYPES), use_stemmer=use_stemmer)
+    out = {t: np.zeros((len(predictions), 3)) for t in TYPES}
+    raw = []
+    for i, (prediction, reference) in enumerate(zip(predictions, references)):
+        scores = scorer.score(reference, prediction)
+        raw.append(scores)
+        for t in TYPES:
+            out[t][i] = tuple(scores[t])
+    return out, raw
+
+
+def max_differences(a: dict, b: dict) -> tuple[float, int]:
+    worst, unequal = 0.0, 0
+    for t in TYPES:
+        worst = max(worst, float(np.max(np.abs(a[t] - b[t]), initial=0.0)))
+        unequal += int(np.sum(a[t] != b[t]))
+    return worst, unequal
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=11490, help="number of pairs (default 11490)")
+    parser.add_argument("--seed", type=int, default=12345, help="make_pairs.py seed")
+    parser.add_argument("--pairs", type=Path, help="JSONL with reference/prediction fields")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-stemmer", action="store_true")
+    parser.add_argument("--bootstrap-samples", type=int, default=1000)
+    args = parser.parse_args()
+
+    import rouge_score  # noqa: F401  (imports nltk, so neither side pays for it below)
+    from rouge_score import scoring
+
+    from eval import rouge_rust
+    from eval.rouge import RougeConfig
+    from eval.rouge_fast import score_pairs
+    from eval.scoring import aggregate_scores
+    from eval.stemming import clear_caches
+
+    predictions, references = load_pairs(args.pairs, args.n, args.seed)
+    n = len(predictions)
+    use_stemmer = not args.no_stemmer
+    config = RougeConfig(TYPES, use_stemmer=use_stemmer)
+    print(f"{n} pairs; types {', '.join(TYPES)}; stemming {'on' if use_stemmer else 'off'}; "
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
+
+    (expected, raw), ref_wall, ref_cpu = timed(
+        lambda: run_rouge_score(predictions, references, use_stemmer))
+    print(f"rouge-score RougeScorer loop      {ref_wall:8.2f} s wall {ref_cpu:8.2f} s CPU "
+          f"({n / ref_wall:7.0f} pairs/s)")
+    refs = [[r] for r in references]
+    ratios = {}
+    for processes in args.processes:
+        runs = [("cold", True)] + ([("warm", False)] if processes == 1 else [])
+        for label, cold in runs:
+            if cold:
+                clear_caches()
+            got, wall, cpu = timed(
+                lambda p=processes: score_pairs(predictions, refs, config, p))
+            worst, unequal = max_differences(expected, got)
+            ratios[(processes, label)] = ref_wall / wall
+            cpu_text = f"{cpu:8.2f} s CPU" if processes == 1 else " " * 14
+            print(f"sumbench fast processes={processes} {label:4s}   {wall:8.2f} s wall {cpu_text} "
+                  f"({n / wall:7.0f} pairs/s)  x{ref_wall / wall:5.1f} wall"
+                  + (f" x{ref_cpu / cpu:5.1f} CPU" if processes == 1 else "")
+                  + f"  max|diff| {worst:.1e}, unequal values {unequal}")
+            if processes == 1 and label == "cold":
+                for t in TYPES:
+                    diffs = np.max(np.abs(expected[t] - got[t]), axis=0, initial=0.0)
+                    print(f"    {t:9s} max|diff| precision {diffs[0]:.1e} recall {diffs[1]:.1e} "
+                          f"fmeasure {diffs[2]:.1e}")
+
+    if rouge_rust.available():  # the optional compiled accelerator, on all cores
+        got, wall, _ = timed(lambda: rouge_rust.score_pairs(predictions, refs, config))
+        worst, unequal = max_differences(expected, got)
+        ratios[("rust", "all cores")] = ref_wall / wall
+        print(f"sumbench rust (rouge-score-rs)     {wall:8.2f} s wall {' ' * 14} "
+              f"({n / wall:7.0f} pairs/s)  x{ref_wall / wall:5.1f} wall"
+              f"  max|diff| {worst:.1e}, unequal values {unequal}")
+    else:
+        print("sumbench rust: rouge-score-rs not installed (pip install 'sumbench[fast]')")
+
+    def aggregate_rouge_score():
+        np.random.seed(0)
+        aggregator = scoring.BootstrapAggregator(n_samples=args.bootstrap_samples)
+        for scores in raw:
+            aggregator.add_scores(scores)
+        return aggregator.aggregate()
+
+    def aggregate_sumbench():
+        # what a sumbench run does: one set of resamples for all types and columns
+        return aggregate_scores(expected, args.bootstrap_samples, 0, 0.95)
+
+    rs_intervals, rs_wall, _ = timed(aggregate_rouge_score)
+    sb_intervals, sb_wall, _ = timed(aggregate_sumbench)
+    print(f"bootstrap {args.bootstrap_samples} samples, {len(TYPES)} types x 3 columns: "
+          f"rouge-score BootstrapAggregator {rs_wall:.3f} s, sumbench aggregate_scores "
+          f"{sb_wall:.3f} s (x{rs_wall / sb_wall:.1f})")
+    for t in TYPES:
+        rs = rs_intervals[t]
+        f = sb_intervals[t]["fmeasure"]
+        print(f"    {t:9s} F: rouge-score [{rs.low.fmeasure:.5f} {rs.mid.fmeasure:.5f} "
+              f"{rs.high.fmeasure:.5f}]  sumbench [{f.low:.5f} {f.mid:.5f} {f.high:.5f}]")
+    print("summary: " + ", ".join(f"{p if p == 'rust' else f'processes={p}'} {label} x{r:.1f}"
+                                  for (p, label), r in ratios.items())
+          + f"; bootstrap x{rs_wall / sb_wall:.1f}")
+
+
+if __name__ == "__main__":
+    main()
