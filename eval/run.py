@@ -55,7 +55,7 @@ def _summarizer_errors(name: str) -> Iterator[None]:
     except UnknownSummarizerError as exc:
         raise UsageError(str(exc)) from None
     except HubOfflineError as exc:
-        raise OfflineError(f"summarizer {name!r}: {exc}") from None
+        raise OfflineError(str(exc)) from None
     except ValueError as exc:  # SummarizerOptionError included
         raise UsageError(f"summarizer {name!r}: {exc}") from None
     except SummarizerError as exc:
