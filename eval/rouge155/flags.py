@@ -137,6 +137,23 @@ def _number(letter: str, value: str | None, kind: type) -> float | int:
         raise FlagError(f"option -{letter} expects a number, got {value!r}") from None
 
 
+# letter -> message: options that make no sense here
+_REJECTED = {
+    "h": "-h (usage) is not a scoring option",
+    "z": "-z (file-list input format) does not apply: texts are passed directly",
+    "3": "-3 (basic-element scoring) is not supported",
+}
+_IGNORED = frozenset("adve")  # all systems, per-evaluation printout, verbose, data folder
+# letter -> (Rouge155Config field, value it sets)
+_SWITCHES = {"m": ("stem", True), "s": ("remove_stopwords", True), "x": ("rouge_l", False)}
+# letter -> (Rouge155Config field, type of its value)
+_VALUES = {
+    "n": ("max_n", int), "l": ("word_limit", int), "b": ("byte_limit", int),
+    "w": ("wlcs_weight", float), "2": ("skip_distance", int), "p": ("alpha", float),
+    "c": ("confidence", float), "r": ("resamples", int), "f": ("scoring_formula", str),
+}
+
+
 def parse_flags(flags: str, exceptions: str = "wordnet") -> Rouge155Config:
     """A :class:`Rouge155Config` from a ``ROUGE-1.5.5.pl`` option string.
 
@@ -147,45 +164,22 @@ def parse_flags(flags: str, exceptions: str = "wordnet") -> Rouge155Config:
     fields: dict = {"exceptions": exceptions}
     skip_u = skip_U = False
     for letter, value in _split_options(flags):
-        if letter in "adve":
+        if letter in _IGNORED:
             continue
-        if letter == "h":
-            raise FlagError("-h (usage) is not a scoring option")
-        if letter == "z":
-            raise FlagError("-z (file-list input format) does not apply: texts are passed directly")
-        if letter == "3":
-            raise FlagError("-3 (basic-element scoring) is not supported")
-        if letter == "t":
-            if value != "0":
-                raise FlagError(f"-t {value} (token-level averaging) is not supported; only -t 0")
-        elif letter == "n":
-            fields["max_n"] = int(_number("n", value, int))
-        elif letter == "m":
-            fields["stem"] = True
-        elif letter == "s":
-            fields["remove_stopwords"] = True
-        elif letter == "l":
-            fields["word_limit"] = int(_number("l", value, int))
-        elif letter == "b":
-            fields["byte_limit"] = int(_number("b", value, int))
-        elif letter == "x":
-            fields["rouge_l"] = False
-        elif letter == "w":
-            fields["wlcs_weight"] = float(_number("w", value, float))
-        elif letter == "2":
-            fields["skip_distance"] = int(_number("2", value, int))
+        if letter in _REJECTED:
+            raise FlagError(_REJECTED[letter])
+        if letter == "t" and value != "0":
+            raise FlagError(f"-t {value} (token-level averaging) is not supported; only -t 0")
+        if letter in _SWITCHES:
+            field, setting = _SWITCHES[letter]
+            fields[field] = setting
+        elif letter in _VALUES:
+            field, kind = _VALUES[letter]
+            fields[field] = value if kind is str else kind(_number(letter, value, kind))
         elif letter == "u":
             skip_u = True
         elif letter == "U":
             skip_U = True
-        elif letter == "f":
-            fields["scoring_formula"] = value
-        elif letter == "p":
-            fields["alpha"] = float(_number("p", value, float))
-        elif letter == "c":
-            fields["confidence"] = float(_number("c", value, float))
-        elif letter == "r":
-            fields["resamples"] = int(_number("r", value, int))
     if skip_u or skip_U:
         fields["skip_unigrams"] = True
         fields["skip_plain"] = skip_U
