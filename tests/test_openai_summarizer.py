@@ -140,14 +140,18 @@ def test_results_come_back_in_article_order(server, monkeypatch) -> None:
 
 
 def test_each_summary_is_yielded_as_soon_as_its_answer_arrives(server, monkeypatch) -> None:
+    release = threading.Event()  # the slow answer is held back until the first is out
+
     def fast_or_slow(body, headers):
-        slow = "number 1 " in body["messages"][0]["content"]
-        return ok(echo_article, delay=1.5 if slow else 0.0)(body, headers)
+        if "number 1 " in body["messages"][0]["content"]:
+            release.wait(30)
+        return ok(echo_article)(body, headers)
 
     server.script.append(fast_or_slow)
     items = make(server, monkeypatch, concurrency=2).summarize_iter(ARTICLES[:2])
     first = next(items)
-    assert first.index == 0 and server.in_flight == 1  # the slow answer is still pending
+    assert first.index == 0 and not release.is_set()  # yielded while the other is pending
+    release.set()
     assert next(items).index == 1
 
 
