@@ -79,7 +79,8 @@ class Signature:
     def differences(self, other: "Signature") -> dict[str, tuple[str, str]]:
         """Fields whose values differ: ``key -> (self, other)``."""
         mine, theirs = self.fields(), other.fields()
-        return {k: (mine[k], theirs.get(k, "")) for k in mine if mine[k] != theirs.get(k, "")}
+        return {k: (mine.get(k, "(none)"), theirs.get(k, "(none)"))
+                for k in dict.fromkeys([*mine, *theirs]) if mine.get(k) != theirs.get(k)}
 
     @classmethod
     def parse(cls, text: str) -> "Signature":
