@@ -2,8 +2,8 @@
 
 A run folder is the unit every later command (score, compare, check, report) reads, so
 a run can be examined long after the model is gone.  ``results.json`` carries
-``schema_version`` (:data:`SCHEMA_VERSION`); its fields are documented in
-``docs/results-schema.md``.  Files are written to temporary names and renamed into place
+``schema_version`` (:data:`SCHEMA_VERSION`); its fields are documented in the
+README (section ``results.json``).  Files are written to temporary names and renamed into place
 only once all of them are complete, so a failed run leaves nothing half-written.  No
 timestamps or host names are stored: the same inputs and seed give byte-identical files.
 """
