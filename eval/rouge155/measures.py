@@ -54,6 +54,22 @@ def skip_bigram_counts(tokens: Sequence[str], max_skip: int, unigrams: bool) -> 
     return counts
 
 
+def _backtrack(model: Sequence[str], peer: Sequence[str], table: list) -> list[int]:
+    """Model positions on the path back through a DP ``table`` (ties step up, as the script)."""
+    out = []
+    i, j = len(model), len(peer)
+    while i > 0 and j > 0:
+        if model[i - 1] == peer[j - 1]:
+            out.append(i - 1)
+            i -= 1
+            j -= 1
+        elif table[i - 1][j] >= table[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
 def _lcs_positions(model: Sequence[str], peer: Sequence[str]) -> list[int]:
     """Model positions of the LCS the script reads back (ties drop the model token)."""
     n = len(peer)
@@ -72,18 +88,7 @@ def _lcs_positions(model: Sequence[str], peer: Sequence[str]) -> list[int]:
             cur[j + 1] = left
         rows.append(cur)
         prev = cur
-    out = []
-    i, j = len(model), n
-    while i > 0 and j > 0:
-        if model[i - 1] == peer[j - 1]:
-            out.append(i - 1)
-            i -= 1
-            j -= 1
-        elif rows[i - 1][j] >= rows[i][j - 1]:
-            i -= 1
-        else:
-            j -= 1
-    return out
+    return _backtrack(model, peer, rows)
 
 
 def _wlcs_positions(model: Sequence[str], peer: Sequence[str], weight: float) -> list[int]:
@@ -112,18 +117,7 @@ def _wlcs_positions(model: Sequence[str], peer: Sequence[str], weight: float) ->
             ci[j + 1] = left
         c.append(ci)
         run_prev = run
-    out = []
-    i, j = m, n
-    while i > 0 and j > 0:
-        if model[i - 1] == peer[j - 1]:
-            out.append(i - 1)
-            i -= 1
-            j -= 1
-        elif c[i - 1][j] >= c[i][j - 1]:
-            i -= 1
-        else:
-            j -= 1
-    return out
+    return _backtrack(model, peer, c)
 
 
 def _union_mask(model_sent: Sequence[str], peer: Sentences, weight: float | None) -> list[bool]:
