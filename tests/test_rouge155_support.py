@@ -8,18 +8,15 @@ DB_File are missing; tests that need ``../shared`` skip when it is absent.
 
 from __future__ import annotations
 
-import json
-import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+from shared_data import REALSUMM, realsumm_rows, t_sentences  # noqa: F401 (REALSUMM re-exported)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
 SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
-_T_TAG = re.compile(r"<t>(.*?)</t>", re.DOTALL)
 
 # Words chosen to collide often and to exercise the tokeniser and the stemmer: stopwords,
 # WordNet exceptions (incl. the order-dependent "best"/"better"), Porter step-4 chains.
@@ -94,23 +91,11 @@ def generated_pairs(n: int, seed: int, max_refs: int = 1) -> tuple[list[str], li
     return predictions, references
 
 
-def _t_sentences(text: str) -> str:
-    if "<t>" not in text:
-        return text.strip()
-    return "\n".join(s.strip() for s in _T_TAG.findall(text) if s.strip())
-
-
-def realsumm_rows() -> list[dict]:
-    if not REALSUMM.exists():
-        pytest.skip(f"{REALSUMM} not found (the ../shared folder is not beside this checkout)")
-    return [json.loads(line) for line in REALSUMM.read_text().splitlines() if line]
-
-
 def realsumm_pairs() -> tuple[list[str], list[list[str]]]:
     """REALSumm's 500 system summaries and their ``ref_summ_system``, one line per <t>."""
     rows = realsumm_rows()
-    return ([_t_sentences(r["system_summary"]) for r in rows],
-            [[_t_sentences(r["ref_summ_system"])] for r in rows])
+    return (["\n".join(t_sentences(r["system_summary"])) for r in rows],
+            [["\n".join(t_sentences(r["ref_summ_system"]))] for r in rows])
 
 
 def oracle_or_skip(exceptions: str = "wordnet"):

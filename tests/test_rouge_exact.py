@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import re
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rouge_score import rouge_scorer
+from shared_data import realsumm_rows, t_sentences
 
 from eval import rouge, rouge_parallel, rouge_rust
 from eval.lcs import lcs_bits, lcs_length, position_masks
@@ -27,7 +27,6 @@ from eval.rouge import RougeConfig
 from eval.rouge_fast import score_pairs
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
 MAKE_PAIRS = SHARED / "bench" / "make_pairs.py"
 FOUR = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 MANY = ("rouge1", "rouge2", "rouge3", "rouge4", "rouge9", "rougeL", "rougeLsum")
@@ -304,17 +303,16 @@ def test_registered_as_a_backend_and_behind_auto():
 # ---------------------------------------------------------------- real system summaries
 
 def realsumm():
-    if not REALSUMM.exists():
-        pytest.skip(f"{REALSUMM} not found (reference data lives outside the repository)")
+    """Predictions, ``ref_summ_system`` and ``ref_summ_doc``: one line per <t> sentence."""
+    rows = realsumm_rows()
+    assert len(rows) == 500
 
     def lines(text):
-        return "\n".join(s.strip() for s in re.findall(r"<t>(.*?)</t>", text, flags=re.DOTALL))
+        return "\n".join(t_sentences(text))
 
-    records = [json.loads(line) for line in REALSUMM.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 500
-    return ([lines(r["system_summary"]) for r in records],
-            [lines(r["ref_summ_system"]) for r in records],
-            [lines(r["ref_summ_doc"]) for r in records])
+    return ([lines(r["system_summary"]) for r in rows],
+            [lines(r["ref_summ_system"]) for r in rows],
+            [lines(r["ref_summ_doc"]) for r in rows])
 
 
 @pytest.mark.parametrize("use_stemmer", [True, False])
