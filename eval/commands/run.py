@@ -95,21 +95,20 @@ def _gate_setup(args: argparse.Namespace):
                          "'sumbench check RUN --baseline B --format json' on the run folder")
     from eval.results import load_run
 
-    load_run(args.baseline)
-    return check.gate_config(args, args.baseline)
+    baseline = load_run(args.baseline)
+    config, config_file = check.gate_config(args, args.baseline)
+    return baseline, config, config_file
 
 
 def _gate(evaluation, args: argparse.Namespace, gate) -> int:
-    from dataclasses import replace
-
     from eval.compare import RunData
-    from eval.gate import check_against_baseline
+    from eval.gate import check_runs
 
-    config, config_file = gate
+    baseline, config, config_file = gate  # loaded before any work, not read again
     current = RunData.from_scored(evaluation.scored, evaluation.meta.references_fingerprint,
                                   evaluation.meta.summarizer)
-    result = check_against_baseline(current, args.baseline, config, force=args.force)
-    result = replace(result, config_file=str(config_file) if config_file else None)
+    result = check_runs(current, baseline, config, force=args.force,
+                        config_file=str(config_file) if config_file else None)
     print()
     return check.publish(result, args)
 
