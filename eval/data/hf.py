@@ -15,20 +15,19 @@ in the local cache, :class:`~eval.errors.OfflineError` says so instead of hangin
 from __future__ import annotations
 
 import os
-import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlparse
 
 from eval.data.fields import FieldMap, make_example, resolve_fields
 from eval.errors import InputError, OfflineError
 from eval.records import Example
+from summarize.hub import hub_endpoint
+from summarize.hub import hub_reachable as model_hub_reachable
 
 PREFIX = "hf:"
 DEFAULT_SPLIT = "test"
-PROBE_TIMEOUT_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -57,22 +56,12 @@ def parse_hub_spec(spec: str) -> HubSpec:
     return HubSpec(name="/".join(parts), config=config, split=split or DEFAULT_SPLIT)
 
 
-def hub_endpoint() -> str:
-    """The hub URL the ``datasets`` library will use."""
-    return os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-
-
-def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
-    """Whether a TCP connection to the hub opens within ``timeout`` seconds."""
-    if os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("HF_DATASETS_OFFLINE") == "1":
+def hub_reachable() -> bool:
+    """Whether the hub answers within seconds (``summarize.hub``'s probe, which also
+    guards against a hanging name lookup); never when the user asked for offline mode."""
+    if os.environ.get("HF_DATASETS_OFFLINE", "").lower() in ("1", "true", "yes"):
         return False
-    url = urlparse(hub_endpoint())
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        with socket.create_connection((url.hostname or "", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    return model_hub_reachable()
 
 
 @contextmanager
