@@ -34,3 +34,8 @@ class Interval:
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+def points(value: float) -> str:
+    """A score in [0, 1] as ROUGE points (x 100, two decimals), as papers report it."""
+    return f"{100 * value:.2f}"

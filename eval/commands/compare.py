@@ -14,6 +14,7 @@ import json
 import sys
 
 from eval.commands.options import confidence_level, positive_int
+from eval.scores import points
 
 NAME = "compare"
 HELP = "compare saved runs: differences, intervals and paired significance tests"
@@ -82,10 +83,6 @@ def _columns(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_COLUMN_NAMES[n.lower()] for n in names))
 
 
-def _pts(value: float) -> str:
-    return f"{100 * value:.2f}"
-
-
 def _grid(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
@@ -108,8 +105,8 @@ def comparison_text(comparison) -> str:
             if s is None:
                 continue
             f = s["fmeasure"]
-            rows.append([name, rouge_type, _pts(s["precision"].mid), _pts(s["recall"].mid),
-                         _pts(f.mid), f"[{_pts(f.low)}, {_pts(f.high)}]"])
+            rows.append([name, rouge_type, points(s["precision"].mid), points(s["recall"].mid),
+                         points(f.mid), f"[{points(f.low)}, {points(f.high)}]"])
     levels = {f"{g.confidence * 100:g}%" for g in comparison.run_signatures}
     rows[0][5] = f"{'/'.join(sorted(levels))} CI of F"
     lines = [f"{len(comparison.names)} runs on {comparison.examples} examples; differences "
@@ -118,7 +115,7 @@ def comparison_text(comparison) -> str:
     rows = [["metric", "system", "score", "baseline", "difference", f"{level}% CI",
              "p (paired bs)", "p (approx. rand.)", "win/tie/loss"]]
     for m in comparison.metrics:
-        rows.append([m.metric, m.system, _pts(m.system_mean), _pts(m.baseline_mean),
+        rows.append([m.metric, m.system, points(m.system_mean), points(m.baseline_mean),
                      f"{100 * m.difference:+.2f}",
                      f"[{100 * m.interval.low:+.2f}, {100 * m.interval.high:+.2f}]",
                      f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",

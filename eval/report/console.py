@@ -4,12 +4,8 @@ followed by the signature (sacrebleu prints its signature the same way)."""
 from __future__ import annotations
 
 from eval.notices import Notice
+from eval.scores import points
 from eval.scoring import ScoredRun
-
-
-def percent(value: float) -> str:
-    """A 0..1 score as a percentage with two decimals (how ROUGE is usually reported)."""
-    return f"{100 * value:6.2f}"
 
 
 def score_table(scored: ScoredRun, title: str) -> str:
@@ -21,9 +17,9 @@ def score_table(scored: ScoredRun, title: str) -> str:
     for rouge_type in scored.rouge_types:
         agg = scored.aggregate[rouge_type]
         f = agg["fmeasure"]
-        lines.append(f"{rouge_type:<10} {percent(agg['precision'].mid)} "
-                     f"{percent(agg['recall'].mid)} {percent(f.mid)}   "
-                     f"[{percent(f.low).strip()}, {percent(f.high).strip()}]")
+        lines.append(f"{rouge_type:<10} {points(agg['precision'].mid):>6} "
+                     f"{points(agg['recall'].mid):>6} {points(f.mid):>6}   "
+                     f"[{points(f.low)}, {points(f.high)}]")
     lines += ["", f"signature: {scored.signature}"]
     return "\n".join(lines)
 
@@ -59,8 +55,8 @@ def side_by_side(runs: list[ScoredRun], names: list[str]) -> str:
         cells = []
         for rouge_type in types:
             f = run.aggregate[rouge_type]["fmeasure"]
-            cells.append(f"{percent(f.mid).strip():>6} [{percent(f.low).strip()}, "
-                         f"{percent(f.high).strip()}]".rjust(22))
+            cells.append(f"{points(f.mid):>6} [{points(f.low)}, "
+                         f"{points(f.high)}]".rjust(22))
         lines.append(f"{name:<{width}} " + " ".join(cells))
     lines += ["", f"signature: {runs[0].signature}"]
     return "\n".join(lines)

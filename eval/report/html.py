@@ -31,6 +31,7 @@ from eval.compare import Comparison, RunData, as_run_data, unique_names
 from eval.errors import SumbenchError, UsageError
 from eval.records import Example
 from eval.results import PER_EXAMPLE, SavedRun
+from eval.scores import points
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _WORD = re.compile(r"[^\W_]+")
@@ -145,19 +146,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _pts(value: float) -> str:
-    return f"{100 * value:.2f}"
-
-
 def summary_section(data: Sequence[RunData], names: Sequence[str]) -> str:
     level = f"{data[0].signature.confidence * 100:g}"
     rows = []
     for run, name in zip(data, names):
         for rouge_type, s in run.scores.items():
             f = s["fmeasure"]
-            rows.append([escape(name), escape(rouge_type), _pts(s["precision"].mid),
-                         _pts(s["recall"].mid), f"<b>{_pts(f.mid)}</b>",
-                         f"[{_pts(f.low)}, {_pts(f.high)}]"])
+            rows.append([escape(name), escape(rouge_type), points(s["precision"].mid),
+                         points(s["recall"].mid), f"<b>{points(f.mid)}</b>",
+                         f"[{points(f.low)}, {points(f.high)}]"])
     table = _table(["run", "metric", "P", "R", "F", f"{level}% CI of F"], rows,
                    [False, False, True, True, True, True])
     runs = _table(["run", "folder", "examples", "reference set"],
@@ -183,8 +180,8 @@ def comparison_section(comparison: Comparison | None, chart: str) -> str:
         for m in comparison.metrics:
             d = 100 * m.difference
             tone = "good" if d > 0 else "bad" if d < 0 else ""
-            rows.append([escape(m.metric), escape(m.system), _pts(m.system_mean),
-                         _pts(m.baseline_mean), f'<span class="{tone}">{d:+.2f}</span>',
+            rows.append([escape(m.metric), escape(m.system), points(m.system_mean),
+                         points(m.baseline_mean), f'<span class="{tone}">{d:+.2f}</span>',
                          f"[{100 * m.interval.low:+.2f}, {100 * m.interval.high:+.2f}]",
                          f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",
                          f"{m.wins} / {m.ties} / {m.losses}"])

@@ -16,7 +16,7 @@ from typing import Sequence
 from eval.compare import Comparison, RunData, as_run_data, unique_names
 from eval.gate import GateResult
 from eval.results import SavedRun
-from eval.scores import Interval
+from eval.scores import Interval, points
 
 _ESCAPES = {"|": "\\|", "<": "&lt;", "&": "&amp;", "`": "\\`", "*": "\\*",
             "_": "\\_", "[": "\\[", "]": "\\]", "\n": " ", "\r": " "}
@@ -31,10 +31,6 @@ def code(text: str) -> str:
     """An inline code span that survives backticks in ``text``."""
     fence = "``" if "`" in text else "`"
     return f"{fence}{text.replace(chr(10), ' ')}{fence}"
-
-
-def points(value: float) -> str:
-    return f"{100 * value:.2f}"
 
 
 def interval(i: Interval, scale: float = 100.0, signed: bool = False) -> str:
