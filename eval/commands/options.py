@@ -92,7 +92,8 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                             "ROUGE-1.5.5 Perl script's, reimplemented exactly in Python")
     group.add_argument("--rouge155-flags", default=ROUGE155_DEFAULT_FLAGS, metavar="FLAGS",
                        help="ROUGE-1.5.5 options for --rouge-impl rouge155, as a Perl flag "
-                            "string (default: '%(default)s'); -c/-r set its intervals")
+                            "string (default: '%(default)s'); -c/-r set its intervals; write a "
+                            "single flag with '=': --rouge155-flags=-m")
     group.add_argument("--rouge155-exceptions", default="wordnet", choices=["wordnet", "none"],
                        help="with -m: the WordNet exception table the released script loads "
                             "(wordnet), or an empty table as in many rebuilt installs (none)")
@@ -121,8 +122,7 @@ def scoring_config(args: argparse.Namespace) -> ScoringConfig:
                            processes=args.processes, impl=args.rouge_impl,
                            rouge155_flags=args.rouge155_flags,
                            rouge155_exceptions=args.rouge155_exceptions)
-    if config.impl == "rouge155":
-        config.rouge155_config()  # bad flags are a usage error before any work
+    config.check()  # e.g. bad ROUGE-1.5.5 flags: a usage error before any work
     return config
 
 
