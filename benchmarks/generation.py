@@ -75,7 +75,7 @@ def per_example_loop(path: Path, kind: str, articles: list[str], new_tokens: int
     import torch
     import transformers
 
-    from summarize.generation import (
+    from sumbench.summarize.generation import (
         DEFAULT_PROMPT_TEMPLATE,
         clean_summary,
         render_prompt,
@@ -110,7 +110,7 @@ def per_example_loop(path: Path, kind: str, articles: list[str], new_tokens: int
 
 def sumbench_batched(path: Path, articles: list[str], new_tokens: int, device: str,
                      batch_size: int, repeats: int) -> tuple[float, list[str], int]:
-    from summarize.cache import build_summarizer
+    from sumbench.summarize.cache import build_summarizer
 
     summarizer = build_summarizer(f"hf:{path}", {
         "max_new_tokens": new_tokens, "min_new_tokens": new_tokens, "do_sample": False,
@@ -133,7 +133,7 @@ def sumbench_batched(path: Path, articles: list[str], new_tokens: int, device: s
 FRESH = """
 import sys, time
 start = time.perf_counter()
-from summarize.cache import build_summarizer
+from sumbench.summarize.cache import build_summarizer
 summarizer = build_summarizer(sys.argv[1], {{"max_new_tokens": {tokens}, "min_new_tokens": {tokens},
                                             "batch_size": {batch}, "cache_dir": sys.argv[2]}})
 summarizer.summarize({articles!r})
@@ -143,7 +143,7 @@ print(time.perf_counter() - start, summarizer.stats.generated, summarizer.stats.
 
 
 def cache_ratios(path: Path, articles: list[str], new_tokens: int, batch_size: int) -> dict:
-    from summarize.cache import build_summarizer
+    from sumbench.summarize.cache import build_summarizer
 
     options = {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens,
                "batch_size": batch_size}

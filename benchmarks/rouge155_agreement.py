@@ -28,7 +28,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from eval.rouge155 import parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155 import parse_flags, score_rouge155
 
 REALSUMM = ROOT.parent / "shared" / "data" / "realsumm_dev.jsonl"
 FLAGS = "-n 2 -m"
@@ -88,7 +88,7 @@ def main() -> int:
         ours = as_matrix(score_rouge155(predictions, references, parse_flags(FLAGS, exceptions=exceptions)))
         print(f"  rouge155 (exceptions={exceptions:7}) vs stored:      {rates(ours, stored)}")
         if not args.no_perl:
-            from eval.rouge155.oracle import PerlRouge155
+            from perl_rouge155 import PerlRouge155
 
             perl[exceptions] = as_matrix(PerlRouge155(exceptions=exceptions).run(
                 predictions, references, FLAGS).per_example)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from eval.rouge155 import corpus_scores, parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155 import corpus_scores, parse_flags, score_rouge155
 
 MAKE_PAIRS = ROOT.parent / "shared" / "bench" / "make_pairs.py"
 DEFAULT_PAIRS = ROOT / "benchmarks" / "_work" / "pairs.jsonl"

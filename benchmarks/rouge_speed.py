@@ -97,11 +97,11 @@ def main() -> None:
     import rouge_score  # noqa: F401  (imports nltk, so neither side pays for it below)
     from rouge_score import scoring
 
-    from eval import rouge_rust
-    from eval.rouge import RougeConfig
-    from eval.rouge_fast import score_pairs
-    from eval.scoring import aggregate_scores
-    from eval.stemming import clear_caches
+    from sumbench.eval.metrics.rouge import rust as rouge_rust
+    from sumbench.eval.metrics.rouge.engine import RougeConfig
+    from sumbench.eval.metrics.rouge.fast import score_pairs
+    from sumbench.eval.scoring import aggregate_scores
+    from sumbench.eval.metrics.rouge.stemming import clear_caches
 
     predictions, references = load_pairs(args.pairs, args.n, args.seed)
     n = len(predictions)

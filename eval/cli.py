@@ -1,5 +1,5 @@
-"""The ``sumbench`` command line: builds the parser from :data:`eval.commands.COMMANDS`
-and turns :class:`~eval.errors.SumbenchError` into one line on stderr and its exit code
+"""The ``sumbench`` command line: builds the parser from :data:`sumbench.eval.commands.COMMANDS`
+and turns :class:`~sumbench.eval.errors.SumbenchError` into one line on stderr and its exit code
 (2 for usage and input errors), with no traceback.
 """
 
@@ -10,10 +10,10 @@ import importlib
 import sys
 from typing import Sequence
 
-from eval import __version__
-from eval.commands import COMMANDS
-from eval.errors import SumbenchError
-from eval.signature import epilog
+from sumbench.eval import __version__
+from sumbench.eval.commands import COMMANDS
+from sumbench.eval.errors import SumbenchError
+from sumbench.eval.signature import epilog
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:

@@ -6,12 +6,12 @@ system ``b`` against the first run ``a`` this reports the difference of means
 "Statistical Significance Tests for Machine Translation Evaluation"), the paired
 approximate-randomisation p-value (Noreen 1989; Riezler & Maxwell 2005) and win/tie/loss
 counts over examples.  sacrebleu's ``compare`` mode (``paired_bs`` / ``paired_ar``) is the
-model; the statistics themselves live in :mod:`eval.stats`.
+model; the statistics themselves live in :mod:`sumbench.eval.stats.resampling`.
 
 Runs are compared only when they were scored on the same reference set (same
 fingerprint) with the same scoring settings (same signature, see
 :data:`INTERVAL_ONLY_FIELDS` for the fields that do not count); otherwise
-:class:`~eval.errors.InputError` names every difference, unless ``force=True``, in which
+:class:`~sumbench.eval.errors.InputError` names every difference, unless ``force=True``, in which
 case the differences are kept in :attr:`Comparison.notes` and the runs are paired on the
 ids they share.  The comparison's own settings are appended to the runs' signature, e.g.
 ``...|paired-bs:1000|ar:10000|cmp-seed:12345|cmp-ci:95``.
@@ -25,12 +25,12 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from eval.errors import InputError
-from eval.results import SavedRun
-from eval.scores import COLUMNS, Interval
-from eval.scoring import ScoredRun
-from eval.signature import Signature
-from eval.stats import paired_bootstrap, permutation_test, win_tie_loss
+from sumbench.eval.errors import InputError
+from sumbench.eval.runs.folder import SavedRun
+from sumbench.eval.scores import COLUMNS, Interval
+from sumbench.eval.scoring import ScoredRun
+from sumbench.eval.signature import Signature
+from sumbench.eval.stats.resampling import paired_bootstrap, permutation_test, win_tie_loss
 
 # Signature fields that only change the runs' own confidence intervals, never a
 # per-example score: runs that differ only here are compared without --force.
@@ -52,7 +52,7 @@ class RunData:
 
     @classmethod
     def from_saved(cls, run: SavedRun) -> "RunData":
-        """From :func:`eval.results.load_run`; missing keys raise :class:`InputError`."""
+        """From :func:`sumbench.eval.runs.folder.load_run`; missing keys raise :class:`InputError`."""
         where = run.path / "results.json"
         try:
             signature = Signature.parse(run.results["signature"])
@@ -68,7 +68,7 @@ class RunData:
 
     @classmethod
     def from_scored(cls, scored: ScoredRun, fingerprint: str, name: str) -> "RunData":
-        """From an in-memory :class:`eval.scoring.ScoredRun` (e.g. ``Evaluation.scored``)."""
+        """From an in-memory :class:`sumbench.eval.scoring.ScoredRun` (e.g. ``Evaluation.scored``)."""
         return cls(name=name, ids=tuple(scored.ids), per_example=dict(scored.per_example),
                    signature=scored.signature, fingerprint=fingerprint,
                    scores=dict(scored.aggregate), path=None)
@@ -82,7 +82,7 @@ def as_run_data(run: RunLike) -> RunData:
     if isinstance(run, RunData):
         return run
     if isinstance(run, (str, Path)):
-        from eval.results import load_run
+        from sumbench.eval.runs.folder import load_run
 
         run = load_run(run)
     return RunData.from_saved(run)

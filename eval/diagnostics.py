@@ -6,7 +6,7 @@ Per example (:func:`diagnose`, a frozen :class:`Diagnostics`) and as corpus mean
 Tokens are ``[^\\W_]+`` runs of the lowercased text (letters and digits of any script,
 punctuation dropped, no stemming): ``"Don't stop!"`` -> ``don, t, stop``.  A summary's
 sentences are its non-empty lines, each further split by
-:func:`summarize.sentences.split_sentences` (sumbench's summarisers write one sentence
+:func:`sumbench.common.sentences.split_sentences` (sumbench's summarisers write one sentence
 per line; a prediction made elsewhere may not).
 
 Fields (key: definition; ``None`` where the denominator is zero, e.g. an empty summary):
@@ -46,7 +46,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from summarize.sentences import split_sentences
+from sumbench.common.sentences import split_sentences
 
 _WORD = re.compile(r"[^\W_]+")
 

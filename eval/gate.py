@@ -1,7 +1,7 @@
 """The regression gate: did the current run get worse than a committed baseline run?
 
 For each gated metric (a ROUGE type; the gate looks at mean F) the current run is
-compared with the baseline on the same examples (:func:`eval.compare.compare_runs`), and
+compared with the baseline on the same examples (:func:`sumbench.eval.compare.compare_runs`), and
 the metric fails when
 
 * the drop in mean F, in absolute points (F x 100), exceeds ``max_drop``, or
@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from eval.compare import CompareSettings, MetricComparison, RunLike, as_run_data, compare_runs
-from eval.errors import InputError
-from eval.scores import Interval
+from sumbench.eval.compare import CompareSettings, MetricComparison, RunLike, as_run_data, compare_runs
+from sumbench.eval.errors import InputError
+from sumbench.eval.scores import Interval
 
 CONFIG_NAMES = ("sumbench-gate.json", "sumbench-gate.toml")
 TESTS = ("permutation", "bootstrap", "both")
@@ -119,7 +119,7 @@ def find_config_file(baseline_dir: str | Path) -> Path | None:
 
 def read_config_file(path: str | Path) -> GateConfig:
     """Parse a gate config file (JSON, or TOML when the name ends in ``.toml``)."""
-    from eval.data.textio import read_text
+    from sumbench.eval.data.textio import read_text
 
     path = Path(path)
     text = read_text(path)
@@ -265,13 +265,13 @@ def check_against_baseline(current: RunLike, baseline_dir: str | Path,
                            config: GateConfig | None = None, force: bool = False) -> GateResult:
     """The gate as ``sumbench check`` runs it: load the baseline folder, apply ``config``.
 
-    ``current`` is a run folder path, a :class:`~eval.results.SavedRun` or an in-memory
-    :class:`~eval.compare.RunData` (``RunData.from_scored(scored, fingerprint, name)``).
+    ``current`` is a run folder path, a :class:`~sumbench.eval.runs.folder.SavedRun` or an in-memory
+    :class:`~sumbench.eval.compare.RunData` (``RunData.from_scored(scored, fingerprint, name)``).
     With ``config`` None the gate is read from ``sumbench-gate.json``/``.toml`` beside
     the baseline, else the defaults.  A missing or corrupt baseline raises
     :class:`InputError` (exit 2 on the command line).
     """
-    from eval.results import load_run
+    from sumbench.eval.runs.folder import load_run
 
     baseline_dir = Path(baseline_dir)
     if not baseline_dir.exists():

@@ -1,13 +1,13 @@
 """ROUGE implementations (semantics), looked up by name in :data:`IMPLEMENTATIONS`.
 
 * ``rouge-score``: google-research rouge-score 0.1.2's numbers (through any backend of
-  :mod:`eval.rouge`), corpus means with seeded percentile-bootstrap intervals (Efron &
+  :mod:`sumbench.eval.metrics.rouge.engine`), corpus means with seeded percentile-bootstrap intervals (Efron &
   Tibshirani 1993) from one set of resamples for every type and column;
-* ``rouge155``: the original ROUGE-1.5.5 Perl script's numbers (:mod:`eval.rouge155`),
+* ``rouge155``: the original ROUGE-1.5.5 Perl script's numbers (:mod:`sumbench.eval.metrics.rouge155`),
   with the script's own options, corpus averages and resampled intervals.
 
 Each implementation says how to sign, describe and score a
-:class:`~eval.scoring.ScoringConfig`; a new one is one class plus one registry line.
+:class:`~sumbench.eval.scoring.ScoringConfig`; a new one is one class plus one registry line.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from eval.rouge import score_pairs
-from eval.scores import COLUMNS, Interval
-from eval.signature import Signature, rouge_score_version
-from eval.stats import bootstrap_interval
+from sumbench.eval.metrics.rouge.engine import score_pairs
+from sumbench.eval.scores import COLUMNS, Interval
+from sumbench.eval.signature import Signature, rouge_score_version
+from sumbench.eval.stats.resampling import bootstrap_interval
 
 if TYPE_CHECKING:
-    from eval.scoring import ScoringConfig
+    from sumbench.eval.scoring import ScoringConfig
 
 PerExample = dict[str, np.ndarray]
 Aggregate = dict[str, dict[str, Interval]]
@@ -49,7 +49,7 @@ class RougeScoreSemantics:
     """rouge-score 0.1.2 (the default)."""
 
     def check(self, config: ScoringConfig) -> None:
-        """Nothing beyond what :class:`~eval.rouge.RougeConfig` validates when scoring."""
+        """Nothing beyond what :class:`~sumbench.eval.metrics.rouge.engine.RougeConfig` validates when scoring."""
 
     def needs_sentence_lines(self, config: ScoringConfig) -> bool:
         return "rougeLsum" in config.rouge.rouge_types
@@ -94,7 +94,7 @@ class Rouge155Semantics:
     @staticmethod
     def options(config: ScoringConfig):
         """The parsed Perl flags (a usage error for bad ones)."""
-        from eval.rouge155 import parse_flags
+        from sumbench.eval.metrics.rouge155 import parse_flags
 
         return parse_flags(config.rouge155_flags, config.rouge155_exceptions)
 
@@ -124,7 +124,7 @@ class Rouge155Semantics:
 
     def score(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
               config: ScoringConfig) -> tuple[PerExample, Aggregate]:
-        from eval.rouge155 import corpus_scores, score_rouge155
+        from sumbench.eval.metrics.rouge155 import corpus_scores, score_rouge155
 
         perl = self.options(config)
         per_example = score_rouge155(list(predictions), [list(r) for r in references], perl)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from eval.lsum import unsplit_multi_sentence
+from sumbench.eval.metrics.rouge.lsum import unsplit_multi_sentence
 
 DAMAGED_WORDS_THRESHOLD = 0.05
 _WORD = re.compile(r"[^\W\d_]+")

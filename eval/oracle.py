@@ -10,11 +10,11 @@ by default (Nallapati et al.); ``max_sentences`` (names ``oracle-k``) adds BertS
 in ARTICLE ORDER, one per line; it is empty when no sentence scores above zero.
 
 Differences from BertSum, on purpose: the scores are the project's ROUGE semantics
-(:mod:`eval.tokenizers`: rouge-score tokenisation, Porter stemming unless turned off,
+(:mod:`sumbench.eval.metrics.rouge.tokenizers`: rouge-score tokenisation, Porter stemming unless turned off,
 clipped n-gram counts rather than n-gram sets), and every candidate is scored as the
 text the scorer will see -- the selection joined in article order, so a bigram across
 two chosen sentences counts exactly as rouge-score counts it.  The final choice
-therefore scores, under :func:`eval.rouge.score_pairs`, exactly the objective the greedy
+therefore scores, under :func:`sumbench.eval.metrics.rouge.engine.score_pairs`, exactly the objective the greedy
 search maximised.
 
 Several references: for each ROUGE type the F is the best over the references
@@ -32,10 +32,10 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from eval.records import Example
-from eval.rouge import MULTI_REF_RULES, RougeConfig
-from eval.tokenizers import get_tokenizer
-from summarize.sentences import split_sentences
+from sumbench.eval.data.records import Example
+from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
+from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
+from sumbench.common.sentences import split_sentences
 
 ORACLE_PATTERN = r"oracle(?:-(\d+))?"
 

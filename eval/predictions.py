@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.data.tabular import iter_jsonl
-from eval.data.textio import read_text
-from eval.errors import InputError
+from sumbench.eval.data.tabular import iter_jsonl
+from sumbench.eval.data.textio import read_text
+from sumbench.eval.errors import InputError
 
 SENTENCE_MARKERS = ("<n>", "\\n")
 

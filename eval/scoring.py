@@ -2,7 +2,7 @@
 bootstrap intervals, notices and the signature, as one :class:`ScoredRun`.
 
 This is the scoring half of the pipeline (``eval.run`` adds summarisation and run
-folders); the ROUGE semantics and their intervals come from :mod:`eval.implementations`
+folders); the ROUGE semantics and their intervals come from :mod:`sumbench.eval.implementations`
 (rouge-score: percentile bootstrap intervals of the mean, Efron & Tibshirani 1993, with
 a seeded ``numpy.random.Generator``; the point estimate is the plain mean).
 ``aggregate_scores`` is re-exported from there.
@@ -15,14 +15,14 @@ from typing import Sequence
 
 import numpy as np
 
-from eval.implementations import IMPLEMENTATIONS, Rouge155Semantics
-from eval.implementations import aggregate_scores  # noqa: F401 (re-exported)
-from eval.lsum import LSUM_SPLITS, prepare_for_lsum
-from eval.notices import Notice, collect_notices
-from eval.records import Example
-from eval.rouge import DEFAULT_BACKEND, RougeConfig
-from eval.scores import Interval
-from eval.signature import Signature
+from sumbench.eval.implementations import IMPLEMENTATIONS, Rouge155Semantics
+from sumbench.eval.implementations import aggregate_scores  # noqa: F401 (re-exported)
+from sumbench.eval.metrics.rouge.lsum import LSUM_SPLITS, prepare_for_lsum
+from sumbench.eval.notices import Notice, collect_notices
+from sumbench.eval.data.records import Example
+from sumbench.eval.metrics.rouge.engine import DEFAULT_BACKEND, RougeConfig
+from sumbench.eval.scores import Interval
+from sumbench.eval.signature import Signature
 
 
 ROUGE_IMPLS = tuple(IMPLEMENTATIONS)
@@ -33,7 +33,7 @@ ROUGE155_DEFAULT_FLAGS = Rouge155Semantics.DEFAULT_FLAGS
 class ScoringConfig:
     """How to score: ROUGE settings, Lsum split, bootstrap, backend and processes.
 
-    ``impl`` chooses the semantics (:data:`eval.implementations.IMPLEMENTATIONS`):
+    ``impl`` chooses the semantics (:data:`sumbench.eval.implementations.IMPLEMENTATIONS`):
     ``rouge-score`` (default; ``rouge``, ``bootstrap_*``, ``seed`` and ``confidence``
     apply) or ``rouge155`` (the original Perl script's, with its own options in
     ``rouge155_flags`` and its own resampling for the intervals).
@@ -52,7 +52,7 @@ class ScoringConfig:
 
     @property
     def implementation(self):
-        """The :mod:`eval.implementations` entry named by ``impl``."""
+        """The :mod:`sumbench.eval.implementations` entry named by ``impl``."""
         try:
             return IMPLEMENTATIONS[self.impl]
         except KeyError:

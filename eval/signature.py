@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import metadata
 
-from eval import __version__
+from sumbench.eval import __version__
 
 # key in the string -> meaning (README and --help show this table)
 FIELD_HELP = {

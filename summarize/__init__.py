@@ -1,8 +1,8 @@
 """Turning articles into summaries: baselines, Hugging Face models, API servers.
 
-This package knows articles and models and nothing about ROUGE; see :mod:`eval` for that.
+This package knows articles and models and nothing about ROUGE; see :mod:`sumbench.eval` for that.
 """
 
-from summarize.base import Summarizer, available_summarizers, get_summarizer
+from sumbench.summarize.base import Summarizer, available_summarizers, get_summarizer
 
 __all__ = ["Summarizer", "available_summarizers", "get_summarizer"]

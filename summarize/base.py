@@ -45,17 +45,17 @@ class RegistryEntry:
 
 # name pattern (full match) -> "module:Class".  The class is called as Class(name, options).
 REGISTRY: tuple[RegistryEntry, ...] = (
-    RegistryEntry(r"lead-\d+", "summarize.baselines:LeadK",
+    RegistryEntry(r"lead-\d+", "sumbench.summarize.baselines:LeadK",
                   "the article's first k sentences", "lead-3"),
-    RegistryEntry(r"hf:.+", "summarize.hf:HfSummarizer",
+    RegistryEntry(r"hf:.+", "sumbench.summarize.hf:HfSummarizer",
                   "Hugging Face seq2seq or causal LM (hub id, local folder or .gguf)", "hf:facebook/bart-large-cnn"),
-    RegistryEntry(r"openai:.+", "summarize.openai_api:OpenAiSummarizer",
+    RegistryEntry(r"openai:.+", "sumbench.summarize.openai_api:OpenAiSummarizer",
                   "model behind an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama)", "openai:gpt-4o-mini"),
-    RegistryEntry(r"random-\d+", "summarize.extractive:RandomK",
+    RegistryEntry(r"random-\d+", "sumbench.summarize.extractive:RandomK",
                   "k article sentences drawn at random (option seed, default 12345)", "random-3"),
-    RegistryEntry(r"textrank(-\d+)?", "summarize.extractive:TextRank",
+    RegistryEntry(r"textrank(-\d+)?", "sumbench.summarize.extractive:TextRank",
                   "TextRank sentence graph, top k (default 3) in article order", "textrank"),
-    RegistryEntry(r"lexrank(-\d+)?", "summarize.extractive:LexRank",
+    RegistryEntry(r"lexrank(-\d+)?", "sumbench.summarize.extractive:LexRank",
                   "LexRank tf-idf graph, threshold 0.1, top k (default 3)", "lexrank"),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from summarize.sentences import split_sentences
+from sumbench.common.sentences import split_sentences
 
 
 class LeadK:

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarize.base import Summarizer, get_summarizer
-from summarize.errors import CacheError
-from summarize.generation import Generated
-from summarize.options import CACHE, options_for, resolve_options
+from sumbench.summarize.base import Summarizer, get_summarizer
+from sumbench.summarize.errors import CacheError
+from sumbench.summarize.generation import Generated
+from sumbench.summarize.options import CACHE, options_for, resolve_options
 
 CACHE_FILE = "generations.sqlite3"
 KEY_VERSION = 1
@@ -108,7 +108,7 @@ class GenerationCache:
 
     def file_digest(self, path: Path) -> str:
         """SHA-256 of a file, remembered by (path, size, mtime) so big weights hash once."""
-        from summarize.hub import file_sha256
+        from sumbench.common.hub import file_sha256
 
         stat = path.stat()
         where = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)

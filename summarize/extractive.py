@@ -2,7 +2,7 @@
 
 Each summariser picks ``k`` sentences of the article (default 3) and writes them in
 ARTICLE ORDER, one per line; an article with at most ``k`` sentences is returned whole.
-Sentences come from :func:`summarize.sentences.split_sentences`, the splitter Lead-k
+Sentences come from :func:`sumbench.common.sentences.split_sentences`, the splitter Lead-k
 uses, so the baselines differ only in which sentences they choose.  Every choice depends
 only on the article and the options, never on the other articles of the batch.
 
@@ -40,7 +40,7 @@ from typing import Sequence
 
 import numpy as np
 
-from summarize.sentences import split_sentences
+from sumbench.common.sentences import split_sentences
 
 DEFAULT_K = 3
 DEFAULT_SEED = 12345

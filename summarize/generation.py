@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarize.errors import SummarizerOptionError
-from summarize.options import BY_NAME
-from summarize.sentences import split_sentences
+from sumbench.summarize.errors import SummarizerOptionError
+from sumbench.summarize.options import BY_NAME
+from sumbench.common.sentences import split_sentences
 
 # option name -> GenerationConfig field name
 GENERATION_OPTIONS: dict[str, str] = {

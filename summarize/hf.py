@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarize.errors import ModelLoadError, SummarizerError, SummarizerOptionError
-from summarize.generation import (
+from sumbench.summarize.errors import ModelLoadError, SummarizerError, SummarizerOptionError
+from sumbench.summarize.generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_PROMPT_TEMPLATE,
@@ -36,14 +36,14 @@ from summarize.generation import (
     render_prompt,
     requested_generation,
 )
-from summarize.hub import (
+from sumbench.common.hub import (
     ModelSource,
     file_sha256,
     locate_model,
     read_json_file,
     weights_fingerprint,
 )
-from summarize.options import CACHE, HF, options_for, resolve_options
+from sumbench.summarize.options import CACHE, HF, options_for, resolve_options
 
 PREFIX = "hf:"
 CACHE_KEYS = tuple(o.name for o in options_for(CACHE))

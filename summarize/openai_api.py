@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from summarize.errors import (
+from sumbench.summarize.errors import (
     ApiAuthError,
     ApiError,
     ApiNotFoundError,
@@ -32,7 +32,7 @@ from summarize.errors import (
     SummarizerOptionError,
     redact,
 )
-from summarize.generation import (
+from sumbench.summarize.generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_PROMPT_TEMPLATE,
@@ -42,7 +42,7 @@ from summarize.generation import (
     render_prompt,
     requested_generation,
 )
-from summarize.options import CACHE, OPENAI, options_for, resolve_options
+from sumbench.summarize.options import CACHE, OPENAI, options_for, resolve_options
 
 PREFIX = "openai:"
 CACHE_KEYS = tuple(o.name for o in options_for(CACHE))

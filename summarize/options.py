@@ -15,7 +15,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from summarize.errors import SummarizerOptionError
+from sumbench.summarize.errors import SummarizerOptionError
 
 HF, OPENAI, CACHE = "hf", "openai", "cache"
 

@@ -1,6 +1,6 @@
 """Run folders made from chosen per-example scores, for the compare/gate/report tests.
 
-They are written by the real :func:`eval.results.write_run_folder`, with a fixed
+They are written by the real :func:`sumbench.eval.runs.folder.write_run_folder`, with a fixed
 signature (no version numbers from the environment), so reports made from them are
 byte-for-byte reproducible.
 """
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.results import RESULTS, RunMetadata, write_run_folder
-from eval.scoring import ScoredRun, ScoringConfig, aggregate_scores
-from eval.signature import Signature
+from sumbench.eval.runs.folder import RESULTS, RunMetadata, write_run_folder
+from sumbench.eval.scoring import ScoredRun, ScoringConfig, aggregate_scores
+from sumbench.eval.signature import Signature
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 FINGERPRINT = "sha256:" + "ab" * 32

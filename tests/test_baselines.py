@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from summarize import available_summarizers, get_summarizer
-from summarize.base import UnknownSummarizerError
-from summarize.sentences import split_sentences
+from sumbench.summarize import available_summarizers, get_summarizer
+from sumbench.summarize.base import UnknownSummarizerError
+from sumbench.common.sentences import split_sentences
 
 ARTICLE = ("Dr. Smith arrived in the U.S. on Jan. 5 at 3 p.m. local time. She met the mayor.\n\n"
            "The talks lasted 2.5 hours! Were they useful? Officials said yes. A fifth sentence.")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tiny_models import fixture_articles
 
-from summarize import cache as cache_module
-from summarize.cache import (
+from sumbench.summarize import cache as cache_module
+from sumbench.summarize.cache import (
     CachingSummarizer,
     GenerationCache,
     GenerationStats,
@@ -21,8 +21,8 @@ from summarize.cache import (
     cache_key,
     identity_key,
 )
-from summarize.errors import SummarizerOptionError
-from summarize.generation import Generated
+from sumbench.summarize.errors import SummarizerOptionError
+from sumbench.summarize.generation import Generated
 
 ARTICLES = fixture_articles()
 
@@ -136,11 +136,11 @@ def test_cache_is_wal_and_unicode_safe(tmp_path) -> None:
 
 
 def test_file_digest_is_remembered_until_the_file_changes(tmp_path, monkeypatch) -> None:
-    import summarize.hub
+    import sumbench.common.hub
 
     calls: list[Path] = []
-    real = summarize.hub.file_sha256
-    monkeypatch.setattr(summarize.hub, "file_sha256", lambda p: calls.append(p) or real(p))
+    real = sumbench.common.hub.file_sha256
+    monkeypatch.setattr(sumbench.common.hub, "file_sha256", lambda p: calls.append(p) or real(p))
     weights = tmp_path / "model.safetensors"
     weights.write_bytes(b"abc")
     store = GenerationCache(tmp_path / "cache")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cli_util import sumbench
-from eval.diagnostics import DIAGNOSTIC_FIELDS
+from sumbench.eval.diagnostics import DIAGNOSTIC_FIELDS
 
 
 def test_baselines_side_by_side_and_run_folders(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Run folders come from ``sumbench run`` on the bundled fixtures (lead-3 and lead-1, which
 lead-3 beats clearly), plus lead-1 on the first 10 examples (a different reference set).
-Most calls go through :func:`eval.cli.main` in-process; one goes through the installed
+Most calls go through :func:`sumbench.eval.cli.main` in-process; one goes through the installed
 ``sumbench`` script in a subprocess.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.cli import main
+from sumbench.eval.cli import main
 
 SCRIPT = Path(sys.executable).parent / "sumbench"
 
@@ -194,9 +194,9 @@ def test_gate_options_and_publish_for_an_in_memory_run(runs, capsys, tmp_path):
     import argparse
     from dataclasses import replace
 
-    from eval.commands import check
-    from eval.compare import as_run_data
-    from eval.gate import check_against_baseline
+    from sumbench.eval.commands import check
+    from sumbench.eval.compare import as_run_data
+    from sumbench.eval.gate import check_against_baseline
 
     parser = argparse.ArgumentParser()
     check.add_gate_options(parser)

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from cli_util import sumbench
-from eval import api
-from eval.results import load_run
+import sumbench as api
+from sumbench.eval.runs.folder import load_run
 
 
 def test_run_without_arguments_prints_table_and_signature() -> None:

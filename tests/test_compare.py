@@ -9,15 +9,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from eval.compare import (
+from sumbench.eval.compare import (
     CompareSettings,
     RunData,
     as_run_data,
     compare_runs,
     unique_names,
 )
-from eval.errors import InputError
-from eval.results import load_run
+from sumbench.eval.errors import InputError
+from sumbench.eval.runs.folder import load_run
 from fake_runs import SIGNATURE, scores_from_f, synthetic_f, write_run
 
 
@@ -223,8 +223,8 @@ def test_corrupt_results_json_is_an_input_error(tmp_path):
 
 
 def test_from_scored_in_memory():
-    from eval.data import load_reference_set
-    from eval.scoring import ScoringConfig, score_predictions
+    from sumbench.eval.data import load_reference_set
+    from sumbench.eval.scoring import ScoringConfig, score_predictions
 
     refs = load_reference_set(limit=3)
     scored = score_predictions(refs.examples, [e.article[:200] for e in refs.examples],

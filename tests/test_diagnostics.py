@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.data import load_reference_set
-from eval.diagnostics import (
+from sumbench.eval.data import load_reference_set
+from sumbench.eval.diagnostics import (
     DIAGNOSTIC_FIELDS,
     Diagnostics,
     Fragment,
@@ -27,7 +27,7 @@ from eval.diagnostics import (
     repeated_trigram_rate,
     tokenize,
 )
-from summarize.base import get_summarizer
+from sumbench.summarize.base import get_summarizer
 
 
 def paper_fragments(a: list[str], s: list[str]) -> list[int]:

@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from eval.data import load_reference_set
-from summarize.base import find_entry, get_summarizer, UnknownSummarizerError
-from summarize.extractive import (
+from sumbench.eval.data import load_reference_set
+from sumbench.summarize.base import find_entry, get_summarizer, UnknownSummarizerError
+from sumbench.summarize.extractive import (
     LexRank,
     RandomK,
     TextRank,
@@ -23,7 +23,7 @@ from summarize.extractive import (
     top_k,
     words,
 )
-from summarize.sentences import split_sentences
+from sumbench.common.sentences import split_sentences
 
 NAMES = ("random-3", "textrank", "textrank-5", "lexrank", "lexrank-2")
 

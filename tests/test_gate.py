@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.compare import MetricComparison, RunData, as_run_data
-from eval.errors import InputError
-from eval.gate import (
+from sumbench.eval.compare import MetricComparison, RunData, as_run_data
+from sumbench.eval.errors import InputError
+from sumbench.eval.gate import (
     GateConfig,
     check_against_baseline,
     check_runs,
@@ -21,8 +21,8 @@ from eval.gate import (
     read_config_file,
     resolve_config,
 )
-from eval.report.junit import gate_junit_xml
-from eval.scores import Interval
+from sumbench.eval.report.junit import gate_junit_xml
+from sumbench.eval.scores import Interval
 from fake_runs import synthetic_f, write_run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "ci"

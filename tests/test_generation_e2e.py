@@ -22,7 +22,7 @@ from tiny_models import fixture_articles
 
 pytest.importorskip("transformers")
 
-from summarize.cache import CACHE_FILE, build_summarizer
+from sumbench.summarize.cache import CACHE_FILE, build_summarizer
 
 TESTS = Path(__file__).resolve().parent
 ARTICLES = fixture_articles()
@@ -37,8 +37,8 @@ def private_cache(tmp_path, monkeypatch):
 # -- the Python API --------------------------------------------------------------------
 @pytest.mark.parametrize("model", ["tiny_seq2seq", "tiny_causal"])
 def test_pipeline_scores_a_tiny_model_on_the_fixtures(model, request, tmp_path) -> None:
-    from eval import api
-    from eval.run import evaluate_summarizer
+    import sumbench as api
+    from sumbench.eval.pipeline import evaluate_summarizer
 
     path = request.getfixturevalue(model)
     references = api.load_references()
@@ -60,8 +60,8 @@ def test_pipeline_scores_a_tiny_model_on_the_fixtures(model, request, tmp_path) 
 KILL_SCRIPT = """
 import sys, time
 sys.path.insert(0, {tests!r})
-from summarize.cache import build_summarizer
-from summarize.hf import HfSummarizer
+from sumbench.summarize.cache import build_summarizer
+from sumbench.summarize.hf import HfSummarizer
 from tiny_models import fixture_articles
 
 real = HfSummarizer._generate
@@ -123,7 +123,7 @@ def test_sigkill_midway_then_resume_generates_only_the_missing(tiny_causal, tmp_
 
 FRESH_PROCESS = """
 import json, sys
-from summarize.cache import build_summarizer
+from sumbench.summarize.cache import build_summarizer
 sys.path.insert(0, {tests!r})
 from tiny_models import fixture_articles
 summarizer = build_summarizer({name!r}, {options!r})
@@ -226,7 +226,7 @@ def test_option_table_becomes_argparse_flags_that_build_a_summarizer(tiny_seq2se
                                                                      tmp_path) -> None:
     import argparse
 
-    from summarize.options import MODEL_OPTIONS, options_from_namespace
+    from sumbench.summarize.options import MODEL_OPTIONS, options_from_namespace
 
     parser = argparse.ArgumentParser()
     group = parser.add_argument_group("model")

@@ -13,18 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tiny_models import fixture_articles
 
-from summarize.errors import (
+from sumbench.summarize.errors import (
     HubOfflineError,
     ModelLoadError,
     SummarizerError,
     SummarizerOptionError,
 )
-from summarize.generation import clean_summary
+from sumbench.summarize.generation import clean_summary
 
 pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
 
-from summarize.hf import HfSummarizer
+from sumbench.summarize.hf import HfSummarizer
 
 ARTICLES = fixture_articles()
 FAST = {"max_new_tokens": 8}
@@ -291,7 +291,7 @@ def test_local_path_never_touches_the_network(tiny_seq2seq, monkeypatch) -> None
 
 
 def test_hub_probe_sees_a_listening_endpoint_and_respects_offline_flag(monkeypatch) -> None:
-    from summarize.hub import hub_reachable
+    from sumbench.common.hub import hub_reachable
 
     with socket.create_server(("127.0.0.1", 0)) as listener:
         monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{listener.getsockname()[1]}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from eval.notices import collect_notices, damaged_word_fraction
-from eval.records import Example
-from eval.scoring import ScoringConfig, score_predictions
+from sumbench.eval.notices import collect_notices, damaged_word_fraction
+from sumbench.eval.data.records import Example
+from sumbench.eval.scoring import ScoringConfig, score_predictions
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -53,7 +53,7 @@ def test_non_ascii_example_scores_near_zero_with_default_and_not_with_unicode() 
     default = score_predictions([example], prediction, ScoringConfig(bootstrap_samples=10))
     assert default.aggregate["rouge1"]["fmeasure"].mid == 0.0
     assert [n.code for n in default.notices] == ["non-ascii-dropped"]
-    from eval.rouge import RougeConfig
+    from sumbench.eval.metrics.rouge.engine import RougeConfig
 
     unicode = score_predictions([example], prediction, ScoringConfig(
         rouge=RougeConfig(tokenizer="unicode"), bootstrap_samples=10))

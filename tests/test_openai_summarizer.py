@@ -14,15 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from summarize.cache import build_summarizer
-from summarize.errors import (
+from sumbench.summarize.cache import build_summarizer
+from sumbench.summarize.errors import (
     ApiAuthError,
     ApiError,
     ApiNotFoundError,
     ApiRetriesExhausted,
     SummarizerOptionError,
 )
-from summarize.openai_api import OpenAiSummarizer, retry_after_seconds
+from sumbench.summarize.openai_api import OpenAiSummarizer, retry_after_seconds
 
 KEY = "sk-test-5ecret-k3y-never-shown"
 

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from rouge_score import rouge_scorer
 
-from eval.data import load_reference_set
-from eval.oracle import OracleSummarizer
-from eval.records import Example
-from eval.rouge import RougeConfig
-from eval.scoring import ScoringConfig, score_predictions
-from summarize.base import get_summarizer
-from summarize.sentences import split_sentences
+from sumbench.eval.data import load_reference_set
+from sumbench.eval.oracle import OracleSummarizer
+from sumbench.eval.data.records import Example
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.scoring import ScoringConfig, score_predictions
+from sumbench.summarize.base import get_summarizer
+from sumbench.common.sentences import split_sentences
 
 TYPES = ("rouge1", "rouge2")
 

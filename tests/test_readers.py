@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.data import FieldMap, load_reference_set
-from eval.data.hf import parse_hub_spec
-from eval.data.registry import detect_format
-from eval.errors import InputError, OfflineError
+from sumbench.eval.data import FieldMap, load_reference_set
+from sumbench.eval.data.hf import parse_hub_spec
+from sumbench.eval.data.registry import detect_format
+from sumbench.eval.errors import InputError, OfflineError
 
 STORY = """The first paragraph of the article.
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.compare import CompareSettings, compare_runs
-from eval.report.html import CSP, highlight, render_html
-from eval.results import PER_EXAMPLE, load_run
+from sumbench.eval.compare import CompareSettings, compare_runs
+from sumbench.eval.report.html import CSP, highlight, render_html
+from sumbench.eval.runs.folder import PER_EXAMPLE, load_run
 from fake_runs import synthetic_f, write_run
 
 pytest.importorskip("matplotlib")
@@ -106,8 +106,8 @@ def test_best_before_worst_in_score_order(tmp_path):
 
 
 def test_articles_and_references_from_the_fixtures(tmp_path):
-    from eval.data import load_reference_set
-    from eval.run import evaluate_summarizer
+    from sumbench.eval.data import load_reference_set
+    from sumbench.eval.pipeline import evaluate_summarizer
 
     references = load_reference_set(limit=4)
     evaluate_summarizer(references, "lead-1", limit=4).save(tmp_path / "run")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.compare import CompareSettings, compare_runs
-from eval.gate import GateConfig, check_runs
-from eval.report.markdown import cell, code, gate_markdown, report_markdown
-from eval.results import load_run
+from sumbench.eval.compare import CompareSettings, compare_runs
+from sumbench.eval.gate import GateConfig, check_runs
+from sumbench.eval.report.markdown import cell, code, gate_markdown, report_markdown
+from sumbench.eval.runs.folder import load_run
 from fake_runs import synthetic_f, write_run
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report.md"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_rouge155_support import oracle_or_skip
 
-from eval.rouge155 import corpus_scores, parse_flags, score_rouge155
-from eval.rouge155.bootstrap import (
+from sumbench.eval.metrics.rouge155 import corpus_scores, parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155.bootstrap import (
     average_and_interval,
     resample_indices,
     resample_means,

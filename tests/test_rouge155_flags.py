@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from eval.errors import UsageError
-from eval.rouge155 import FlagError, Rouge155Config, parse_flags
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge155 import FlagError, Rouge155Config, parse_flags
 
 
 def test_defaults_are_the_scripts():

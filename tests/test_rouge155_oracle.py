@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from test_rouge155_support import dataset_pairs, mismatches, perl_scores
 
-from eval.rouge155 import corpus_scores, parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155 import corpus_scores, parse_flags, score_rouge155
 
 REQUIRED = ["-n 2 -m", "-n 4 -m -2 4 -u -w 1.2", "-n 2 -m -s", "-n 2 -m -l 75", "-n 2 -m -b 275"]
 MORE = [

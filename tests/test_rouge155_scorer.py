@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.rouge155 import parse_flags, score_rouge155
-from eval.rouge155.text import Tokenizer, perl_fields
+from sumbench.eval.metrics.rouge155 import parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155.text import Tokenizer, perl_fields
 
 
 def tokenizer(**kw) -> Tokenizer:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_rouge155_support import REALSUMM, oracle_or_skip, realsumm_pairs
 
-from eval.rouge155.stemmer import Stemmer, porter_stem, wordnet_exceptions
+from sumbench.eval.metrics.rouge155.stemmer import Stemmer, porter_stem, wordnet_exceptions
 
 SUFFIXES = ["s", "es", "ies", "sses", "ss", "ed", "ing", "eed", "y", "ational", "tional", "enci", "anci", "izer", "bli", "alli", "entli", "eli", "ousli", "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "logi", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "sion", "tion", "ou", "ism", "ate", "iti", "ous", "ive", "ize", "e", "l", "ll", "at", "bl", "iz"]
 STEMS = ["y", "yy", "sky", "toy", "hop", "fil", "fail", "agre", "gener", "condit", "nation", "rel", "digit", "conform", "radic", "vil", "analog", "oper", "feud", "decis", "hope", "call", "formal", "sensit", "electr", "allow", "infer", "adjust", "defens", "replac", "depend", "adopt", "homolog", "commun", "activ", "effect", "bowdler", "prob", "control", "ro", "1990", "a1b", "qu", "eye", "oy", "ye", "you"]
@@ -89,7 +89,7 @@ def test_shipped_table_is_what_the_release_builds():
     (documented in data/build_data.py).
     """
     oracle_or_skip()
-    from eval.rouge155.data.build_data import (
+    from sumbench.eval.metrics.rouge155.data.build_data import (
         AMBIGUOUS,
         build_exception_db,
         default_release,

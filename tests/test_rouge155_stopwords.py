@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from eval.errors import UsageError
-from eval.rouge155 import text
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge155 import text
 
 
 def test_read_from_rouge_eval_home(tmp_path, monkeypatch):

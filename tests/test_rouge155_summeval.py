@@ -14,7 +14,7 @@ import json
 import pytest
 from test_rouge155_support import SUMMEVAL
 
-from eval.rouge155 import corpus_scores, parse_flags, score_rouge155
+from sumbench.eval.metrics.rouge155 import corpus_scores, parse_flags, score_rouge155
 
 NAMES = {"rouge1": "rouge_1", "rouge2": "rouge_2", "rouge3": "rouge_3", "rouge4": "rouge_4",
          "rougeL": "rouge_l", "rougeW-1.2": "rouge_w_1.2", "rougeS*": "rouge_s*", "rougeSU*": "rouge_su*"}

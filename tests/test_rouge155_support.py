@@ -100,7 +100,7 @@ def realsumm_pairs() -> tuple[list[str], list[list[str]]]:
 
 def oracle_or_skip(exceptions: str = "wordnet"):
     """A ``PerlRouge155`` (memoised per process), or skip with the reason."""
-    from eval.rouge155.oracle import unavailable_reason
+    from perl_rouge155 import unavailable_reason
 
     reason = unavailable_reason()
     if reason:
@@ -110,7 +110,7 @@ def oracle_or_skip(exceptions: str = "wordnet"):
 
 @cache
 def _oracle(exceptions: str):
-    from eval.rouge155.oracle import PerlRouge155
+    from perl_rouge155 import PerlRouge155
 
     return PerlRouge155(exceptions=exceptions)
 
@@ -127,8 +127,8 @@ def scorable(predictions: list[str], references: list[list[str]], flags: str,
     examples are left out of the comparison (found with our tokenizer: this only
     selects inputs).
     """
-    from eval.rouge155 import parse_flags
-    from eval.rouge155.text import Tokenizer
+    from sumbench.eval.metrics.rouge155 import parse_flags
+    from sumbench.eval.metrics.rouge155.text import Tokenizer
 
     config = parse_flags(flags, exceptions=exceptions)
     if config.wlcs_weight is None:

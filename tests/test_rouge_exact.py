@@ -21,10 +21,10 @@ import pytest
 from rouge_score import rouge_scorer
 from shared_data import realsumm_rows, t_sentences
 
-from eval import rouge, rouge_parallel, rouge_rust
-from eval.lcs import lcs_bits, lcs_length, position_masks
-from eval.rouge import RougeConfig
-from eval.rouge_fast import score_pairs
+from sumbench.eval.metrics.rouge import engine as rouge, parallel as rouge_parallel, rust as rouge_rust
+from sumbench.eval.metrics.rouge.lcs import lcs_bits, lcs_length, position_masks
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.metrics.rouge.fast import score_pairs
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MAKE_PAIRS = SHARED / "bench" / "make_pairs.py"
@@ -293,7 +293,7 @@ def test_contract_errors_and_empty_input():
 
 
 def test_registered_as_a_backend_and_behind_auto():
-    assert rouge.BACKENDS["fast"] == "eval.rouge_fast:score_pairs"
+    assert rouge.BACKENDS["fast"] == "sumbench.eval.metrics.rouge.fast:score_pairs"
     assert rouge.DEFAULT_BACKEND == "auto"
     predictions, references = synthetic_corpus(50, seed=6)
     assert_identical(rouge_score_scores(predictions, references, FOUR),

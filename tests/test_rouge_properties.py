@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_rouge_exact import assert_identical, rouge_score_scores
 
-from eval import rouge
-from eval.rouge import RougeConfig
-from eval.rouge_fast import score_pairs
+from sumbench.eval.metrics.rouge import engine as rouge
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.metrics.rouge.fast import score_pairs
 
 TYPES = ("rouge1", "rouge2", "rouge3", "rougeL", "rougeLsum")
 FOUR = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -115,7 +115,7 @@ def test_scores_are_between_0_and_1(pairs, use_stemmer):
 @settings(max_examples=200, **SETTINGS)
 @given(texts=st.lists(any_text, min_size=1, max_size=6), use_stemmer=st.booleans())
 def test_identical_texts_score_one(texts, use_stemmer):
-    from eval.tokenizers import get_tokenizer
+    from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
 
     got = score_pairs(texts, [[t] for t in texts], RougeConfig(TYPES, use_stemmer))
     tokenizer = get_tokenizer("default", use_stemmer)

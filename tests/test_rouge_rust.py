@@ -13,9 +13,9 @@ from test_rouge_exact import (FOUR, MANY, assert_identical, realsumm, rouge_scor
 from test_rouge_properties import (SETTINGS, long_text, pairs_of, raw_text, tiny_text,
                                    words_text)
 
-from eval import rouge, rouge_rust
-from eval.errors import UsageError
-from eval.rouge import RougeConfig
+from sumbench.eval.metrics.rouge import engine as rouge, rust as rouge_rust
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge.engine import RougeConfig
 
 pytestmark = pytest.mark.skipif(not rouge_rust.available(),
                                 reason="rouge-score-rs is not installed (pip install 'sumbench[fast]')")

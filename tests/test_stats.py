@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import eval.stats as stats_mod
-from eval.scores import Interval
-from eval.stats import (
+import sumbench.eval.stats.resampling as stats_mod
+from sumbench.eval.scores import Interval
+from sumbench.eval.stats.resampling import (
     PairedBootstrapResult,
     PermutationResult,
     bootstrap_interval,

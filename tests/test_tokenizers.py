@@ -12,8 +12,8 @@ from nltk.stem import porter
 from rouge_score import rouge_scorer
 from rouge_score import tokenize as rs_tokenize
 
-from eval import stemming
-from eval.tokenizers import (
+from sumbench.eval.metrics.rouge import stemming
+from sumbench.eval.metrics.rouge.tokenizers import (
     TOKENIZERS,
     DefaultTokenizer,
     UnicodeTokenizer,

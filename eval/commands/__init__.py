@@ -7,10 +7,10 @@ one line here.
 """
 
 COMMANDS: tuple[str, ...] = (
-    "eval.commands.run",
-    "eval.commands.score",
-    "eval.commands.list",
-    "eval.commands.compare",
-    "eval.commands.check",
-    "eval.commands.report",
+    "sumbench.eval.commands.run",
+    "sumbench.eval.commands.score",
+    "sumbench.eval.commands.list",
+    "sumbench.eval.commands.compare",
+    "sumbench.eval.commands.check",
+    "sumbench.eval.commands.report",
 )

@@ -5,7 +5,7 @@ printed), 2 on usage or input errors (a missing or corrupt baseline included).  
 Markdown summary (``--markdown``), JUnit XML (``--junit``) and, when
 ``GITHUB_ACTIONS=true``, workflow-command annotations (``::error``/``::notice``) and the
 Markdown summary appended to ``$GITHUB_STEP_SUMMARY``.  The gate comes from
-``sumbench-gate.json``/``.toml`` beside the baseline (see :mod:`eval.gate`), overridden
+``sumbench-gate.json``/``.toml`` beside the baseline (see :mod:`sumbench.eval.gate`), overridden
 by the flags here.
 """
 
@@ -18,7 +18,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from eval.commands.options import positive_int
+from sumbench.eval.commands.options import positive_int
 
 NAME = "check"
 HELP = "fail (exit 1) when a run regressed against a baseline run"
@@ -108,7 +108,7 @@ def _in_github_actions() -> bool:
 
 
 def _write(path: str, text: str) -> None:
-    from eval.errors import InputError
+    from sumbench.eval.errors import InputError
 
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -119,9 +119,9 @@ def _write(path: str, text: str) -> None:
 
 def gate_config(args: argparse.Namespace, baseline: str | Path):
     """The gate: defaults, then the config file, then the flags; and the file used."""
-    from eval.commands.compare import split_list
-    from eval.errors import UsageError
-    from eval.gate import resolve_config
+    from sumbench.eval.commands.compare import split_list
+    from sumbench.eval.errors import UsageError
+    from sumbench.eval.gate import resolve_config
 
     seed = getattr(args, "gate_seed", None)
     if seed is not None and seed < 0:
@@ -154,8 +154,8 @@ def verdict_text(result) -> str:
 def publish(result, args: argparse.Namespace, as_json: bool = False) -> int:
     """Write ``--junit``/``--markdown``, print the verdict (and annotations on GitHub
     Actions); return the exit status, 0 for a pass and 1 for a regression."""
-    from eval.report.junit import gate_junit_xml
-    from eval.report.markdown import gate_markdown
+    from sumbench.eval.report.junit import gate_junit_xml
+    from sumbench.eval.report.markdown import gate_markdown
 
     markdown = gate_markdown(result)
     if args.junit:
@@ -184,7 +184,7 @@ def publish(result, args: argparse.Namespace, as_json: bool = False) -> int:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from eval.errors import SumbenchError
+    from sumbench.eval.errors import SumbenchError
 
     try:
         return _execute(args)
@@ -195,8 +195,8 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def _execute(args: argparse.Namespace) -> int:
-    from eval.gate import check_against_baseline
-    from eval.results import load_run
+    from sumbench.eval.gate import check_against_baseline
+    from sumbench.eval.runs.folder import load_run
 
     config, config_file = gate_config(args, args.baseline)
     current = load_run(args.run)

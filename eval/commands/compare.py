@@ -13,8 +13,8 @@ import argparse
 import json
 import sys
 
-from eval.commands.options import confidence_level, positive_int
-from eval.scores import points
+from sumbench.eval.commands.options import confidence_level, positive_int
+from sumbench.eval.scores import points
 
 NAME = "compare"
 HELP = "compare saved runs: differences, intervals and paired significance tests"
@@ -48,8 +48,8 @@ def split_list(text: str | None) -> tuple[str, ...] | None:
 
 
 def comparison_settings(args: argparse.Namespace, columns: tuple[str, ...] = ("fmeasure",)):
-    from eval.compare import CompareSettings
-    from eval.errors import UsageError
+    from sumbench.eval.compare import CompareSettings
+    from sumbench.eval.errors import UsageError
 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
@@ -74,7 +74,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _columns(text: str) -> tuple[str, ...]:
-    from eval.errors import UsageError
+    from sumbench.eval.errors import UsageError
 
     names = split_list(text) or ()
     bad = [n for n in names if n.lower() not in _COLUMN_NAMES]
@@ -126,8 +126,8 @@ def comparison_text(comparison) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from eval.compare import compare_runs
-    from eval.errors import UsageError
+    from sumbench.eval.compare import compare_runs
+    from sumbench.eval.errors import UsageError
 
     if len(args.runs) < 2:
         raise UsageError("compare needs at least two run folders")
@@ -138,7 +138,7 @@ def execute(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "md":
-        from eval.report.markdown import comparison_section
+        from sumbench.eval.report.markdown import comparison_section
 
         print("\n".join(comparison_section(comparison)))
     else:

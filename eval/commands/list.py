@@ -13,8 +13,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from eval.data import READERS
-    from summarize.base import available_summarizers
+    from sumbench.eval.data import READERS
+    from sumbench.summarize.base import available_summarizers
 
     print("summarizers:")
     for entry in available_summarizers():

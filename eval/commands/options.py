@@ -10,10 +10,10 @@ import argparse
 import re
 import sys
 
-from eval.errors import UsageError
-from eval.lsum import LSUM_SPLITS
-from eval.rouge import BACKENDS, DEFAULT_BACKEND, DEFAULT_TYPES, MULTI_REF_RULES, RougeConfig
-from eval.scoring import ROUGE155_DEFAULT_FLAGS, ROUGE_IMPLS, ScoringConfig
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge.lsum import LSUM_SPLITS
+from sumbench.eval.metrics.rouge.engine import BACKENDS, DEFAULT_BACKEND, DEFAULT_TYPES, MULTI_REF_RULES, RougeConfig
+from sumbench.eval.scoring import ROUGE155_DEFAULT_FLAGS, ROUGE_IMPLS, ScoringConfig
 
 
 def positive_int(text: str) -> int:
@@ -37,7 +37,7 @@ def confidence_level(text: str) -> float:
 
 
 def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> None:
-    from eval.data import READERS
+    from sumbench.eval.data import READERS
 
     group = parser.add_argument_group("reference set")
     group.add_argument("--references", "-r", metavar="SPEC", required=required,
@@ -128,7 +128,7 @@ def scoring_config(args: argparse.Namespace) -> ScoringConfig:
 
 def load_references(args: argparse.Namespace, limit: int | None = None,
                     sample: int | None = None):
-    from eval.data import FieldMap, load_reference_set
+    from sumbench.eval.data import FieldMap, load_reference_set
 
     fields = FieldMap(article=args.article_field, reference=args.reference_field,
                       id=args.id_field, multi_reference=args.multi_reference)
@@ -138,7 +138,7 @@ def load_references(args: argparse.Namespace, limit: int | None = None,
 
 def describe(references) -> str:
     """How a reference set is named in titles: the bundled fixtures get a short name."""
-    from eval.data import default_reference_spec
+    from sumbench.eval.data import default_reference_spec
 
     try:
         bundled = references.spec == default_reference_spec()
@@ -157,8 +157,8 @@ def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
 
 def emit(evaluation, args: argparse.Namespace, title: str) -> None:
     """Print warnings (stderr), the table or JSON (stdout); write the run folder."""
-    from eval.report.console import diagnostics_table, notice_lines, score_table
-    from eval.results import results_dict, results_json_text
+    from sumbench.eval.report.console import diagnostics_table, notice_lines, score_table
+    from sumbench.eval.runs.folder import results_dict, results_json_text
 
     for line in notice_lines(evaluation.scored.notices):
         print(line, file=sys.stderr)

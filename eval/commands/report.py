@@ -1,7 +1,7 @@
 """``sumbench report RUN [RUN ...] --format md|html --output FILE``: a report to share.
 
-Markdown (:mod:`eval.report.markdown`) for pull requests and wikis, or one
-self-contained HTML file (:mod:`eval.report.html`, needs the ``report`` extra for
+Markdown (:mod:`sumbench.eval.report.markdown`) for pull requests and wikis, or one
+self-contained HTML file (:mod:`sumbench.eval.report.html`, needs the ``report`` extra for
 matplotlib) with plots and the best and worst examples.  With several runs the report
 includes their comparison against the first run, under the same rules as
 ``sumbench compare`` (``--force`` for runs on different data or settings).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from eval.commands.compare import add_comparison_options, comparison_settings
-from eval.commands.options import positive_int
+from sumbench.eval.commands.compare import add_comparison_options, comparison_settings
+from sumbench.eval.commands.options import positive_int
 
 NAME = "report"
 HELP = "write a Markdown or HTML report of one or more runs"
@@ -51,9 +51,9 @@ def _format(args: argparse.Namespace) -> str:
 def execute(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from eval.compare import compare_runs
-    from eval.errors import InputError
-    from eval.results import load_run
+    from sumbench.eval.compare import compare_runs
+    from sumbench.eval.errors import InputError
+    from sumbench.eval.runs.folder import load_run
 
     runs = [load_run(path) for path in args.runs]
     comparison = None
@@ -62,12 +62,12 @@ def execute(args: argparse.Namespace) -> int:
         for note in comparison.notes:
             print(f"sumbench: warning: {note}", file=sys.stderr)
     if _format(args) == "html":
-        from eval.report.html import render_html
+        from sumbench.eval.report.html import render_html
 
         text = render_html(runs, comparison, k=args.examples, metric=args.rank_by,
                            title=args.title)
     else:
-        from eval.report.markdown import report_markdown
+        from sumbench.eval.report.markdown import report_markdown
 
         text = report_markdown(runs, comparison, title=args.title)
     if not args.output or args.output == "-":

@@ -9,9 +9,9 @@ import re
 import sys
 from pathlib import Path
 
-from eval.commands import check, options
-from eval.errors import UsageError
-from eval.signature import epilog
+from sumbench.eval.commands import check, options
+from sumbench.eval.errors import UsageError
+from sumbench.eval.signature import epilog
 
 NAME = "run"
 HELP = "summarise a reference set and score the summaries"
@@ -43,7 +43,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    from summarize.options import MODEL_OPTIONS
+    from sumbench.summarize.options import MODEL_OPTIONS
 
     group = parser.add_argument_group("model summarisers (hf:, openai:) and the generation cache")
     for option in MODEL_OPTIONS:
@@ -57,8 +57,8 @@ def folder_name(summarizer: str) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from eval.run import evaluate_summarizer
-    from summarize.options import options_from_namespace
+    from sumbench.eval.pipeline import evaluate_summarizer
+    from sumbench.summarize.options import options_from_namespace
 
     scoring = options.scoring_config(args)
     model_options = options_from_namespace(args)
@@ -93,7 +93,7 @@ def _gate_setup(args: argparse.Namespace):
     if args.format == "json":
         raise UsageError("--format json cannot be combined with --baseline; run "
                          "'sumbench check RUN --baseline B --format json' on the run folder")
-    from eval.results import load_run
+    from sumbench.eval.runs.folder import load_run
 
     baseline = load_run(args.baseline)
     config, config_file = check.gate_config(args, args.baseline)
@@ -101,8 +101,8 @@ def _gate_setup(args: argparse.Namespace):
 
 
 def _gate(evaluation, args: argparse.Namespace, gate) -> int:
-    from eval.compare import RunData
-    from eval.gate import check_runs
+    from sumbench.eval.compare import RunData
+    from sumbench.eval.gate import check_runs
 
     baseline, config, config_file = gate  # loaded before any work, not read again
     current = RunData.from_scored(evaluation.scored, evaluation.meta.references_fingerprint,
@@ -116,8 +116,8 @@ def _gate(evaluation, args: argparse.Namespace, gate) -> int:
 def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) -> None:
     import json
 
-    from eval.report.console import diagnostics_table, notice_lines, side_by_side
-    from eval.results import results_dict
+    from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
+    from sumbench.eval.runs.folder import results_dict
 
     for evaluation in evaluations:
         for line in notice_lines(evaluation.scored.notices):
@@ -134,7 +134,7 @@ def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) ->
     print(f"{described}\n")
     print(side_by_side([e.scored for e in evaluations], names))
     if args.diagnostics:
-        from eval.diagnostics import aggregate
+        from sumbench.eval.diagnostics import aggregate
 
         print()
         print(diagnostics_table({name: aggregate(e.diagnostics)

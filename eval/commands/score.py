@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from eval.commands import options
-from eval.signature import epilog
+from sumbench.eval.commands import options
+from sumbench.eval.signature import epilog
 
 NAME = "score"
 HELP = "score a predictions file made elsewhere"
@@ -28,7 +28,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from eval.run import evaluate_predictions
+    from sumbench.eval.pipeline import evaluate_predictions
 
     scoring = options.scoring_config(args)
     references = options.load_references(args)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.data.fields import FieldMap
-from eval.data.registry import READERS, detect_format, get_reader
-from eval.errors import InputError, UsageError
-from eval.records import Example
+from sumbench.eval.data.fields import FieldMap
+from sumbench.eval.data.registry import READERS, detect_format, get_reader
+from sumbench.eval.errors import InputError, UsageError
+from sumbench.eval.data.records import Example
 
 __all__ = ["FieldMap", "ReferenceSet", "READERS", "default_reference_spec",
            "fingerprint", "load_reference_set"]

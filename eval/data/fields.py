@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from eval.errors import InputError
-from eval.records import Example
+from sumbench.eval.errors import InputError
+from sumbench.eval.data.records import Example
 
 ARTICLE_CANDIDATES = ("article", "document", "text", "source")
 REFERENCE_CANDIDATES = ("highlights", "summary", "references", "reference", "summaries", "target")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.data.fields import FieldMap
-from eval.data.textio import read_text
-from eval.errors import InputError
-from eval.records import Example
+from sumbench.eval.data.fields import FieldMap
+from sumbench.eval.data.textio import read_text
+from sumbench.eval.errors import InputError
+from sumbench.eval.data.records import Example
 
 BULLET = "- "
 

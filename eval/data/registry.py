@@ -9,18 +9,18 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from eval.errors import InputError
+from sumbench.eval.errors import InputError
 
 # name -> "module:Class"; order matters for folder detection.
 READERS: dict[str, str] = {
-    "jsonl": "eval.data.tabular:JsonlReader",
-    "json": "eval.data.tabular:JsonReader",
-    "csv": "eval.data.tabular:CsvReader",
-    "tsv": "eval.data.tabular:TsvReader",
-    "parquet": "eval.data.tabular:ParquetReader",
-    "hf": "eval.data.hf:HfDatasetReader",
-    "story": "eval.data.story:StoryReader",
-    "plaintext": "eval.data.plaintext:PlainTextReader",
+    "jsonl": "sumbench.eval.data.tabular:JsonlReader",
+    "json": "sumbench.eval.data.tabular:JsonReader",
+    "csv": "sumbench.eval.data.tabular:CsvReader",
+    "tsv": "sumbench.eval.data.tabular:TsvReader",
+    "parquet": "sumbench.eval.data.tabular:ParquetReader",
+    "hf": "sumbench.eval.data.hf:HfDatasetReader",
+    "story": "sumbench.eval.data.story:StoryReader",
+    "plaintext": "sumbench.eval.data.plaintext:PlainTextReader",
 }
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
-from eval.data.fields import FieldMap
-from eval.data.textio import decode_utf8, read_bytes
-from eval.errors import InputError
-from eval.records import Example
+from sumbench.eval.data.fields import FieldMap
+from sumbench.eval.data.textio import decode_utf8, read_bytes
+from sumbench.eval.errors import InputError
+from sumbench.eval.data.records import Example
 
 MARKER = "@highlight"
 

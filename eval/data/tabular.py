@@ -1,7 +1,7 @@
 """Readers for record files: JSONL, JSON, CSV, TSV and Parquet.
 
 Each reader is one class with a ``name``, a ``suffixes`` tuple used for detection and a
-``read`` method; :mod:`eval.data.registry` looks them up by name or by suffix.
+``read`` method; :mod:`sumbench.eval.data.registry` looks them up by name or by suffix.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from eval.data.fields import FieldMap, make_example, resolve_fields
-from eval.data.textio import read_bytes, read_text
-from eval.errors import InputError
-from eval.records import Example
+from sumbench.eval.data.fields import FieldMap, make_example, resolve_fields
+from sumbench.eval.data.textio import read_bytes, read_text
+from sumbench.eval.errors import InputError
+from sumbench.eval.data.records import Example
 
 
 def _examples_from_records(records: Iterator[tuple[str, Mapping[str, Any]]], path: Path,

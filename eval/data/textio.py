@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.errors import InputError
+from sumbench.eval.errors import InputError
 
 
 def read_bytes(path: Path) -> bytes:

@@ -3,9 +3,9 @@ followed by the signature (sacrebleu prints its signature the same way)."""
 
 from __future__ import annotations
 
-from eval.notices import Notice
-from eval.scores import points
-from eval.scoring import ScoredRun
+from sumbench.eval.notices import Notice
+from sumbench.eval.scores import points
+from sumbench.eval.scoring import ScoredRun
 
 
 def score_table(scored: ScoredRun, title: str) -> str:
@@ -31,7 +31,7 @@ def notice_lines(notices: tuple[Notice, ...] | list[Notice]) -> list[str]:
 
 def diagnostics_table(columns: dict[str, dict[str, float | None]]) -> str:
     """Aggregated summary diagnostics (means over examples), one column per system."""
-    from eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
+    from sumbench.eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
 
     width = max(len(label) for _, label in DIAGNOSTIC_FIELDS)
     cell = max(9, *(len(n) for n in columns))

@@ -1,7 +1,7 @@
 """The HTML report: one self-contained file with tables, plots and the best/worst examples.
 
 Nothing is fetched when the page is opened: the CSS is inline, the plots are PNG
-``data:`` URIs (:mod:`eval.report.plots`) and there is no script.  A
+``data:`` URIs (:mod:`sumbench.eval.report.plots`) and there is no script.  A
 Content-Security-Policy meta tag (``default-src 'none'; img-src data:; style-src
 'unsafe-inline'``) makes the browser refuse anything else, and every text that comes
 from data -- articles, references, predictions, names, ids, notes -- is escaped with
@@ -26,12 +26,12 @@ from typing import Sequence
 
 import numpy as np
 
-from eval import __version__
-from eval.compare import Comparison, RunData, as_run_data, unique_names
-from eval.errors import SumbenchError, UsageError
-from eval.records import Example
-from eval.results import PER_EXAMPLE, SavedRun
-from eval.scores import points
+from sumbench.eval import __version__
+from sumbench.eval.compare import Comparison, RunData, as_run_data, unique_names
+from sumbench.eval.errors import SumbenchError, UsageError
+from sumbench.eval.data.records import Example
+from sumbench.eval.runs.folder import PER_EXAMPLE, SavedRun
+from sumbench.eval.scores import points
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _WORD = re.compile(r"[^\W_]+")
@@ -103,7 +103,7 @@ def reference_examples(run: SavedRun) -> tuple[dict[str, Example] | None, str]:
     Returns ``(examples by id, "")`` or ``(None, why not)``; never raises for a
     missing or changed reference set, since the rest of the report does not need it.
     """
-    from eval.data import load_reference_set
+    from sumbench.eval.data import load_reference_set
 
     try:
         refs = run.results["config"]["references"]
@@ -201,7 +201,7 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> str:
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return ""
-    from eval.diagnostics import diagnostic_label, format_diagnostic
+    from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
     rows = [[escape(diagnostic_label(k))] + [escape(format_diagnostic(k, m.get(k))) for m in means]
             for k in keys]
@@ -223,7 +223,7 @@ def _example_card(rank: str, example_id: str, score: float, metric: str, predict
         parts.append(f'<div class="label">{label}</div>'
                      f'<p class="text">{highlight(reference, prediction)}</p>')
     if diagnostics:
-        from eval.diagnostics import diagnostic_label, format_diagnostic
+        from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
         parts.append('<div class="label">diagnostics</div><p class="diag">' + ", ".join(
             f"{escape(diagnostic_label(k))}: {escape(format_diagnostic(k, v))}"
@@ -268,7 +268,7 @@ def examples_section(runs: Sequence[SavedRun], data: Sequence[RunData], names: S
 def render_html(runs: Sequence[SavedRun], comparison: Comparison | None = None, k: int = 5,
                 metric: str | None = None, title: str = "sumbench report") -> str:
     """The report for ``runs`` (and their comparison, if given) as one HTML document."""
-    from eval.report import plots
+    from sumbench.eval.report import plots
 
     data = [as_run_data(r) for r in runs]
     names = comparison.names if comparison else unique_names(data)

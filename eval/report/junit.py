@@ -23,7 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from eval.gate import GateResult, MetricOutcome
+from sumbench.eval.gate import GateResult, MetricOutcome
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

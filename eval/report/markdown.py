@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from eval.compare import Comparison, RunData, as_run_data, unique_names
-from eval.gate import GateResult
-from eval.results import SavedRun
-from eval.scores import Interval, points
+from sumbench.eval.compare import Comparison, RunData, as_run_data, unique_names
+from sumbench.eval.gate import GateResult
+from sumbench.eval.runs.folder import SavedRun
+from sumbench.eval.scores import Interval, points
 
 _ESCAPES = {"|": "\\|", "<": "&lt;", "&": "&amp;", "`": "\\`", "*": "\\*",
             "_": "\\_", "[": "\\[", "]": "\\]", "\n": " ", "\r": " "}
@@ -106,7 +106,7 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> list[
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return []
-    from eval.diagnostics import diagnostic_label, format_diagnostic
+    from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
     rows = [[cell(diagnostic_label(k))] + [format_diagnostic(k, m.get(k)) for m in means]
             for k in keys]

@@ -19,8 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from eval.errors import UsageError
-from eval.scores import Interval
+from sumbench.eval.errors import UsageError
+from sumbench.eval.scores import Interval
 
 # Colour-blind-safe palette (Okabe & Ito 2008), cycled for more runs.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from eval.errors import UsageError
-from eval.rouge155.stemmer import EXCEPTION_MODES
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge155.stemmer import EXCEPTION_MODES
 
 _BOOLEAN = set("admsuUxvh")
 _VALUED = set("bceflnpr2wtz3")
@@ -81,7 +81,7 @@ class Rouge155Config:
 
     @property
     def rouge_types(self) -> tuple[str, ...]:
-        """The metric keys :func:`eval.rouge155.scorer.score_rouge155` returns, in script order."""
+        """The metric keys :func:`sumbench.eval.metrics.rouge155.scorer.score_rouge155` returns, in script order."""
         types = [f"rouge{n}" for n in range(1, self.max_n + 1)]
         if self.rouge_l:
             types.append("rougeL")

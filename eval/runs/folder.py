@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from eval.errors import InputError
-from eval.scores import COLUMNS
-from eval.scoring import ScoredRun
-from eval.signature import Signature
+from sumbench.eval.errors import InputError
+from sumbench.eval.scores import COLUMNS
+from sumbench.eval.scoring import ScoredRun
+from sumbench.eval.signature import Signature
 
 SCHEMA_VERSION = 1
 RESULTS = "results.json"
@@ -65,7 +65,7 @@ def results_dict(scored: ScoredRun, meta: RunMetadata,
         "warnings": [n.to_dict() for n in scored.notices],
     }
     if diagnostics is not None:
-        from eval.diagnostics import aggregate
+        from sumbench.eval.diagnostics import aggregate
 
         results["diagnostics"] = {"mean": aggregate(diagnostics)}
     return results
@@ -147,7 +147,7 @@ class SavedRun:
 
 
 def _load_json_lines(path: Path) -> list[dict[str, Any]]:
-    from eval.data.tabular import iter_jsonl
+    from sumbench.eval.data.tabular import iter_jsonl
 
     return [record for _, record in iter_jsonl(path)]
 
@@ -158,7 +158,7 @@ def load_run(directory: str | Path) -> SavedRun:
     if not directory.is_dir():
         raise InputError(f"{directory}: not a run folder (no such directory)")
     results_path = directory / RESULTS
-    from eval.data.textio import read_text
+    from sumbench.eval.data.textio import read_text
 
     try:
         results = json.loads(read_text(results_path))

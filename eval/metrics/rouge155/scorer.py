@@ -7,7 +7,7 @@ of precision, recall and F: the numbers ``ROUGE-1.5.5.pl -d`` prints per evaluat
 Like the script, P and R are rounded to 5 decimals and F is computed from the rounded
 values (then rounded); the script's corpus statistics use these rounded numbers too.
 ``corpus_scores`` turns them into the script's corpus "Average" lines with their
-bootstrap intervals (:mod:`eval.rouge155.bootstrap`).
+bootstrap intervals (:mod:`sumbench.eval.metrics.rouge155.bootstrap`).
 
 Several references per summary (Lin 2004, section 2.1; the script's ``-f``):
 ``A`` pools them (hits, reference counts and the summary's own count are summed over the
@@ -24,17 +24,17 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from eval.rouge155.bootstrap import average_and_interval, resample_means
-from eval.rouge155.flags import Rouge155Config
-from eval.rouge155.measures import (
+from sumbench.eval.metrics.rouge155.bootstrap import average_and_interval, resample_means
+from sumbench.eval.metrics.rouge155.flags import Rouge155Config
+from sumbench.eval.metrics.rouge155.measures import (
     clipped_hits,
     lcs_union_stats,
     ngram_counts,
     skip_bigram_counts,
     wlcs_union_stats,
 )
-from eval.rouge155.text import Tokenizer
-from eval.scores import Interval
+from sumbench.eval.metrics.rouge155.text import Tokenizer
+from sumbench.eval.scores import Interval
 
 Stats = tuple[float, float, float, float]  # hit, model count, peer count, -f B key
 

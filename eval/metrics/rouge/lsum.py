@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from summarize.sentences import split_sentences
+from sumbench.common.sentences import split_sentences
 
 LSUM_SPLITS = ("newline", "auto", "none")
 

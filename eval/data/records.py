@@ -1,7 +1,7 @@
 """The one record type of a reference set: :class:`Example`.
 
 An example is an article with one or more human-written reference summaries, each a
-tuple of sentences (CNN/DailyMail's bullet points).  Readers in :mod:`eval.data` build
+tuple of sentences (CNN/DailyMail's bullet points).  Readers in :mod:`sumbench.eval.data` build
 them; summarisers read ``article``; scorers read ``references``.
 """
 

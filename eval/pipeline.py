@@ -1,7 +1,7 @@
 """The pipeline: reference set -> summariser -> predictions -> scores -> run folder.
 
 Data moves one way and each step hands a plain value to the next (see DESIGN.md).  The
-CLI and the Python API both call :func:`evaluate_summarizer` and :func:`evaluate_predictions`.
+CLI and the Python API both call :func:`sumbench.evaluate_summarizer` and :func:`sumbench.evaluate_predictions`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from eval.data import ReferenceSet
-from eval.errors import InputError, OfflineError, UsageError
-from eval.predictions import read_predictions
-from eval.results import RunMetadata, write_run_folder
-from eval.scoring import ScoredRun, ScoringConfig, score_predictions
+from sumbench.eval.data import ReferenceSet
+from sumbench.eval.errors import InputError, OfflineError, UsageError
+from sumbench.eval.predictions import read_predictions
+from sumbench.eval.runs.folder import RunMetadata, write_run_folder
+from sumbench.eval.scoring import ScoredRun, ScoringConfig, score_predictions
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Evaluation:
 def _diagnose(examples: Sequence, predictions: Sequence[str], wanted: bool) -> tuple | None:
     if not wanted:
         return None
-    from eval.diagnostics import diagnose_all
+    from sumbench.eval.diagnostics import diagnose_all
 
     return tuple(diagnose_all([e.article for e in examples], predictions))
 
@@ -47,8 +47,8 @@ def _selection(limit: int | None, sample: int | None, seed: int) -> dict:
 def _summarizer_errors(name: str) -> Iterator[None]:
     """Summariser failures as sumbench errors: bad options are usage errors, an
     unreachable hub is an offline error, a model or API failure an input error."""
-    from summarize.base import UnknownSummarizerError
-    from summarize.errors import HubOfflineError, SummarizerError
+    from sumbench.summarize.base import UnknownSummarizerError
+    from sumbench.summarize.errors import HubOfflineError, SummarizerError
 
     try:
         yield
@@ -63,8 +63,8 @@ def _summarizer_errors(name: str) -> Iterator[None]:
 
 
 def _build_summarizer(name: str, options: dict, scoring: ScoringConfig):
-    from eval.oracle import ORACLE_PATTERN, OracleSummarizer
-    from summarize.cache import build_summarizer
+    from sumbench.eval.oracle import ORACLE_PATTERN, OracleSummarizer
+    from sumbench.summarize.cache import build_summarizer
 
     if re.fullmatch(ORACLE_PATTERN, name):
         # The oracle reads the references, so eval/ offers it, not summarize/.

@@ -19,8 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from eval.errors import UsageError
-from eval.rouge import MULTI_REF_RULES, RougeConfig
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
 
 PACKAGE = "rouge_score_rs"
 
@@ -53,7 +53,7 @@ def _per_reference(predictions: Sequence[str], references: Sequence[Sequence[str
 
 def score_pairs(predictions: Sequence[str], references: Sequence[Sequence[str]],
                 config: RougeConfig, processes: int = 1) -> dict[str, np.ndarray]:
-    """See :func:`eval.rouge.score_pairs`; the Rust side uses its own thread pool."""
+    """See :func:`sumbench.eval.metrics.rouge.engine.score_pairs`; the Rust side uses its own thread pool."""
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
     if config.multi_ref not in MULTI_REF_RULES:
@@ -85,6 +85,6 @@ def score_pairs_auto(predictions: Sequence[str], references: Sequence[Sequence[s
     """``rust`` when it is installed and applies, else the pure-Python ``fast`` backend."""
     if config.tokenizer == "default" and available():
         return score_pairs(predictions, references, config, processes)
-    from eval import rouge_fast
+    from sumbench.eval.metrics.rouge import fast as rouge_fast
 
     return rouge_fast.score_pairs(predictions, references, config, processes)

@@ -8,7 +8,7 @@ sentence per line, as in the script's SPL input format; empty lines are skipped.
   letter, digit or (ASCII) space, so "café" gives "caf" and a no-break space joins words.
 * Tokens are the runs of ``a-z0-9`` after ASCII lower-casing (a hyphen becomes a token
   of its own that is never counted). ``-s`` drops SMART stopwords, then ``-m`` stems
-  tokens longer than 3 characters (:mod:`eval.rouge155.stemmer`).
+  tokens longer than 3 characters (:mod:`sumbench.eval.metrics.rouge155.stemmer`).
 * Length limits cut the raw lines, of references as well as predictions. ``-l N``
   counts the fields of a Perl ``split(/\\s+/, line)`` -- a line that starts with
   whitespace has an extra empty first field, which counts as a word -- and keeps whole
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from eval.errors import UsageError
-from eval.rouge155.stemmer import Stemmer
+from sumbench.eval.errors import UsageError
+from sumbench.eval.metrics.rouge155.stemmer import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _FIELD = re.compile(r"[^ \t\r\f\v]+")  # Perl's \s on bytes is [ \t\n\r\f\v]

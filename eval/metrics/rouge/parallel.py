@@ -1,7 +1,7 @@
 """Score ROUGE on several processes: contiguous chunks, results identical to one process.
 
 The pairs are cut into contiguous chunks; each worker process scores its chunks with
-:func:`eval.rouge_fast.score_serial` and sends back only the ``(chunk, 3)`` score arrays,
+:func:`sumbench.eval.metrics.rouge.fast.score_serial` and sends back only the ``(chunk, 3)`` score arrays,
 which are concatenated in input order.  Every pair is scored by the same pure function
 whatever the chunking, so the output equals the single-process output exactly, and the
 parent holds no per-pair state besides the score arrays.
@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from eval.rouge import RougeConfig
+from sumbench.eval.metrics.rouge.engine import RougeConfig
 
 MIN_CHUNK = 256       # below this a worker round trip costs more than it saves
 CHUNKS_PER_PROCESS = 4  # a few chunks per worker even out uneven text lengths
@@ -46,7 +46,7 @@ def chunk_bounds(n: int, processes: int) -> list[tuple[int, int]]:
 
 def _score_chunk(predictions: list[str], references: list[list[str]],
                  config: RougeConfig) -> dict[str, np.ndarray]:
-    from eval.rouge_fast import score_serial
+    from sumbench.eval.metrics.rouge.fast import score_serial
 
     return score_serial(predictions, references, config)
 
@@ -57,22 +57,22 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["eval.rouge_fast", "nltk.stem.porter"])
+        context.set_forkserver_preload(["sumbench.eval.metrics.rouge.fast", "nltk.stem.porter"])
         return context
     return multiprocessing.get_context("spawn")
 
 
 def score_parallel(predictions: Sequence[str], references: Sequence[Sequence[str]],
                    config: RougeConfig, processes: int) -> dict[str, np.ndarray]:
-    """:func:`eval.rouge_fast.score_serial` over ``processes`` worker processes."""
-    from eval.rouge_fast import parse_rouge_types, score_serial
+    """:func:`sumbench.eval.metrics.rouge.fast.score_serial` over ``processes`` worker processes."""
+    from sumbench.eval.metrics.rouge.fast import parse_rouge_types, score_serial
 
     parse_rouge_types(config.rouge_types)  # fail here, not in a worker
     bounds = chunk_bounds(len(predictions), processes)
     if len(bounds) < 2:
         return score_serial(predictions, references, config)
     if config.use_stemmer:
-        from eval.stemming import porter_stem
+        from sumbench.eval.metrics.rouge.stemming import porter_stem
 
         porter_stem("warming")  # import nltk once, before forking
     with warnings.catch_warnings():

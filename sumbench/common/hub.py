@@ -6,7 +6,7 @@ is a hub id, optionally ``name@revision``.  Before using the hub we check within
 that it answers (the same probe as ``eval/data/hf.py``, written again here because
 ``summarize`` must not import ``eval``); when it does not, a model already in the local
 hub cache is loaded with ``local_files_only=True`` and anything else fails at once with
-:class:`~summarize.errors.HubOfflineError` instead of hanging in retries.
+:class:`~sumbench.summarize.errors.HubOfflineError` instead of hanging in retries.
 
 The fingerprint feeds the generation cache key: for a hub model the commit hash the
 revision resolves to; for a local checkpoint a SHA-256 over its files' contents.
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from summarize.errors import HubOfflineError, ModelLoadError
+from sumbench.summarize.errors import HubOfflineError, ModelLoadError
 
 PROBE_TIMEOUT_S = 3.0
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?")

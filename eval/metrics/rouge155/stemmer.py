@@ -163,7 +163,7 @@ def porter_stem(word: str) -> str:
 @lru_cache(maxsize=1)
 def wordnet_exceptions() -> dict[str, str]:
     """The WordNet 2.0 exception table the script consults (inflected form -> base form)."""
-    text = resources.files("eval.rouge155").joinpath("data/wordnet_exceptions.tsv").read_text("utf-8")
+    text = resources.files("sumbench.eval.metrics.rouge155").joinpath("data/wordnet_exceptions.tsv").read_text("utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
