@@ -1,20 +1,23 @@
-"""Pairwise comparison of saved runs: each system against the first, metric by metric.
+"""Pairwise comparison of runs: each system against the first, measure by measure.
 
-For every metric (a ROUGE type and a column: F by default, P and R on request) and every
-system ``b`` against the first run ``a`` this reports the difference of means
-``mean(b) - mean(a)`` with its paired bootstrap interval and p-value (Koehn 2004,
-"Statistical Significance Tests for Machine Translation Evaluation"), the paired
-approximate-randomisation p-value (Noreen 1989; Riezler & Maxwell 2005) and win/tie/loss
-counts over examples.  sacrebleu's ``compare`` mode (``paired_bs`` / ``paired_ar``) is the
-model; the statistics themselves live in :mod:`sumbench.eval.stats.resampling`.
+For every compared measure (its headline component by default -- ROUGE's F -- or the
+components asked for) and every system ``b`` against the first run ``a`` this reports the
+difference of means ``mean(b) - mean(a)`` with its paired bootstrap interval and
+p-value (Koehn 2004, "Statistical Significance Tests for Machine Translation
+Evaluation"), the paired approximate-randomisation p-value (Noreen 1989; Riezler &
+Maxwell 2005) and win/tie/loss counts over examples.  sacrebleu's ``compare`` mode
+(``paired_bs`` / ``paired_ar``) is the model; the statistics live in
+:mod:`sumbench.eval.stats`.  Nothing here knows a metric: measures, components and
+scales come from the runs.
 
 Runs are compared only when they were scored on the same reference set (same
-fingerprint) with the same scoring settings (same signature, see
-:data:`INTERVAL_ONLY_FIELDS` for the fields that do not count); otherwise
-:class:`~sumbench.eval.errors.InputError` names every difference, unless ``force=True``, in which
-case the differences are kept in :attr:`Comparison.notes` and the runs are paired on the
-ids they share.  The comparison's own settings are appended to the runs' signature, e.g.
-``...|paired-bs:1000|ar:10000|cmp-seed:12345|cmp-ci:95``.
+fingerprint) and each compared metric was computed the same way (no difference in a
+signature field that can change a number, :data:`~sumbench.eval.signature.NOTE_FIELDS`);
+otherwise :class:`~sumbench.eval.errors.InputError` names every difference, unless
+``force=True``, in which case the differences become notes and the runs are paired on
+the ids they share.  Differences in note fields (sumbench's version, interval
+settings) are always notes.  The comparison's settings are appended to each metric's
+signature, e.g. ``...|paired-bs:1000|ar:10000|cmp-seed:12345|cmp-ci:95``.
 """
 
 from __future__ import annotations
@@ -25,75 +28,33 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from sumbench.eval.errors import InputError
-from sumbench.eval.runs.folder import SavedRun
-from sumbench.eval.scores import COLUMNS, Interval
-from sumbench.eval.scoring import ScoredRun
-from sumbench.eval.signature import Signature
-from sumbench.eval.stats.resampling import paired_bootstrap, permutation_test, win_tie_loss
+from sumbench.eval.errors import InputError, UsageError
+from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
+from sumbench.eval.stats import Interval, paired_bootstrap, permutation_test, win_tie_loss
 
-# Signature fields that only change the runs' own confidence intervals, never a
-# per-example score: runs that differ only here are compared without --force.
-INTERVAL_ONLY_FIELDS = ("bs", "seed", "ci")
-COLUMN_ABBREVIATIONS = {"precision": "P", "recall": "R", "fmeasure": "F"}
+HEADLINE = "headline"
+RunLike = Union[Run, str, Path]
 
 
-@dataclass(frozen=True)
-class RunData:
-    """What a comparison needs from a run, whether saved in a folder or still in memory."""
-
-    name: str
-    ids: tuple[str, ...]
-    per_example: dict[str, np.ndarray] = field(compare=False)
-    signature: Signature
-    fingerprint: str
-    scores: dict[str, dict[str, Interval]] = field(default_factory=dict, compare=False)
-    path: str | None = None
-
-    @classmethod
-    def from_saved(cls, run: SavedRun) -> "RunData":
-        """From :func:`sumbench.eval.runs.folder.load_run`; missing keys raise :class:`InputError`."""
-        where = run.path / "results.json"
-        try:
-            signature = Signature.parse(run.results["signature"])
-            fingerprint = str(run.results["reference_set"]["fingerprint"])
-            name = str(run.results["config"]["summarizer"]["name"])
-            scores = {t: {c: Interval(**run.results["scores"][t][c]) for c in COLUMNS}
-                      for t in run.results.get("scores", {})}
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{where}: corrupt results.json "
-                             f"({type(exc).__name__}: {exc})") from None
-        return cls(name=name, ids=run.ids, per_example=run.per_example, signature=signature,
-                   fingerprint=fingerprint, scores=scores, path=str(run.path))
-
-    @classmethod
-    def from_scored(cls, scored: ScoredRun, fingerprint: str, name: str) -> "RunData":
-        """From an in-memory :class:`sumbench.eval.scoring.ScoredRun` (e.g. ``Evaluation.scored``)."""
-        return cls(name=name, ids=tuple(scored.ids), per_example=dict(scored.per_example),
-                   signature=scored.signature, fingerprint=fingerprint,
-                   scores=dict(scored.aggregate), path=None)
-
-
-RunLike = Union[RunData, SavedRun, str, Path]
-
-
-def as_run_data(run: RunLike) -> RunData:
-    """A :class:`RunData` from a run folder path, a :class:`SavedRun` or itself."""
-    if isinstance(run, RunData):
+def as_run(run: RunLike) -> Run:
+    """A :class:`Run` from a run folder path or itself."""
+    if isinstance(run, Run):
         return run
-    if isinstance(run, (str, Path)):
-        from sumbench.eval.runs.folder import load_run
+    from sumbench.eval.runs.folder import load_run
 
-        run = load_run(run)
-    return RunData.from_saved(run)
+    return load_run(run)
 
 
 @dataclass(frozen=True)
 class CompareSettings:
-    """How to compare: which metrics, how many resamples, which seed and level."""
+    """How to compare: which measures and components, how many resamples, seed, level.
 
-    rouge_types: tuple[str, ...] | None = None  # None: every type all runs have
-    columns: tuple[str, ...] = ("fmeasure",)
+    ``measures`` ``None`` means every measure all runs share; ``components`` are
+    component names (``precision``), their labels (``P``) or ``headline`` (F for ROUGE).
+    """
+
+    measures: tuple[str, ...] | None = None
+    components: tuple[str, ...] = (HEADLINE,)
     bootstrap_samples: int = 1000
     permutations: int = 10000
     seed: int = 12345
@@ -106,10 +67,14 @@ class CompareSettings:
 
 @dataclass(frozen=True)
 class MetricComparison:
-    """System ``system`` against ``baseline`` on one metric; scores on the 0..1 scale."""
+    """System ``system`` against ``baseline`` on one component of one measure; values on
+    the metric's own scale (fractions for ROUGE), ``scale`` turns them into points."""
 
-    rouge_type: str
-    column: str
+    metric: str
+    measure: str
+    component: str
+    label: str
+    component_label: str
     baseline: str
     system: str
     baseline_mean: float
@@ -121,96 +86,107 @@ class MetricComparison:
     wins: int
     ties: int
     losses: int
-
-    @property
-    def metric(self) -> str:
-        """``rouge1`` for F, ``rouge1/P`` and ``rouge1/R`` for the others."""
-        if self.column == "fmeasure":
-            return self.rouge_type
-        return f"{self.rouge_type}/{COLUMN_ABBREVIATIONS[self.column]}"
+    scale: float = 100.0
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        out["metric"] = self.metric
         out["interval"] = self.interval.to_dict()
         return out
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Every system against the first run, on every requested metric."""
+    """Every system against the first run, on every compared measure."""
 
     names: tuple[str, ...]
-    paths: tuple[str | None, ...]
-    scores: tuple[dict[str, dict[str, Interval]], ...] = field(compare=False)
-    run_signatures: tuple[Signature, ...]
+    runs: tuple[Run, ...] = field(compare=False, repr=False)
+    measures: tuple[MeasureRef, ...]
     metrics: tuple[MetricComparison, ...]
-    signature: str
+    signatures: dict[str, str]
     settings: CompareSettings
     examples: int
     notes: tuple[str, ...] = ()
 
-    def find(self, system: str, rouge_type: str, column: str = "fmeasure") -> MetricComparison:
+    @property
+    def paths(self) -> tuple[str | None, ...]:
+        return tuple(str(r.path) if r.path else None for r in self.runs)
+
+    @property
+    def signature(self) -> str:
+        """The comparison signature (one line per compared metric, joined by newlines)."""
+        return "\n".join(self.signatures.values())
+
+    def find(self, system: str, measure: str, component: str | None = None) -> MetricComparison:
         for m in self.metrics:
-            if (m.system, m.rouge_type, m.column) == (system, rouge_type, column):
+            if m.system == system and measure in (m.measure, f"{m.metric}:{m.measure}") \
+                    and (component is None or m.component == component):
                 return m
-        raise KeyError((system, rouge_type, column))
+        raise KeyError((system, measure, component))
+
+    def labels(self) -> list[str]:
+        """The compared measures as the first run names them (qualified if ambiguous)."""
+        among = self.runs[0].measure_refs()
+        return [label(ref, among) for ref in self.measures]
 
     def to_dict(self) -> dict:
+        from sumbench.eval.runs.folder import metric_dict
+
         return {
-            "signature": self.signature,
-            "settings": {**asdict(self.settings),
-                         "rouge_types": list(self.rouge_types),
-                         "columns": list(self.settings.columns)},
-            "runs": [{"name": n, "path": p, "signature": str(g),
-                      "scores": {t: {c: i.to_dict() for c, i in s[t].items()} for t in s}}
-                     for n, p, g, s in zip(self.names, self.paths, self.run_signatures,
-                                           self.scores)],
+            "signatures": dict(self.signatures),
+            "settings": {**asdict(self.settings), "measures": self.labels(),
+                         "components": list(self.settings.components)},
+            "runs": [{"name": n, "path": str(r.path) if r.path else None,
+                      "metrics": {m: {k: v for k, v in metric_dict(r.metrics[m]).items()
+                                      if k in ("signature", "scores")}
+                                  for m in dict.fromkeys(ref.metric for ref in self.measures)}}
+                     for n, r in zip(self.names, self.runs)],
             "examples": self.examples,
             "comparisons": [m.to_dict() for m in self.metrics],
             "notes": list(self.notes),
         }
 
-    @property
-    def rouge_types(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(m.rouge_type for m in self.metrics))
 
-
-def unique_names(runs: Sequence[RunData]) -> tuple[str, ...]:
-    """Summariser names, with the folder name added where two runs share a name."""
+def unique_names(runs: Sequence[Run]) -> tuple[str, ...]:
+    """Run names, with the folder name added where two runs share a name."""
     names = [r.name for r in runs]
     out = []
     for i, run in enumerate(runs):
-        label = run.name
+        text = run.name
         if names.count(run.name) > 1:
-            label = f"{run.name} ({Path(run.path).name if run.path else f'#{i + 1}'})"
-        out.append(label)
+            text = f"{run.name} ({Path(run.path).name if run.path else f'#{i + 1}'})"
+        out.append(text)
     if len(set(out)) < len(out):
-        out = [f"{label} #{i + 1}" for i, label in enumerate(out)]
+        out = [f"{text} #{i + 1}" for i, text in enumerate(out)]
     return tuple(out)
 
 
-def incompatibilities(a: RunData, b: RunData, a_name: str, b_name: str) -> tuple[list[str], list[str]]:
-    """``(blocking, informational)`` differences between two runs, as sentences."""
-    blocking, info = [], []
+def incompatibilities(a: Run, b: Run, a_name: str, b_name: str,
+                      metrics: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``(blocking, notes)``: differences between two runs as sentences.  Blocking: the
+    reference sets, or a signature field of a compared metric that can change a number."""
+    blocking, notes = [], []
     if a.fingerprint != b.fingerprint:
         blocking.append(f"reference sets differ: {a_name} has {a.fingerprint} "
                         f"({len(a.ids)} examples), {b_name} has {b.fingerprint} "
                         f"({len(b.ids)} examples)")
-    for key, (mine, theirs) in a.signature.differences(b.signature).items():
-        sentence = f"signature field '{key}' differs: {a_name} has {mine}, {b_name} has {theirs}"
-        (info if key in INTERVAL_ONLY_FIELDS else blocking).append(sentence)
-    return blocking, info
+    for metric in metrics:
+        mine, theirs = a.metrics[metric].signature, b.metrics[metric].signature
+        for key, (x, y) in mine.blocking_differences(theirs).items():
+            blocking.append(f"{metric} signature field '{key}' differs: {a_name} has {x}, "
+                            f"{b_name} has {y}")
+        for key, (x, y) in mine.note_differences(theirs).items():
+            notes.append(f"{metric} signature field '{key}' differs ({a_name} has {x}, "
+                         f"{b_name} has {y}); it cannot change the per-example scores")
+    return blocking, notes
 
 
-def _aligned_rows(runs: Sequence[RunData], names: Sequence[str], force: bool) -> tuple[list[np.ndarray], list[str]]:
+def aligned_rows(runs: Sequence[Run], names: Sequence[str], force: bool) -> tuple[list[np.ndarray], list[str]]:
     """Row indices of each run on the ids all runs share (in the first run's order)."""
-    first = runs[0]
     notes: list[str] = []
-    shared = set(first.ids)
+    shared = set(runs[0].ids)
     for run in runs[1:]:
         shared &= set(run.ids)
-    order = [i for i in first.ids if i in shared]
+    order = [i for i in runs[0].ids if i in shared]
     if not order:
         raise InputError("the runs share no example ids; nothing to compare")
     for run, name in zip(runs, names):
@@ -228,65 +204,78 @@ def _aligned_rows(runs: Sequence[RunData], names: Sequence[str], force: bool) ->
     return rows, notes
 
 
-def _rouge_types(runs: Sequence[RunData], names: Sequence[str],
-                 requested: tuple[str, ...] | None) -> tuple[str, ...]:
-    common = [t for t in runs[0].per_example if all(t in r.per_example for r in runs)]
-    if requested is None:
-        if not common:
-            raise InputError("the runs have no ROUGE type in common")
-        return tuple(common)
-    for rouge_type in requested:
-        missing = [n for r, n in zip(runs, names) if rouge_type not in r.per_example]
-        if missing:
-            raise InputError(f"{rouge_type} is not in the run(s) {', '.join(missing)}; "
-                             f"they have: {', '.join(common) or '(nothing in common)'}")
-    return tuple(requested)
+def component_names(run: Run, ref: MeasureRef, requested: Sequence[str]) -> list[str]:
+    """The components of ``ref`` that ``requested`` names (``headline``, a name or a label)."""
+    result = run.metrics[ref.metric]
+    components = list(result.columns[ref.measure])
+    out = []
+    for text in requested:
+        if text == HEADLINE:
+            out.append(result.headline(ref.measure))
+            continue
+        match = [c for c in components
+                 if text.lower() in (c.lower(), result.info.label(c).lower())]
+        if not match:
+            raise UsageError(f"{ref.measure} has no component {text!r} (it has: "
+                             f"{', '.join(f'{c} ({result.info.label(c)})' for c in components)})")
+        out.append(match[0])
+    return list(dict.fromkeys(out))
 
 
-def compare_runs(runs: Sequence[RunLike], settings: CompareSettings = CompareSettings(),
-                 force: bool = False) -> Comparison:
-    """Compare every run against ``runs[0]``; see the module docstring for the rules."""
-    data = [as_run_data(r) for r in runs]
-    if len(data) < 2:
-        raise InputError("compare needs at least two runs")
-    bad_columns = [c for c in settings.columns if c not in COLUMNS]
-    if bad_columns or not settings.columns:
-        raise InputError(f"unknown column(s) {', '.join(bad_columns) or '(none)'}; "
-                         f"use {', '.join(COLUMNS)}")
-    names = unique_names(data)
+def check_comparable(runs: Sequence[Run], names: Sequence[str], measures: Sequence[MeasureRef],
+                     force: bool) -> list[str]:
+    """Notes (and, when forced, the blocking differences as notes); raises otherwise."""
+    metrics = list(dict.fromkeys(ref.metric for ref in measures))
     blocking, notes = [], []
-    for run, name in zip(data[1:], names[1:]):
-        hard, soft = incompatibilities(data[0], run, names[0], name)
+    for run, name in zip(runs[1:], names[1:]):
+        hard, soft = incompatibilities(runs[0], run, names[0], name, metrics)
         blocking += hard
         notes += soft
     if blocking and not force:
         raise InputError("refusing to compare: " + "; ".join(blocking)
                          + " (use --force to compare anyway)")
-    notes = [f"forced: {b}" for b in blocking] + notes
-    rows, align_notes = _aligned_rows(data, names, force)
+    return [f"forced: {b}" for b in blocking] + notes
+
+
+def compare_runs(runs: Sequence[RunLike], settings: CompareSettings = CompareSettings(),
+                 force: bool = False) -> Comparison:
+    """Compare every run against ``runs[0]``; see the module docstring for the rules."""
+    data = [as_run(r) for r in runs]
+    if len(data) < 2:
+        raise InputError("compare needs at least two runs")
+    if not settings.components:
+        raise UsageError("name at least one component to compare")
+    names = unique_names(data)
+    measures = shared_measures(data, settings.measures)
+    notes = check_comparable(data, names, measures, force)
+    rows, align_notes = aligned_rows(data, names, force)
     notes += align_notes
-    rouge_types = _rouge_types(data, names, settings.rouge_types)
-    metrics = []
-    for rouge_type in rouge_types:
-        for column in settings.columns:
-            j = COLUMNS.index(column)
-            a = data[0].per_example[rouge_type][rows[0], j]
+    comparisons = []
+    among = data[0].measure_refs()
+    for ref in measures:
+        result = data[0].metrics[ref.metric]
+        text = label(ref, among)
+        for component in component_names(data[0], ref, settings.components):
+            a = result.columns[ref.measure][component][rows[0]]
+            shown = text if component == result.headline(ref.measure) else \
+                f"{text}/{result.info.label(component)}"
             for run, name, idx in zip(data[1:], names[1:], rows[1:]):
-                b = run.per_example[rouge_type][idx, j]
+                b = run.metrics[ref.metric].columns[ref.measure][component][idx]
                 boot = paired_bootstrap(a, b, n_samples=settings.bootstrap_samples,
                                         seed=settings.seed, confidence=settings.confidence)
                 perm = permutation_test(a, b, n_permutations=settings.permutations,
                                         seed=settings.seed)
                 wins, ties, losses = win_tie_loss(a, b)
-                metrics.append(MetricComparison(
-                    rouge_type=rouge_type, column=column, baseline=names[0], system=name,
-                    baseline_mean=float(np.mean(a)), system_mean=float(np.mean(b)),
-                    difference=boot.difference, interval=boot.interval,
-                    bootstrap_p=boot.p_value, permutation_p=perm.p_value,
-                    wins=wins, ties=ties, losses=losses))
-    signature = f"{data[0].signature}|{settings.signature_suffix()}"
-    return Comparison(names=names, paths=tuple(r.path for r in data),
-                      scores=tuple(r.scores for r in data),
-                      run_signatures=tuple(r.signature for r in data), metrics=tuple(metrics),
-                      signature=signature, settings=settings, examples=len(rows[0]),
-                      notes=tuple(notes))
+                comparisons.append(MetricComparison(
+                    metric=ref.metric, measure=ref.measure, component=component, label=shown,
+                    component_label=result.info.label(component),
+                    baseline=names[0], system=name, baseline_mean=float(np.mean(a)),
+                    system_mean=float(np.mean(b)), difference=boot.difference,
+                    interval=boot.interval, bootstrap_p=boot.p_value,
+                    permutation_p=perm.p_value, wins=wins, ties=ties, losses=losses,
+                    scale=result.info.scale))
+    signatures = {m: f"{data[0].metrics[m].signature}|{settings.signature_suffix()}"
+                  for m in dict.fromkeys(ref.metric for ref in measures)}
+    return Comparison(names=names, runs=tuple(data), measures=tuple(measures),
+                      metrics=tuple(comparisons), signatures=signatures, settings=settings,
+                      examples=len(rows[0]), notes=tuple(notes))

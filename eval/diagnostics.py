@@ -44,7 +44,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from sumbench.common.sentences import split_sentences
 
@@ -226,11 +226,12 @@ def diagnose_all(articles: Sequence[str], summaries: Sequence[str],
     return [diagnose(a, s, language) for a, s in zip(articles, summaries)]
 
 
-def aggregate(diagnostics: Sequence[Diagnostics]) -> dict[str, float | None]:
-    """Mean of every field over the examples where it is defined (``None`` if nowhere)."""
+def aggregate(diagnostics: Sequence[Mapping[str, float | int | None]]) -> dict[str, float | None]:
+    """Mean of every field over the examples where it is defined (``None`` if nowhere);
+    ``diagnostics`` are :meth:`Diagnostics.to_dict` values."""
     out: dict[str, float | None] = {}
     for key, _ in DIAGNOSTIC_FIELDS:
-        values = [getattr(d, key) for d in diagnostics]
+        values = [d.get(key) for d in diagnostics]
         defined = [float(v) for v in values if v is not None and not math.isnan(v)]
         out[key] = sum(defined) / len(defined) if defined else None
     return out

@@ -1,10 +1,12 @@
 """The regression gate: did the current run get worse than a committed baseline run?
 
-For each gated metric (a ROUGE type; the gate looks at mean F) the current run is
-compared with the baseline on the same examples (:func:`sumbench.eval.compare.compare_runs`), and
-the metric fails when
+For each gated measure (by default the ones each metric of the run chooses: ROUGE's
+rouge1, rouge2 and rougeLsum; the gate looks at the measure's headline component, F for
+ROUGE) the current run is compared with the baseline on the same examples
+(:func:`sumbench.eval.compare.compare_runs`), and the measure fails when
 
-* the drop in mean F, in absolute points (F x 100), exceeds ``max_drop``, or
+* the drop in its mean, in points (the metric's display scale: F x 100 for ROUGE; raw
+  units for a metric shown unscaled), exceeds ``max_drop``, or
 * the drop is statistically significant: the difference is negative and the p-value of
   the chosen paired test (approximate randomisation by default, or the paired
   bootstrap, or ``both`` -- each must be below ``alpha``) is below ``alpha``.
@@ -29,20 +31,21 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sumbench.eval.compare import CompareSettings, MetricComparison, RunLike, as_run_data, compare_runs
+from sumbench.eval.compare import CompareSettings, MetricComparison, RunLike, as_run, compare_runs
 from sumbench.eval.errors import InputError
-from sumbench.eval.scores import Interval
+from sumbench.eval.runs.run import Run
+from sumbench.eval.stats.interval import Interval
 
 CONFIG_NAMES = ("sumbench-gate.json", "sumbench-gate.toml")
 TESTS = ("permutation", "bootstrap", "both")
-DEFAULT_METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
 @dataclass(frozen=True)
 class GateConfig:
-    """What is gated and how strictly; ``max_drop`` in points, ``None`` turns a rule off."""
+    """What is gated and how strictly; ``max_drop`` in points, ``None`` turns a rule off.
+    ``metrics`` ``None``: the measures the current run's metrics gate by default."""
 
-    metrics: tuple[str, ...] = DEFAULT_METRICS
+    metrics: tuple[str, ...] | None = None
     max_drop: float | None = 0.5
     alpha: float | None = 0.05
     test: str = "permutation"
@@ -51,7 +54,7 @@ class GateConfig:
     seed: int = 12345
 
     def __post_init__(self) -> None:
-        if not self.metrics:
+        if self.metrics is not None and not self.metrics:
             raise InputError("gate: no metrics to gate")
         if self.max_drop is not None and not (math.isfinite(self.max_drop) and self.max_drop >= 0):
             raise InputError(f"gate: max_drop must be a number >= 0 (points), got {self.max_drop!r}")
@@ -64,7 +67,7 @@ class GateConfig:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["metrics"] = list(self.metrics)
+        out["metrics"] = list(self.metrics) if self.metrics is not None else None
         return out
 
     @classmethod
@@ -88,7 +91,7 @@ def _checked_value(key: str, value: Any, where: str) -> Any:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"{where}: metrics must be a list of ROUGE type names")
+            raise InputError(f"{where}: metrics must be a list of measure names")
         return tuple(value)
     if key in ("max_drop", "alpha"):
         if value is None:
@@ -170,6 +173,8 @@ class MetricOutcome:
     wins: int
     ties: int
     losses: int
+    scale: float = 100.0
+    component: str = "F"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -214,13 +219,14 @@ def _p_value(m: MetricComparison, test: str) -> float:
 
 
 def judge(m: MetricComparison, config: GateConfig) -> MetricOutcome:
-    """Apply the gate's two rules to one metric's comparison (current = system)."""
-    delta = 100.0 * m.difference
+    """Apply the gate's two rules to one measure's comparison (current = system)."""
+    scale = m.scale
+    delta = scale * m.difference
     p = _p_value(m, config.test)
     test_name = {"permutation": "approximate randomisation", "bootstrap": "paired bootstrap",
                  "both": "both paired tests"}[config.test]
-    change = (f"{m.rouge_type} F {100 * m.baseline_mean:.2f} -> {100 * m.system_mean:.2f} "
-              f"({delta:+.2f} points)")
+    change = (f"{m.label} {m.component_label} {scale * m.baseline_mean:.2f} -> "
+              f"{scale * m.system_mean:.2f} ({delta:+.2f} points)")
     reasons = []
     if config.max_drop is not None and -delta > config.max_drop:
         reasons.append(f"dropped by more than {config.max_drop:g} points")
@@ -237,26 +243,40 @@ def judge(m: MetricComparison, config: GateConfig) -> MetricOutcome:
         if config.alpha is not None:
             limits.append(f"not significant, p = {p:.4f} >= {config.alpha:g}")
         reason = f"{change}: within the gate ({'; '.join(limits)})"
-    scaled = Interval(100 * m.interval.low, 100 * m.interval.mid, 100 * m.interval.high)
-    return MetricOutcome(metric=m.rouge_type, passed=not reasons, reason=reason,
+    return MetricOutcome(metric=m.label, passed=not reasons, reason=reason,
                          baseline_mean=m.baseline_mean, current_mean=m.system_mean,
-                         difference_points=delta, interval_points=scaled,
+                         difference_points=delta, interval_points=m.interval.scaled(scale),
                          bootstrap_p=m.bootstrap_p, permutation_p=m.permutation_p,
-                         wins=m.wins, ties=m.ties, losses=m.losses)
+                         wins=m.wins, ties=m.ties, losses=m.losses, scale=scale,
+                         component=m.component_label)
+
+
+def gated_measures(current: Run, baseline: Run, config: GateConfig) -> tuple[str, ...]:
+    """The measures to gate: the config's, else the current run's defaults (those the
+    baseline has too, so that a gate on a run with an extra metric still runs)."""
+    if config.metrics is not None:
+        return tuple(config.metrics)
+    refs = [ref for ref in current.default_gate()
+            if ref.metric in baseline.metrics and ref.measure in baseline.metrics[ref.metric].columns]
+    if not refs:
+        raise InputError(f"the current run and the baseline have no gated measure in common "
+                         f"(the current run gates: {', '.join(map(str, current.default_gate()))})")
+    return tuple(str(ref) for ref in refs)
 
 
 def check_runs(current: RunLike, baseline: RunLike, config: GateConfig = GateConfig(),
                force: bool = False, config_file: str | None = None) -> GateResult:
-    """Gate ``current`` against ``baseline`` (run folders, saved or in-memory runs)."""
-    base = as_run_data(baseline)
-    cur = as_run_data(current)
-    settings = CompareSettings(rouge_types=tuple(config.metrics), columns=("fmeasure",),
+    """Gate ``current`` against ``baseline`` (run folders or :class:`Run` values)."""
+    base = as_run(baseline)
+    cur = as_run(current)
+    settings = CompareSettings(measures=gated_measures(cur, base, config),
                                bootstrap_samples=config.bootstrap_samples,
                                permutations=config.permutations, seed=config.seed)
     comparison = compare_runs([base, cur], settings, force=force)
     outcomes = tuple(judge(m, config) for m in comparison.metrics)
     return GateResult(outcomes=outcomes, config=config,
-                      baseline=base.path or base.name, current=cur.path or cur.name,
+                      baseline=str(base.path) if base.path else base.name,
+                      current=str(cur.path) if cur.path else cur.name,
                       signature=comparison.signature, examples=comparison.examples,
                       config_file=config_file, notes=comparison.notes)
 
@@ -265,11 +285,9 @@ def check_against_baseline(current: RunLike, baseline_dir: str | Path,
                            config: GateConfig | None = None, force: bool = False) -> GateResult:
     """The gate as ``sumbench check`` runs it: load the baseline folder, apply ``config``.
 
-    ``current`` is a run folder path, a :class:`~sumbench.eval.runs.folder.SavedRun` or an in-memory
-    :class:`~sumbench.eval.compare.RunData` (``RunData.from_scored(scored, fingerprint, name)``).
-    With ``config`` None the gate is read from ``sumbench-gate.json``/``.toml`` beside
-    the baseline, else the defaults.  A missing or corrupt baseline raises
-    :class:`InputError` (exit 2 on the command line).
+    ``current`` is a run folder path or a :class:`Run`.  With ``config`` None the gate is
+    read from ``sumbench-gate.json``/``.toml`` beside the baseline, else the defaults.  A
+    missing or corrupt baseline raises :class:`InputError` (exit 2 on the command line).
     """
     from sumbench.eval.runs.folder import load_run
 

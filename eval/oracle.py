@@ -33,11 +33,16 @@ from collections import Counter
 from typing import Sequence
 
 from sumbench.eval.data.records import Example
+from sumbench.summarize.base import RegistryEntry
 from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
 from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
 from sumbench.common.sentences import split_sentences
 
 ORACLE_PATTERN = r"oracle(?:-(\d+))?"
+# How 'sumbench list' shows it beside summarize/'s registry (the pipeline builds it).
+ORACLE_ENTRY = RegistryEntry(ORACLE_PATTERN, "sumbench.eval.oracle:OracleSummarizer",
+                             "greedy extractive oracle: ROUGE-1 F + ROUGE-2 F against the "
+                             "references (the extractive upper bound)", "oracle, oracle-k")
 
 
 def _bigrams(tokens: Sequence[str]) -> Counter:
@@ -157,6 +162,8 @@ class GreedySearch:
 
 class OracleSummarizer:
     """The greedy ROUGE-1 + ROUGE-2 oracle; it reads the references, so it lives in eval/."""
+
+    OPTION_FAMILIES = ("extractive",)
 
     def __init__(self, name: str = "oracle", rouge: RougeConfig = RougeConfig(),
                  language: str = "en") -> None:

@@ -1,46 +1,94 @@
-"""The pipeline: reference set -> summariser -> predictions -> scores -> run folder.
+"""The pipeline: reference set -> summariser -> predictions -> metrics -> :class:`Run`.
 
-Data moves one way and each step hands a plain value to the next (see DESIGN.md).  The
-CLI and the Python API both call :func:`sumbench.evaluate_summarizer` and :func:`sumbench.evaluate_predictions`.
+Data moves one way and each step hands a plain value to the next (ARCHITECTURE.md): a
+:class:`~sumbench.eval.data.ReferenceSet`, a list of prediction strings, each metric's
+named per-example columns, then one :class:`~sumbench.eval.runs.run.Run`, which
+``Run.save`` writes as a self-contained run folder.  The CLI and the Python API both
+call :func:`evaluate_summarizer` and :func:`evaluate_predictions`.
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from sumbench.eval.data import ReferenceSet
+from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError, OfflineError, UsageError
+from sumbench.eval.metrics.base import Metric
+from sumbench.eval.notices import empty_predictions
 from sumbench.eval.predictions import read_predictions
-from sumbench.eval.runs.folder import RunMetadata, write_run_folder
-from sumbench.eval.scoring import ScoredRun, ScoringConfig, score_predictions
+from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    """A scored run, what it evaluated and, when asked for, the summary diagnostics."""
+def default_metrics() -> tuple[Metric, ...]:
+    from sumbench.eval.metrics import DEFAULT_METRICS, build_metrics
 
-    scored: ScoredRun
-    meta: RunMetadata
-    diagnostics: tuple | None = None
-
-    def save(self, directory: str | Path) -> None:
-        write_run_folder(Path(directory), self.scored, self.meta, self.diagnostics)
+    return build_metrics(DEFAULT_METRICS, {})
 
 
-def _diagnose(examples: Sequence, predictions: Sequence[str], wanted: bool) -> tuple | None:
-    if not wanted:
-        return None
-    from sumbench.eval.diagnostics import diagnose_all
+def score_metric(metric: Metric, examples: Sequence[Example],
+                 predictions: Sequence[str]) -> MetricResult:
+    """One metric's columns, aggregates and notices for aligned examples and predictions."""
+    scored = metric.score(examples, predictions)
+    for measure, components in scored.columns.items():
+        for component, values in components.items():
+            if len(values) != len(examples):
+                raise RuntimeError(f"metric {metric.name} returned {len(values)} values of "
+                                   f"{measure}.{component} for {len(examples)} examples")
+    aggregation: dict[str, Any] = {"method": "own"}
+    if metric.uses_bootstrap:
+        aggregation = {"method": "bootstrap", "samples": metric.bootstrap.samples,
+                       "seed": metric.bootstrap.seed, "confidence": metric.bootstrap.confidence}
+    return MetricResult(name=metric.name, signature=metric.signature(),
+                        settings=metric.settings(), info=metric.info(),
+                        columns=scored.columns, scores=metric.aggregate(scored.columns),
+                        aggregation=aggregation, notices=scored.notices,
+                        details=dict(scored.details))
 
-    return tuple(diagnose_all([e.article for e in examples], predictions))
 
+def make_run(references: ReferenceSet, predictions: Sequence[str], metrics: Sequence[Metric],
+             name: str, summarizer: Mapping[str, Any], generation: Mapping[str, int],
+             diagnostics: bool = False) -> Run:
+    """Score ``predictions`` (aligned with ``references.examples``) with every metric."""
+    examples = references.examples
+    if len(examples) != len(predictions):
+        raise ValueError(f"{len(predictions)} predictions for {len(examples)} examples")
+    if not examples:
+        raise InputError("nothing to score: the reference set is empty")
+    if not metrics:
+        raise UsageError("no metric to score with")
+    names = [m.name for m in metrics]
+    if len(set(names)) != len(names):
+        raise UsageError(f"a metric is named twice: {', '.join(names)}")
+    ids = tuple(e.id for e in examples)
+    results = {m.name: score_metric(m, examples, predictions) for m in metrics}
+    notice = empty_predictions(ids, predictions)
+    counts = {
+        "examples": len(examples),
+        "references": sum(len(e.references) for e in examples),
+        "empty_predictions": sum(1 for p in predictions if not p.strip()),
+        "multi_reference_examples": sum(1 for e in examples if len(e.references) > 1),
+    }
+    per_example, mean = None, None
+    if diagnostics:
+        from sumbench.eval.diagnostics import aggregate, diagnose_all
 
-def _selection(limit: int | None, sample: int | None, seed: int) -> dict:
-    return {"limit": limit, "sample": sample, "sample_seed": seed if sample else None}
+        per_example = tuple(d.to_dict() for d in diagnose_all([e.article for e in examples],
+                                                               predictions))
+        mean = aggregate(per_example)
+    from sumbench import __version__
+
+    return Run(name=name, ids=ids, predictions=tuple(predictions), metrics=results,
+               reference_set=ReferenceSetInfo(
+                   spec=references.spec, format=references.format,
+                   fingerprint=references.fingerprint, examples=len(examples),
+                   fields=references.fields_dict(), selection=dict(references.selection)),
+               examples=tuple(examples), summarizer=dict(summarizer), counts=counts,
+               notices=(notice,) if notice else (), generation=dict(generation),
+               diagnostics=per_example, diagnostics_mean=mean, sumbench_version=__version__)
 
 
 @contextmanager
@@ -62,25 +110,32 @@ def _summarizer_errors(name: str) -> Iterator[None]:
         raise InputError(f"summarizer {name!r}: {exc}") from None
 
 
-def _build_summarizer(name: str, options: dict, scoring: ScoringConfig):
+def build_summarizer(name: str, options: Mapping[str, Any], metrics: Sequence[Metric]):
+    """The summariser ``name`` behind the generation cache; ``oracle``/``oracle-k`` (it
+    reads the references, so eval/ offers it) maximises ROUGE with the ``rouge``
+    metric's settings when that metric is in use, else rouge-score's defaults."""
     from sumbench.eval.oracle import ORACLE_PATTERN, OracleSummarizer
-    from sumbench.summarize.cache import build_summarizer
+    from sumbench.summarize.cache import build_summarizer as build_cached
+    from sumbench.summarize.options import check_applicable
 
     if re.fullmatch(ORACLE_PATTERN, name):
-        # The oracle reads the references, so eval/ offers it, not summarize/.
-        return OracleSummarizer(name, rouge=scoring.rouge)
-    return build_summarizer(name, options)
+        from sumbench.eval.metrics.rouge.engine import RougeConfig
+
+        check_applicable(name, OracleSummarizer.OPTION_FAMILIES, dict(options))
+        rouge = next((m.config.rouge for m in metrics if m.name == "rouge"), RougeConfig())
+        return OracleSummarizer(name, rouge=rouge, language=options.get("language", "en"))
+    return build_cached(name, dict(options))
 
 
 def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
-                        scoring: ScoringConfig = ScoringConfig(),
-                        summarizer_options: dict | None = None,
-                        limit: int | None = None, sample: int | None = None,
-                        sample_seed: int = 12345, diagnostics: bool = False) -> Evaluation:
+                        metrics: Sequence[Metric] | None = None,
+                        summarizer_options: Mapping[str, Any] | None = None,
+                        diagnostics: bool = False, name: str | None = None) -> Run:
     """Summarise every article of ``references`` with ``summarizer_name`` and score it."""
+    metrics = tuple(metrics) if metrics is not None else default_metrics()
     articles = [e.article for e in references.examples]
     with _summarizer_errors(summarizer_name):
-        summarizer = _build_summarizer(summarizer_name, dict(summarizer_options or {}), scoring)
+        summarizer = build_summarizer(summarizer_name, dict(summarizer_options or {}), metrics)
         if hasattr(summarizer, "summarize_examples"):
             predictions = summarizer.summarize_examples(references.examples)
         else:
@@ -92,33 +147,20 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
     if len(predictions) != len(articles):
         raise RuntimeError(f"summarizer {summarizer.name} returned {len(predictions)} "
                            f"summaries for {len(articles)} articles")
-    scored = score_predictions(references.examples, predictions, scoring)
-    meta = RunMetadata(
-        references_spec=references.spec, references_format=references.format,
-        references_fingerprint=references.fingerprint, summarizer=summarizer.name,
-        summarizer_settings=settings,
-        selection=_selection(limit, sample, sample_seed),
-        generation=generation)
-    return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))
+    return make_run(references, predictions, metrics, name or summarizer.name,
+                    {"name": summarizer.name, "settings": settings}, generation, diagnostics)
 
 
 def evaluate_predictions(references: ReferenceSet, predictions_path: str | Path,
-                         scoring: ScoringConfig = ScoringConfig(),
-                         limit: int | None = None, sample: int | None = None,
-                         sample_seed: int = 12345, diagnostics: bool = False) -> Evaluation:
-    """Score a predictions file made elsewhere against ``references``."""
+                         metrics: Sequence[Metric] | None = None, diagnostics: bool = False,
+                         name: str | None = None) -> Run:
+    """Score a predictions file made elsewhere against ``references``; the run is named
+    after the file (its name without the suffix) unless ``name`` is given."""
+    metrics = tuple(metrics) if metrics is not None else default_metrics()
     path = Path(predictions_path)
-    if limit is not None or sample is not None:
-        raise UsageError("--limit/--sample select examples to summarise; with --predictions, "
-                         "score every prediction or filter the files beforehand")
     predictions = read_predictions(path, references.ids)
     if not predictions:
         raise InputError(f"{path}: no predictions")
-    scored = score_predictions(references.examples, predictions, scoring)
-    meta = RunMetadata(
-        references_spec=references.spec, references_format=references.format,
-        references_fingerprint=references.fingerprint, summarizer=f"file:{path.name}",
-        summarizer_settings={"predictions": str(path)},
-        selection=_selection(None, None, sample_seed),
-        generation={"generated": 0, "from_cache": 0, "truncated": 0})
-    return Evaluation(scored, meta, _diagnose(references.examples, predictions, diagnostics))
+    return make_run(references, predictions, metrics, name or path.stem,
+                    {"name": f"file:{path.name}", "settings": {"predictions": str(path)}},
+                    {"generated": 0, "from_cache": 0, "truncated": 0}, diagnostics)

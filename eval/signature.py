@@ -1,30 +1,41 @@
-"""The signature printed beside every number, in the spirit of sacrebleu's
-(``sacrebleu/metrics/base.py``): every setting that can change a ROUGE score, in one
-string that a reader can paste into a paper and another user can reproduce from.
+"""Signatures: the line printed beside every number, in the spirit of sacrebleu's
+(``sacrebleu/metrics/base.py``): the metric and every setting that can change its
+numbers, in one string that a reader can paste into a paper and another user can
+reproduce from.
 
-Example: ``sumbench:0.1.0|impl:rouge-score-0.1.2|tok:default|stem:porter|lsum:newline|
-refs:max|bs:1000|seed:12345|ci:95``.
+Each metric signs its own numbers, e.g.
+``metric:rouge|impl:rouge-score-0.1.2|tok:default|stem:porter|lsum:newline|refs:max|bs:1000|seed:12345|ci:95|sumbench:0.2.0``.
+
+Fields are of two kinds.  Most can change a per-example number (the engine and its
+version, tokenizer, stemmer, sentence split, multi-reference rule, flags...): runs that
+differ there are not comparable, and ``compare``/``check`` refuse them unless forced.
+The others (:data:`NOTE_FIELDS`) cannot: sumbench's own version (the engine's version is
+a field of its own) and the interval settings (``bs``, ``seed``, ``ci``), which change a
+run's own intervals but never the per-example values that paired tests compare.  Those
+differences are shown as notes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import metadata
+from typing import Iterable
 
-from sumbench.eval import __version__
+NOTE_FIELDS = frozenset({"sumbench", "bs", "seed", "ci"})
 
 # key in the string -> meaning (README and --help show this table)
 FIELD_HELP = {
-    "sumbench": "sumbench version",
-    "impl": "ROUGE implementation and its version (rouge-score semantics, or rouge155)",
+    "metric": "the metric (see 'sumbench list')",
+    "impl": "the engine whose numbers these are, with its version",
     "tok": "tokenizer (default = rouge-score's ASCII tokenizer; unicode = any script)",
     "stem": "stemmer (porter = rouge-score's Porter stemmer on tokens longer than 3; none)",
     "lsum": "how texts were split into sentences for ROUGE-Lsum (newline, auto, none)",
     "refs": "multi-reference rule (max = best F per type, as score_multi; mean)",
+    "flags": "ROUGE-1.5.5 options (rouge155 only) and its WordNet exception table (exc)",
     "bs": "bootstrap resamples for the confidence intervals",
     "seed": "bootstrap seed (perl-srand: rouge155 reproduces the Perl script's own resampling)",
     "ci": "confidence level of the intervals, in percent",
-    "flags": "ROUGE-1.5.5 options (rouge155 only) and its WordNet exception table (exc)",
+    "sumbench": "sumbench version (a note only: the engine's version is in impl)",
 }
 
 
@@ -33,63 +44,76 @@ def epilog() -> str:
     return "signature fields: " + "; ".join(f"{k} = {v}" for k, v in FIELD_HELP.items())
 
 
+def package_version(name: str) -> str:
+    """The installed version of a distribution (``unknown`` when it is not installed)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def rouge_score_version() -> str:
     """The installed rouge-score version (the reference semantics)."""
-    try:
-        return metadata.version("rouge-score")
-    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
-        return "unknown"
+    return package_version("rouge-score")
 
 
 @dataclass(frozen=True)
 class Signature:
-    """The settings behind a score; ``str()`` gives the one-line form."""
+    """A metric's name and its ordered ``(key, value)`` fields; ``str()`` gives the line."""
 
-    impl: str
-    tokenizer: str
-    stemmer: str
-    lsum_split: str
-    multi_ref: str
-    bootstrap_samples: int
-    seed: int | str
-    confidence: float
-    version: str = __version__
-    flags: str = ""
+    metric: str
+    fields: tuple[tuple[str, str], ...]
 
-    def fields(self) -> dict[str, str]:
-        """The signature as ordered ``key -> value`` pairs."""
-        fields = {
-            "sumbench": self.version,
-            "impl": self.impl,
-            "tok": self.tokenizer,
-            "stem": self.stemmer,
-            "lsum": self.lsum_split,
-            "refs": self.multi_ref,
-            "bs": str(self.bootstrap_samples),
-            "seed": str(self.seed),
-            "ci": f"{self.confidence * 100:g}",
-        }
-        if self.flags:
-            fields["flags"] = self.flags
-        return fields
+    @classmethod
+    def build(cls, metric: str, fields: Iterable[tuple[str, str]],
+              version: str | None = None) -> "Signature":
+        """A signature with sumbench's version appended (``version`` overrides it)."""
+        if version is None:
+            from sumbench import __version__ as version
+        items = [(k, str(v)) for k, v in fields if k != "sumbench"]
+        return cls(metric, tuple(items) + (("sumbench", version),))
+
+    def as_dict(self) -> dict[str, str]:
+        """``{"metric": ..., key: value, ...}`` in signature order."""
+        return {"metric": self.metric, **dict(self.fields)}
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.fields).get(key, default)
+
+    @property
+    def confidence(self) -> float | None:
+        """The confidence level of the metric's intervals (0..1), when it has one."""
+        ci = self.get("ci")
+        return float(ci) / 100 if ci is not None else None
 
     def __str__(self) -> str:
-        return "|".join(f"{k}:{v}" for k, v in self.fields().items())
+        return "|".join(f"{k}:{v}" for k, v in self.as_dict().items())
 
     def differences(self, other: "Signature") -> dict[str, tuple[str, str]]:
-        """Fields whose values differ: ``key -> (self, other)``."""
-        mine, theirs = self.fields(), other.fields()
+        """Fields whose values differ: ``key -> (self, other)`` (``(none)`` if absent)."""
+        mine, theirs = self.as_dict(), other.as_dict()
         return {k: (mine.get(k, "(none)"), theirs.get(k, "(none)"))
                 for k in dict.fromkeys([*mine, *theirs]) if mine.get(k) != theirs.get(k)}
 
+    def blocking_differences(self, other: "Signature") -> dict[str, tuple[str, str]]:
+        """Differences in fields that can change a per-example number."""
+        return {k: v for k, v in self.differences(other).items() if k not in NOTE_FIELDS}
+
+    def note_differences(self, other: "Signature") -> dict[str, tuple[str, str]]:
+        """Differences that cannot (sumbench's version, interval settings)."""
+        return {k: v for k, v in self.differences(other).items() if k in NOTE_FIELDS}
+
     @classmethod
     def parse(cls, text: str) -> "Signature":
-        """Inverse of ``str()``."""
-        values = dict(part.split(":", 1) for part in text.split("|"))
-        seed = values["seed"]
-        return cls(impl=values["impl"], tokenizer=values["tok"], stemmer=values["stem"],
-                   lsum_split=values["lsum"], multi_ref=values["refs"],
-                   bootstrap_samples=int(values["bs"]),
-                   seed=int(seed) if seed.lstrip("-").isdigit() else seed,
-                   confidence=float(values["ci"]) / 100, version=values["sumbench"],
-                   flags=values.get("flags", ""))
+        """Inverse of ``str()``; raises ``ValueError`` on a malformed line."""
+        if not isinstance(text, str) or not text:
+            raise ValueError("a signature is a non-empty string")
+        parts = []
+        for part in text.split("|"):
+            key, sep, value = part.partition(":")
+            if not sep or not key:
+                raise ValueError(f"malformed signature field {part!r}")
+            parts.append((key, value))
+        if parts[0][0] != "metric":
+            raise ValueError("a signature starts with 'metric:'")
+        return cls(parts[0][1], tuple(parts[1:]))

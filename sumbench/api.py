@@ -1,31 +1,42 @@
-"""The Python API, mirroring the CLI::
+"""The Python API, mirroring the CLI (``import sumbench``; every name here is reachable
+as ``sumbench.<name>``)::
 
-    import sumbench as api
+    import sumbench
 
-    refs = api.load_references("fixtures")              # or "my.jsonl", "hf:cnn_dailymail/3.0.0:test"
-    lead3 = api.get_summarizer("lead-3")
-    summaries = lead3.summarize([e.article for e in refs.examples])
-    result = api.score(refs, summaries)                 # a ScoredRun
-    print(result.aggregate["rouge1"]["fmeasure"], result.signature)
-    api.evaluate(refs, "lead-3").save("runs/lead3")     # summarise + score + run folder
+    refs = sumbench.load_references("my.jsonl")          # None = the bundled fixtures
+    lead3 = sumbench.run(refs, "lead-3")                 # summarise and score: a Run
+    print(lead3.metrics["rouge"].scores["rouge1"]["fmeasure"], lead3.metrics["rouge"].signature)
+    lead3.save("runs/lead3")                             # a self-contained run folder
 
-Everything here is a thin re-export of the modules that do the work.
+    summaries = sumbench.get_summarizer("lead-1").summarize([e.article for e in refs.examples])
+    mine = sumbench.score(refs, summaries, metrics=["rouge", "rouge155"], name="lead-1")
+    print(sumbench.compare([lead3, mine]).metrics[0])     # paired tests, as 'sumbench compare'
+    same = sumbench.load_run("runs/lead3")               # the same Run, read back
+
+Functions return the values the CLI prints; nothing here prints.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Mapping, Sequence, Union
 
+from sumbench.eval.compare import CompareSettings, Comparison, compare_runs
 from sumbench.eval.data import FieldMap, ReferenceSet, load_reference_set
-from sumbench.eval.runs.folder import SavedRun, load_run
-from sumbench.eval.metrics.rouge.engine import RougeConfig
-from sumbench.eval.pipeline import Evaluation, evaluate_predictions, evaluate_summarizer
-from sumbench.eval.scoring import ScoredRun, ScoringConfig, score_predictions
+from sumbench.eval.gate import GateConfig, GateResult, check_runs
+from sumbench.eval.metrics import available_metrics, build_metrics
+from sumbench.eval.metrics.base import BootstrapSettings, Metric
+from sumbench.eval.pipeline import evaluate_summarizer, make_run
+from sumbench.eval.runs import Run, load_run
 from sumbench.summarize.base import Summarizer, get_summarizer
 
-__all__ = ["FieldMap", "ReferenceSet", "RougeConfig", "ScoredRun", "ScoringConfig",
-           "SavedRun", "Summarizer", "Evaluation", "evaluate", "evaluate_predictions",
-           "get_summarizer", "load_references", "load_run", "score"]
+__all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "GateConfig",
+           "GateResult", "Metric", "ReferenceSet", "Run", "Summarizer", "available_metrics",
+           "check", "compare", "get_metric", "get_summarizer", "load_references", "load_run",
+           "report", "run", "score"]
+
+MetricSpec = Union[str, Metric]
+RunSpec = Union[Run, str, Path]
 
 
 def load_references(spec: str | None = None, fmt: str | None = None,
@@ -36,13 +47,69 @@ def load_references(spec: str | None = None, fmt: str | None = None,
                               seed=seed)
 
 
+def get_metric(name: str, options: Mapping[str, Any] | None = None,
+               bootstrap: BootstrapSettings = BootstrapSettings()) -> Metric:
+    """The metric ``name`` built from its own options, keyed as the CLI flags without
+    dashes (``{"rouge_types": "rouge1,rouge2", "no_stemmer": True}``)."""
+    settings = None
+    if bootstrap != BootstrapSettings():
+        settings = {"samples": bootstrap.samples, "seed": bootstrap.seed,
+                    "confidence": bootstrap.confidence}
+    return build_metrics([name], dict(options or {}), settings)[0]
+
+
+def _metrics(metrics: Sequence[MetricSpec]) -> tuple[Metric, ...]:
+    return tuple(get_metric(m) if isinstance(m, str) else m for m in metrics)
+
+
 def score(references: ReferenceSet, predictions: Sequence[str],
-          config: ScoringConfig = ScoringConfig()) -> ScoredRun:
-    """Score ``predictions`` (aligned with ``references.examples``)."""
-    return score_predictions(references.examples, list(predictions), config)
+          metrics: Sequence[MetricSpec] = ("rouge",), name: str = "predictions",
+          diagnostics: bool = False) -> Run:
+    """Score ``predictions`` (aligned with ``references.examples``) with each metric."""
+    return make_run(references, list(predictions), _metrics(metrics), name,
+                    {"name": name, "settings": {}}, {"generated": 0, "from_cache": 0,
+                                                     "truncated": 0}, diagnostics)
 
 
-def evaluate(references: ReferenceSet, summarizer: str,
-             config: ScoringConfig = ScoringConfig()) -> Evaluation:
-    """Summarise with the named summariser and score; ``.save(dir)`` writes a run folder."""
-    return evaluate_summarizer(references, summarizer, config)
+def run(references: ReferenceSet, summarizer: str, metrics: Sequence[MetricSpec] = ("rouge",),
+        summarizer_options: Mapping[str, Any] | None = None, name: str | None = None,
+        diagnostics: bool = False) -> Run:
+    """Summarise with the named summariser (options keyed as the CLI flags without
+    dashes) and score; ``.save(dir)`` writes the run folder."""
+    return evaluate_summarizer(references, summarizer, _metrics(metrics), summarizer_options,
+                               diagnostics=diagnostics, name=name)
+
+
+def compare(runs: Sequence[RunSpec], settings: CompareSettings = CompareSettings(),
+            force: bool = False) -> Comparison:
+    """Every run against the first, as ``sumbench compare`` (run folders or runs)."""
+    return compare_runs(list(runs), settings, force=force)
+
+
+def check(current: RunSpec, baseline: RunSpec, config: GateConfig = GateConfig(),
+          force: bool = False) -> GateResult:
+    """The regression gate, as ``sumbench check`` (``result.passed``)."""
+    return check_runs(current, baseline, config, force=force)
+
+
+def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench report",
+           settings: CompareSettings = CompareSettings(), examples: int | None = None,
+           rank_by: str | None = None, force: bool = False) -> str:
+    """The Markdown (``md``) or HTML (``html``) report of ``runs``, as ``sumbench report``
+    (``examples`` and ``rank_by`` shape the HTML report's example cards)."""
+    from sumbench.eval.compare import as_run
+    from sumbench.eval.errors import UsageError
+
+    if format != "html" and (examples is not None or rank_by is not None):
+        raise UsageError("examples and rank_by apply to the HTML report only")
+    loaded = [as_run(r) for r in runs]
+    comparison = compare_runs(loaded, settings, force=force) if len(loaded) > 1 else None
+    if format == "html":
+        from sumbench.eval.report.html import render_html
+
+        return render_html(loaded, comparison, k=examples or 5, rank_by=rank_by, title=title)
+    if format != "md":
+        raise UsageError(f"report format must be md or html, got {format!r}")
+    from sumbench.eval.report.markdown import report_markdown
+
+    return report_markdown(loaded, comparison, title=title)

@@ -33,6 +33,10 @@ class Summarizer(Protocol):
         ...
 
 
+# A summariser class says which option families it takes (see summarize/options.py) in
+# a class attribute ``OPTION_FAMILIES``; any other option is refused by get_summarizer.
+
+
 @dataclass(frozen=True)
 class RegistryEntry:
     """A registered summariser family: ``pattern`` matches names, ``target`` builds it."""
@@ -40,23 +44,23 @@ class RegistryEntry:
     pattern: str
     target: str
     description: str
-    example: str
+    names: str  # how the names look, e.g. "lead-k" or "textrank, textrank-k"
 
 
 # name pattern (full match) -> "module:Class".  The class is called as Class(name, options).
 REGISTRY: tuple[RegistryEntry, ...] = (
     RegistryEntry(r"lead-\d+", "sumbench.summarize.baselines:LeadK",
-                  "the article's first k sentences", "lead-3"),
+                  "the article's first k sentences (lead-3, lead-1, ...)", "lead-k"),
     RegistryEntry(r"hf:.+", "sumbench.summarize.hf:HfSummarizer",
                   "Hugging Face seq2seq or causal LM (hub id, local folder or .gguf)", "hf:facebook/bart-large-cnn"),
     RegistryEntry(r"openai:.+", "sumbench.summarize.openai_api:OpenAiSummarizer",
                   "model behind an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama)", "openai:gpt-4o-mini"),
     RegistryEntry(r"random-\d+", "sumbench.summarize.extractive:RandomK",
-                  "k article sentences drawn at random (option seed, default 12345)", "random-3"),
+                  "k article sentences drawn at random (--generation-seed, default 12345)", "random-k"),
     RegistryEntry(r"textrank(-\d+)?", "sumbench.summarize.extractive:TextRank",
-                  "TextRank sentence graph, top k (default 3) in article order", "textrank"),
+                  "TextRank sentence graph, top k (default 3) in article order", "textrank, textrank-k"),
     RegistryEntry(r"lexrank(-\d+)?", "sumbench.summarize.extractive:LexRank",
-                  "LexRank tf-idf graph, threshold 0.1, top k (default 3)", "lexrank"),
+                  "LexRank tf-idf graph, threshold 0.1, top k (default 3)", "lexrank, lexrank-k"),
 )
 
 
@@ -79,12 +83,21 @@ def find_entry(name: str) -> RegistryEntry:
     for entry in REGISTRY:
         if re.fullmatch(entry.pattern, name):
             return entry
-    known = ", ".join(e.example for e in REGISTRY)
+    known = ", ".join(e.names for e in REGISTRY)
     raise UnknownSummarizerError(f"unknown summarizer {name!r}; known: {known}")
 
 
 def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
-    """Build the summariser called ``name`` with family-specific ``options``."""
+    """Build the summariser called ``name`` with family-specific ``options``.
+
+    An option that the summariser's ``OPTION_FAMILIES`` do not take is a
+    :class:`~sumbench.summarize.errors.SummarizerOptionError` naming the option and its
+    owners (``--num-beams`` given to ``lead-3``), never silently ignored.
+    """
+    from sumbench.summarize.options import check_applicable
+
     entry = find_entry(name)
     cls = _resolve(entry.target)
-    return cls(name, dict(options or {}))
+    options = dict(options or {})
+    check_applicable(name, tuple(getattr(cls, "OPTION_FAMILIES", ())), options)
+    return cls(name, options)

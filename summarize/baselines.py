@@ -15,6 +15,8 @@ from sumbench.common.sentences import split_sentences
 class LeadK:
     """The first ``k`` sentences of the article, one per line (``lead-3``, ``lead-1``...)."""
 
+    OPTION_FAMILIES = ("extractive",)
+
     def __init__(self, name: str, options: dict) -> None:
         match = re.fullmatch(r"lead-(\d+)", name)
         if not match or int(match.group(1)) < 1:

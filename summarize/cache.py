@@ -215,13 +215,14 @@ class CachingSummarizer:
 def build_summarizer(name: str, options: dict | None = None) -> CachingSummarizer:
     """The summariser ``name`` built with ``options``, behind the generation cache.
 
-    The ``cache`` options (``no_cache``, ``cache_dir``) are taken out here; everything else
-    goes to the summariser.  Read :attr:`CachingSummarizer.stats` after ``summarize``.
+    The summariser checks every option, the ``cache`` ones (``no_cache``, ``cache_dir``)
+    included (only the model families take them); this reads those.  Read
+    :attr:`CachingSummarizer.stats` after ``summarize``.
     """
     options = dict(options or {})
-    cache_names = [o.name for o in options_for(CACHE)]
-    cache_options = resolve_options(CACHE, {k: options.pop(k) for k in cache_names if k in options})
     inner = get_summarizer(name, options)
+    cache_options = resolve_options(CACHE, {o.name: options[o.name] for o in options_for(CACHE)
+                                            if o.name in options})
     cache = None
     if not cache_options["no_cache"] and hasattr(inner, "cache_identity"):
         cache = GenerationCache(cache_options["cache_dir"])

@@ -132,6 +132,7 @@ class _Extractive:
     """Shared plumbing: sentence splitting and article-order output."""
 
     family = ""
+    OPTION_FAMILIES: tuple[str, ...] = ("extractive",)
 
     def __init__(self, name: str, options: dict, k: int) -> None:
         self._name = name
@@ -161,6 +162,8 @@ class _Extractive:
 
 class RandomK(_Extractive):
     """``k`` sentences drawn with a generator seeded by ``generation_seed`` and the article."""
+
+    OPTION_FAMILIES = ("extractive", "random-k")
 
     def __init__(self, name: str, options: dict) -> None:
         super().__init__(name, options, _parse_k(name, "random", required=True))
@@ -193,6 +196,8 @@ class TextRank(_Extractive):
 
 class LexRank(_Extractive):
     """The ``k`` sentences of highest LexRank (threshold) score."""
+
+    OPTION_FAMILIES = ("extractive", "lexrank")
 
     def __init__(self, name: str, options: dict) -> None:
         super().__init__(name, options, _parse_k(name, "lexrank", required=False))

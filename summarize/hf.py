@@ -102,6 +102,8 @@ def _out_of_memory_types() -> tuple[type, ...]:
 class HfSummarizer:
     """A ``transformers`` model as a summariser; built as ``HfSummarizer(name, options)``."""
 
+    OPTION_FAMILIES = ("hf", "cache")
+
     def __init__(self, name: str, options: dict) -> None:
         if not name.startswith(PREFIX) or len(name) == len(PREFIX):
             raise SummarizerOptionError(f"expected hf:<model>, got {name!r}")

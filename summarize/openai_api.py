@@ -77,6 +77,8 @@ def retry_after_seconds(value: str | None) -> float | None:
 class OpenAiSummarizer:
     """A model behind an OpenAI-compatible server; built as ``OpenAiSummarizer(name, options)``."""
 
+    OPTION_FAMILIES = ("openai", "cache")
+
     retry_base_s = 0.5  # first backoff; doubles on every retry
 
     def __init__(self, name: str, options: dict) -> None:

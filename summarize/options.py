@@ -1,12 +1,14 @@
-"""The model summarisers' options as one declarative table.
+"""The summarisers' options as one declarative table.
 
 Each :class:`ModelOption` names an option (the key in the options dict a summariser is
-built with), its type, default, help text and the families that use it (``hf``,
-``openai``, and ``cache`` for the generation cache that wraps both).  The CLI turns the
+built with), its type, default, help text and the families that take it (``hf``,
+``openai``, ``cache`` for the generation cache that wraps both, ``extractive`` for the
+sentence-picking baselines and ``random-k`` for the one that draws).  The CLI turns the
 table into flags generically (:meth:`ModelOption.argparse_arguments`,
-:func:`options_from_namespace`); the summarisers check what they were given with
-:func:`resolve_options`.  The flag names follow ``transformers``' ``GenerationConfig``
-field names so that a reader of either knows the other.
+:func:`options_from_namespace`); :func:`sumbench.summarize.base.get_summarizer` refuses
+an option that the chosen summariser's families do not take, and the model summarisers
+resolve theirs with :func:`resolve_options`.  The flag names follow ``transformers``'
+``GenerationConfig`` field names so that a reader of either knows the other.
 """
 
 from __future__ import annotations
@@ -15,14 +17,20 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
+from sumbench.common.options import Option, OptionError
 from sumbench.summarize.errors import SummarizerOptionError
 
 HF, OPENAI, CACHE = "hf", "openai", "cache"
+EXTRACTIVE, RANDOM, LEXRANK = "extractive", "random-k", "lexrank"
+FAMILY_LABELS = {HF: "hf:", OPENAI: "openai:", CACHE: "hf:/openai: (generation cache)",
+                 EXTRACTIVE: "lead-k/textrank/lexrank/random-k/oracle", RANDOM: "random-k",
+                 LEXRANK: "lexrank"}
 
 
 @dataclass(frozen=True)
 class ModelOption:
-    """One option: ``name`` is the options-dict key, the flag is ``--name-with-dashes``."""
+    """One option of the summariser families in ``families``; the flag is
+    ``--name-with-dashes``.  Types and checks are :class:`sumbench.common.options.Option`'s."""
 
     name: str
     type: str  # "int", "float", "str", "bool", "path"
@@ -34,81 +42,31 @@ class ModelOption:
     metavar: str = ""  # default: N, X, TEXT or FILE by type
 
     @property
+    def option(self) -> Option:
+        return Option(self.name, self.type, self.default, self.help, self.choices,
+                      self.minimum, self.metavar)
+
+    @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return self.option.flag
+
+    @property
+    def owners(self) -> str:
+        """Who takes this option, as help texts and error messages name them."""
+        labels = [FAMILY_LABELS[f] for f in self.families if f != CACHE or len(self.families) == 1]
+        return "/".join(labels)
 
     def parse(self, value: Any) -> Any:
         """``value`` converted to this option's type and checked (raises on a bad value)."""
-        if value is None:
-            return None
         try:
-            converted = _CONVERTERS[self.type](value)
-        except (TypeError, ValueError):
-            raise SummarizerOptionError(
-                f"{self.flag}: expected {self.type}, got {value!r}") from None
-        if self.choices and converted not in self.choices:
-            raise SummarizerOptionError(
-                f"{self.flag}: expected one of {', '.join(self.choices)}, got {value!r}")
-        if self.minimum is not None and converted < self.minimum:
-            raise SummarizerOptionError(f"{self.flag}: must be >= {self.minimum:g}, got {value!r}")
-        return converted
+            return self.option.parse(value)
+        except OptionError as exc:
+            raise SummarizerOptionError(str(exc)) from None
 
     def argparse_arguments(self) -> tuple[list[str], dict[str, Any]]:
-        """``(flags, keyword arguments)`` for ``parser.add_argument``; the default is
-        always ``None`` so that :func:`options_from_namespace` passes only what was given."""
-        kwargs: dict[str, Any] = {"dest": self.name, "default": None, "help": self._help()}
-        if self.type == "bool":
-            kwargs["action"] = "store_true" if self.default is False else argparse.BooleanOptionalAction
-        else:
-            kwargs["type"] = lambda text, option=self: _argparse_value(option, text)
-            kwargs["metavar"] = self.metavar or _METAVARS[self.type]
-            if self.choices:
-                kwargs["choices"] = list(self.choices)
-                kwargs.pop("metavar")
-        return [self.flag], kwargs
-
-    def _help(self) -> str:
-        families = "/".join(f + ":" for f in self.families if f != CACHE) or "hf:/openai:"
-        default = "" if self.default in (None, False) else f" (default: {self.default})"
-        return f"[{families}] {self.help}{default}".replace("%", "%%")
-
-
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return value.lower() in ("1", "true", "yes", "on")
-    raise ValueError(value)
-
-
-def _to_int(value: Any) -> int:
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValueError(value)
-    return int(value)
-
-
-def _to_float(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    return float(value)
-
-
-def _to_str(value: Any) -> str:
-    if not isinstance(value, (str, bytes)) and not hasattr(value, "__fspath__"):
-        raise ValueError(value)
-    return str(value)
-
-
-_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE"}
-_CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "path": _to_str,
-               "bool": _to_bool}
-
-
-def _argparse_value(option: ModelOption, text: str) -> Any:
-    try:
-        return option.parse(text)
-    except SummarizerOptionError as exc:
-        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
+        """``(flags, keyword arguments)`` for ``parser.add_argument`` (default ``None``, so
+        that :func:`options_from_namespace` passes only what was given)."""
+        return self.option.argparse_arguments(self.owners)
 
 
 MODEL_OPTIONS: tuple[ModelOption, ...] = (
@@ -133,7 +91,7 @@ MODEL_OPTIONS: tuple[ModelOption, ...] = (
                 (HF, OPENAI), minimum=0),
     ModelOption("top_p", "float", None, "nucleus sampling mass", (HF, OPENAI), minimum=0),
     ModelOption("generation_seed", "int", None, "seed for sampling (and for random-k, "
-                "default 12345); sampling without a seed is never cached", (HF, OPENAI)),
+                "default 12345); sampling without a seed is never cached", (HF, OPENAI, RANDOM)),
     ModelOption("generation_config", "path", None, "JSON file of generation settings "
                 "(GenerationConfig field names, plus seed); flags override it", (HF, OPENAI)),
     ModelOption("prompt_template", "str", None, "prompt with an {article} placeholder "
@@ -147,8 +105,10 @@ MODEL_OPTIONS: tuple[ModelOption, ...] = (
                 "code (off unless given)", (HF,)),
     ModelOption("max_input_tokens", "int", None, "truncate inputs to this many tokens "
                 "(default: the model's limit)", (HF,), minimum=8),
-    ModelOption("language", "str", "en", "language for splitting summaries into sentences",
-                (HF, OPENAI), metavar="CODE"),
+    ModelOption("language", "str", "en", "language for splitting articles and summaries "
+                "into sentences", (HF, OPENAI, EXTRACTIVE), metavar="CODE"),
+    ModelOption("threshold", "float", 0.1, "LexRank: cosine similarity above which two "
+                "sentences are linked", (LEXRANK,), minimum=0, metavar="X"),
     ModelOption("base_url", "str", "https://api.openai.com/v1", "server URL up to /v1",
                 (OPENAI,), metavar="URL"),
     ModelOption("api_key_env", "str", "OPENAI_API_KEY", "environment variable holding the "
@@ -168,7 +128,7 @@ BY_NAME: dict[str, ModelOption] = {o.name: o for o in MODEL_OPTIONS}
 
 
 def options_for(family: str) -> list[ModelOption]:
-    """The options a family uses (``hf``, ``openai`` or ``cache``)."""
+    """The options a family takes (``hf``, ``openai``, ``cache``, ``extractive``, ``random-k``)."""
     return [o for o in MODEL_OPTIONS if family in o.families]
 
 
@@ -189,11 +149,23 @@ def resolve_options(family: str, options: dict, ignore: tuple[str, ...] = ()) ->
             raise SummarizerOptionError(f"unknown option {key!r} for {family}: summarisers; "
                                         f"known: {known}")
         if family not in option.families:
-            if value is None or value == option.default:
-                continue
-            raise SummarizerOptionError(f"{option.flag} does not apply to {family}: summarisers")
+            raise SummarizerOptionError(f"{option.flag} does not apply to {family}: summarisers; "
+                                        f"it is an option of {option.owners}")
         resolved[key] = option.parse(value) if value is not None else option.default
     return resolved
+
+
+def check_applicable(name: str, families: tuple[str, ...], options: dict) -> None:
+    """Refuse (:class:`SummarizerOptionError`) any option in ``options`` that none of
+    ``families`` (the summariser called ``name`` belongs to them) takes."""
+    for key in options:
+        option = BY_NAME.get(key)
+        if option is None:
+            raise SummarizerOptionError(f"unknown option {key!r}; known: "
+                                        f"{', '.join(sorted(BY_NAME))}")
+        if not set(option.families) & set(families):
+            raise SummarizerOptionError(f"{option.flag} does not apply to {name}: it is an "
+                                        f"option of {option.owners}")
 
 
 def options_from_namespace(namespace: argparse.Namespace) -> dict[str, Any]:

@@ -1,32 +1,45 @@
-"""Run folders made from chosen per-example scores, for the compare/gate/report tests.
+"""Runs made from chosen per-example scores, for the compare/gate/report tests.
 
-They are written by the real :func:`sumbench.eval.runs.folder.write_run_folder`, with a fixed
-signature (no version numbers from the environment), so reports made from them are
-byte-for-byte reproducible.
+They are built as :class:`sumbench.eval.runs.Run` values and written by the real
+``Run.save``, with a fixed signature (no version numbers from the environment), so
+reports made from them are byte-for-byte reproducible.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from sumbench.eval.runs.folder import RESULTS, RunMetadata, write_run_folder
-from sumbench.eval.scoring import ScoredRun, ScoringConfig, aggregate_scores
+from sumbench.eval.data.records import Example
+from sumbench.eval.metrics.base import BootstrapSettings, MetricInfo, bootstrap_columns
+from sumbench.eval.runs import MetricResult, ReferenceSetInfo, Run
 from sumbench.eval.signature import Signature
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 FINGERPRINT = "sha256:" + "ab" * 32
-SIGNATURE = Signature(impl="rouge-score-0.1.2", tokenizer="default", stemmer="porter",
-                      lsum_split="newline", multi_ref="max", bootstrap_samples=200, seed=7,
-                      confidence=0.95, version="0.0.test")
+SIGNATURE_FIELDS = (("impl", "rouge-score-0.1.2"), ("tok", "default"), ("stem", "porter"),
+                    ("lsum", "newline"), ("refs", "max"), ("bs", "200"), ("seed", "7"),
+                    ("ci", "95"))
+VERSION = "0.0.test"
+SIGNATURE = Signature.build("rouge", SIGNATURE_FIELDS, version=VERSION)
+INFO = MetricInfo(headline="fmeasure", labels={"precision": "P", "recall": "R", "fmeasure": "F"},
+                  gate=("rouge1", "rouge2", "rougeLsum"))
 
 
-def scores_from_f(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``(n, 3)`` arrays whose P, R and F are all the given F (enough for these tests)."""
-    return {t: np.repeat(np.clip(np.asarray(v, dtype=float), 0, 1)[:, None], 3, axis=1)
-            for t, v in f.items()}
+def signature(version: str = VERSION, **changes: str) -> Signature:
+    """:data:`SIGNATURE` with some fields changed (``stem="none"``)."""
+    return Signature.build("rouge", [(k, changes.get(k, v)) for k, v in SIGNATURE_FIELDS],
+                           version=version)
+
+
+def scores_from_f(f: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+    """Columns whose P, R and F are all the given F (enough for these tests)."""
+    out = {}
+    for t, v in f.items():
+        values = np.clip(np.asarray(v, dtype=float), 0, 1)
+        out[t] = {c: values.copy() for c in ("precision", "recall", "fmeasure")}
+    return out
 
 
 def synthetic_f(n: int, seed: int, shift: float = 0.0, noise: float = 0.05,
@@ -38,29 +51,34 @@ def synthetic_f(n: int, seed: int, shift: float = 0.0, noise: float = 0.05,
             for k, t in enumerate(types)}
 
 
-def write_run(directory: Path, name: str, f: dict[str, np.ndarray],
-              ids: tuple[str, ...] | None = None, predictions: tuple[str, ...] | None = None,
-              fingerprint: str = FINGERPRINT, signature: Signature = SIGNATURE,
-              references_spec: str = "/nonexistent/reference-set",
-              diagnostics: dict | None = None) -> Path:
-    """Write a run folder with per-example F ``f`` (P and R equal F); returns its path."""
-    per_example = scores_from_f(f)
-    n = len(next(iter(per_example.values())))
-    ids = ids or tuple(f"ex{i:03d}" for i in range(n))
-    predictions = predictions or tuple(f"Summary {i} of {name}.\nIt has two lines." for i in range(n))
-    aggregate = aggregate_scores(per_example, signature.bootstrap_samples, signature.seed,
-                                 signature.confidence)
-    scored = ScoredRun(ids=tuple(ids), predictions=tuple(predictions), per_example=per_example,
-                       aggregate=aggregate, signature=signature, config=ScoringConfig(),
-                       notices=(), counts={"examples": n, "references": n,
-                                           "empty_predictions": 0, "multi_reference_examples": 0})
-    meta = RunMetadata(references_spec=references_spec, references_format="jsonl",
-                       references_fingerprint=fingerprint, summarizer=name,
-                       summarizer_settings={}, selection={}, generation={})
-    write_run_folder(directory, scored, meta)
-    if diagnostics is not None:
-        path = directory / RESULTS
-        results = json.loads(path.read_text(encoding="utf-8"))
-        results["diagnostics"] = diagnostics
-        path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return directory
+def make_run(name: str, f: dict[str, np.ndarray], ids: tuple[str, ...] | None = None,
+             predictions: tuple[str, ...] | None = None, fingerprint: str = FINGERPRINT,
+             signature: Signature = SIGNATURE, references_spec: str = "/nonexistent/reference-set",
+             diagnostics: dict | None = None, examples: tuple[Example, ...] | None = None) -> Run:
+    """An in-memory run with per-example F ``f`` (P and R equal F)."""
+    columns = scores_from_f(f)
+    n = len(next(iter(f.values())))
+    ids = tuple(ids or (f"ex{i:03d}" for i in range(n)))
+    predictions = tuple(predictions or (f"Summary {i} of {name}.\nIt has two lines."
+                                        for i in range(n)))
+    examples = examples or tuple(
+        Example(id=i, article=f"Article {k}. It has words in it.",
+                references=((f"Reference {k} sentence one.", "Sentence two."),))
+        for k, i in enumerate(ids))
+    settings = BootstrapSettings(int(signature.get("bs")), int(signature.get("seed")),
+                                 float(signature.get("ci")) / 100)
+    result = MetricResult(name="rouge", signature=signature,
+                          settings={"rouge_types": list(f)}, info=INFO, columns=columns,
+                          scores=bootstrap_columns(columns, settings),
+                          aggregation={"method": "bootstrap"})
+    mean = diagnostics.get("mean") if diagnostics else None
+    return Run(name=name, ids=ids, predictions=predictions, metrics={"rouge": result},
+               reference_set=ReferenceSetInfo(spec=references_spec, format="jsonl",
+                                              fingerprint=fingerprint, examples=n),
+               examples=examples, summarizer={"name": name, "settings": {}},
+               counts={"examples": n}, diagnostics_mean=mean, sumbench_version=VERSION)
+
+
+def write_run(directory: Path, name: str, f: dict[str, np.ndarray], **kwargs) -> Path:
+    """Write :func:`make_run`'s run to ``directory``; returns its path."""
+    return make_run(name, f, **kwargs).save(directory)

@@ -45,7 +45,7 @@ def test_lead_k_takes_first_sentences_one_per_line() -> None:
 
 
 def test_registry_lookup() -> None:
-    assert any(e.example == "lead-3" for e in available_summarizers())
+    assert any(e.names == "lead-k" for e in available_summarizers())
     with pytest.raises(UnknownSummarizerError):
         get_summarizer("lead-three")
     with pytest.raises(ValueError):

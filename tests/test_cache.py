@@ -153,12 +153,16 @@ def test_file_digest_is_remembered_until_the_file_changes(tmp_path, monkeypatch)
 def test_build_summarizer_options_and_cache_dir(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SUMBENCH_CACHE_DIR", str(tmp_path / "env"))
     assert cache_module.default_cache_dir() == tmp_path / "env"
-    lead = build_summarizer("lead-3", {"no_cache": False})
+    lead = build_summarizer("lead-3", {})
     assert not lead.caching  # baselines are cheaper to recompute than to look up
     assert lead.summarize(ARTICLES[:2])[0].count("\n") == 2
     assert lead.stats == GenerationStats(2, 0, 0)
     assert not (tmp_path / "env").exists()
-    with pytest.raises(SummarizerOptionError):
+    # The cache options belong to the model summarisers: given to a baseline they are
+    # refused, never ignored.
+    with pytest.raises(SummarizerOptionError, match="--no-cache does not apply to lead-3"):
+        build_summarizer("lead-3", {"no_cache": False})
+    with pytest.raises(SummarizerOptionError, match="--cache-dir"):
         build_summarizer("lead-3", {"cache_dir": 3})
 
 

@@ -17,13 +17,13 @@ def test_baselines_side_by_side_and_run_folders(tmp_path: Path) -> None:
             if line.split() and line.split()[0] in ("textrank", "lead-3", "oracle")}
     assert set(rows) == {"textrank", "lead-3", "oracle"}
     assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle", "textrank"]
-    scores = {name: json.loads((out / name / "results.json").read_text())["scores"]
+    scores = {name: json.loads((out / name / "results.json").read_text())["metrics"]["rouge"]["scores"]
               for name in ("lead-3", "oracle")}
     for rouge_type in ("rouge1", "rouge2"):
         assert scores["oracle"][rouge_type]["fmeasure"]["mid"] >= \
             scores["lead-3"][rouge_type]["fmeasure"]["mid"]
     oracle = json.loads((out / "oracle" / "results.json").read_text())
-    assert oracle["config"]["summarizer"]["name"] == "oracle"
+    assert oracle["summarizer"]["name"] == oracle["name"] == "oracle"
 
 
 def test_diagnostics_in_console_json_and_per_example(tmp_path: Path) -> None:

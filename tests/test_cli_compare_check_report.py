@@ -63,7 +63,7 @@ def test_compare_json_and_columns(runs, capsys):
     code, out, _ = sumbench(capsys, "compare", runs["lead3"], runs["lead1"], "--format", "json",
                             "--columns", "p,r", "--metrics", "rouge2", "--permutations", "500")
     data = json.loads(out)
-    assert code == 0 and [c["metric"] for c in data["comparisons"]] == ["rouge2/P", "rouge2/R"]
+    assert code == 0 and [c["label"] for c in data["comparisons"]] == ["rouge2/P", "rouge2/R"]
     # lead-1 is shorter: more precise, less complete
     assert data["comparisons"][0]["difference"] > 0 > data["comparisons"][1]["difference"]
 
@@ -107,7 +107,7 @@ def test_check_worse_run_fails_with_reasons(runs, capsys, tmp_path):
     cases = {c.get("name"): c for c in root.iter("testcase")}
     assert list(cases) == ["rouge1", "rouge2", "rougeLsum"]
     assert all(c.find("failure") is not None for c in cases.values())
-    assert markdown.read_text().startswith("### ❌ sumbench check: 3 of 3 gated metrics regressed")
+    assert markdown.read_text().startswith("### ❌ sumbench check: 3 of 3 gated measures regressed")
 
 
 def test_check_flags_and_config_file(runs, capsys, tmp_path):
@@ -153,7 +153,7 @@ def test_check_github_annotations(runs, capsys, tmp_path, monkeypatch):
     lines = [line for line in out.splitlines() if line.startswith("::")]
     assert lines[0].startswith("::notice title=sumbench%3A rouge1 ok::rouge1 F 45.03 -> 42.43")
     assert lines[2].startswith("::error title=sumbench%3A rougeLsum regressed::rougeLsum F")
-    assert "sumbench check: 1 of 3 gated metrics regressed" in summary.read_text()
+    assert "sumbench check: 1 of 3 gated measures regressed" in summary.read_text()
     code, out, _ = sumbench(capsys, "check", runs["lead1"], "--baseline", tmp_path / "nope")
     assert code == 2 and out.startswith("::error title=sumbench check could not run::")
     monkeypatch.delenv("GITHUB_ACTIONS")
@@ -195,7 +195,7 @@ def test_gate_options_and_publish_for_an_in_memory_run(runs, capsys, tmp_path):
     from dataclasses import replace
 
     from sumbench.eval.commands import check
-    from sumbench.eval.compare import as_run_data
+    from sumbench.eval.compare import as_run
     from sumbench.eval.gate import check_against_baseline
 
     parser = argparse.ArgumentParser()
@@ -204,7 +204,7 @@ def test_gate_options_and_publish_for_an_in_memory_run(runs, capsys, tmp_path):
                               "--junit", str(tmp_path / "j.xml")])
     config, path = check.gate_config(args, runs["lead3"])
     assert path is None and config.metrics == ("rouge1", "rougeLsum") and config.max_drop == 6
-    in_memory = replace(as_run_data(runs["lead1"]), path=None)
+    in_memory = replace(as_run(runs["lead1"]), path=None)
     result = check_against_baseline(in_memory, runs["lead3"], config)
     assert check.publish(result, args) == 1
     out = capsys.readouterr().out

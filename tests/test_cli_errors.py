@@ -101,8 +101,8 @@ def test_empty_prediction_scores_zero_and_warns(refs: Path, tmp_path: Path) -> N
     assert result.code == 0, result.err
     assert "1 empty prediction(s) scored 0: b" in result.err
     rows = [json.loads(line) for line in (out / "per_example.jsonl").read_text().splitlines()]
-    assert rows[1]["rouge1"] == {"precision": 0.0, "recall": 0.0, "fmeasure": 0.0}
-    assert rows[0]["rouge1"]["fmeasure"] == 1.0
+    assert rows[1]["scores"]["rouge"]["rouge1"] == {"precision": 0.0, "recall": 0.0, "fmeasure": 0.0}
+    assert rows[0]["scores"]["rouge"]["rouge1"]["fmeasure"] == 1.0
     results = json.loads((out / "results.json").read_text())
     assert results["counts"]["empty_predictions"] == 1
     assert results["warnings"][0]["code"] == "empty-prediction"

@@ -29,24 +29,28 @@ def test_run_folder_contents_and_schema(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert sumbench("run", "--limit", "4", "-o", out).code == 0
     assert sorted(p.name for p in out.iterdir()) == ["per_example.jsonl", "predictions.jsonl",
-                                                     "results.json"]
+                                                     "references.jsonl", "results.json"]
     results = json.loads((out / "results.json").read_text())
-    assert results["schema_version"] == 1
+    assert results["schema_version"] == 2
     assert results["counts"]["examples"] == 4
-    assert results["config"]["summarizer"]["name"] == "lead-3"
-    assert results["config"]["references"]["limit"] == 4
+    assert results["name"] == results["summarizer"]["name"] == "lead-3"
+    assert results["reference_set"]["selection"]["limit"] == 4
     assert results["reference_set"]["fingerprint"].startswith("sha256:")
-    f = results["scores"]["rouge1"]["fmeasure"]
+    f = results["metrics"]["rouge"]["scores"]["rouge1"]["fmeasure"]
     assert f["low"] <= f["mid"] <= f["high"]
     rows = [json.loads(l) for l in (out / "per_example.jsonl").read_text().splitlines()]
     assert [r["id"] for r in rows][:1] == ["000_01c7da40d6e1f404"]
-    assert set(rows[0]) == {"id", "rouge1", "rouge2", "rougeL", "rougeLsum"}
-    assert set(rows[0]["rouge2"]) == {"precision", "recall", "fmeasure"}
+    assert set(rows[0]) == {"id", "scores"}
+    assert set(rows[0]["scores"]["rouge"]) == {"rouge1", "rouge2", "rougeL", "rougeLsum"}
+    assert set(rows[0]["scores"]["rouge"]["rouge2"]) == {"precision", "recall", "fmeasure"}
     predictions = [json.loads(l) for l in (out / "predictions.jsonl").read_text().splitlines()]
     assert predictions[0]["prediction"].count("\n") == 2  # lead-3: one sentence per line
+    references = [json.loads(l) for l in (out / "references.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in references] == [r["id"] for r in rows]
+    assert references[0]["article"].startswith("US Secretary of State Antony Blinken")
     saved = load_run(out)
     assert saved.ids == tuple(r["id"] for r in rows)
-    assert abs(saved.per_example["rouge1"][:, 2].mean() - f["mid"]) < 1e-12
+    assert abs(saved.values(saved.resolve("rouge1")).mean() - f["mid"]) < 1e-12
 
 
 def test_format_json_prints_results_json(tmp_path: Path) -> None:
@@ -75,7 +79,7 @@ def test_score_predictions_from_text_file(tmp_path: Path) -> None:
     result = sumbench("score", "-p", preds, "-r", refs, "-o", out)
     assert result.code == 0, result.err
     rows = [json.loads(l) for l in (out / "per_example.jsonl").read_text().splitlines()]
-    assert rows[0]["rougeLsum"]["fmeasure"] == 1.0
+    assert rows[0]["scores"]["rouge"]["rougeLsum"]["fmeasure"] == 1.0
     saved = [json.loads(l) for l in (out / "predictions.jsonl").read_text().splitlines()]
     assert saved[1]["prediction"] == "Five six.\nSeven."
 
@@ -90,11 +94,11 @@ def test_lsum_warning_and_auto_split(tmp_path: Path) -> None:
     plain = sumbench("score", "-p", preds, "-r", refs, "--format", "json")
     assert plain.code == 0
     assert "rougeLsum equals rougeL" in plain.err and "--lsum-split auto" in plain.err
-    plain_scores = json.loads(plain.out)["scores"]
+    plain_scores = json.loads(plain.out)["metrics"]["rouge"]["scores"]
     assert plain_scores["rougeLsum"] == plain_scores["rougeL"]
     auto = sumbench("score", "-p", preds, "-r", refs, "--format", "json", "--lsum-split", "auto")
     assert "rougeLsum equals rougeL" not in auto.err
-    auto_results = json.loads(auto.out)
+    auto_results = json.loads(auto.out)["metrics"]["rouge"]
     assert auto_results["scores"]["rougeLsum"]["fmeasure"]["mid"] == 1.0
     assert auto_results["scores"]["rougeL"]["fmeasure"]["mid"] < 1.0
     assert "lsum:auto" in auto_results["signature"]
@@ -123,12 +127,14 @@ def test_python_api_mirrors_cli(tmp_path: Path) -> None:
     refs = api.load_references(limit=5)
     summaries = api.get_summarizer("lead-3").summarize([e.article for e in refs.examples])
     scored = api.score(refs, summaries)
-    api.evaluate(refs, "lead-3").save(tmp_path / "run")
+    api.run(refs, "lead-3").save(tmp_path / "run")
     assert sumbench("run", "--limit", "5", "-o", tmp_path / "cli").code == 0
-    assert (tmp_path / "run" / "per_example.jsonl").read_text() == \
-        (tmp_path / "cli" / "per_example.jsonl").read_text()
+    for name in ("per_example.jsonl", "references.jsonl", "predictions.jsonl", "results.json"):
+        assert (tmp_path / "run" / name).read_text() == (tmp_path / "cli" / name).read_text()
     cli = json.loads((tmp_path / "cli" / "results.json").read_text())
-    assert cli["scores"]["rouge1"]["fmeasure"]["mid"] == scored.aggregate["rouge1"]["fmeasure"].mid
+    assert cli["metrics"]["rouge"]["scores"]["rouge1"]["fmeasure"]["mid"] == \
+        scored.metrics["rouge"].scores["rouge1"]["fmeasure"].mid
+    assert api.load_run(tmp_path / "run") == api.load_run(tmp_path / "cli")
 
 
 def test_results_identical_across_process_counts_and_backends(tmp_path: Path) -> None:
@@ -147,12 +153,17 @@ def test_rouge155_implementation_through_the_cli(tmp_path: Path) -> None:
                       "-c 95 -r 200 -n 2 -m -2 4 -u -a", "--limit", "4", "-o", out)
     assert result.code == 0, result.err
     signature = next(l for l in result.out.splitlines() if l.startswith("signature: "))
-    assert "impl:rouge155-1.5.5" in signature and "flags:-c 95 -r 200 -n 2 -m -2 4 -u -a" in signature
-    assert "bs:200" in signature and "seed:perl-srand" in signature
-    rows = [json.loads(l) for l in (out / "per_example.jsonl").read_text().splitlines()]
-    assert set(rows[0]) == {"id", "rouge1", "rouge2", "rougeL", "rougeSU4"}
+    # -c and -r set the intervals: they are the signature's ci and bs fields, not flags.
+    assert "impl:rouge155-1.5.5" in signature and "flags:-n 2 -m -2 4 -u -a" in signature
+    assert "bs:200" in signature and "seed:perl-srand" in signature and "ci:95" in signature
+    assert "--rouge-impl is deprecated; use --metrics rouge155" in result.err
+    rows = [json.loads(l)["scores"]["rouge155"]
+            for l in (out / "per_example.jsonl").read_text().splitlines()]
+    assert set(rows[0]) == {"rouge1", "rouge2", "rougeL", "rougeSU4"}
     results = json.loads((out / "results.json").read_text())
-    assert results["config"]["scoring"]["rouge155_flags"] == "-c 95 -r 200 -n 2 -m -2 4 -u -a"
+    assert list(results["metrics"]) == ["rouge155"]
+    assert results["metrics"]["rouge155"]["settings"]["rouge155_flags"] == \
+        "-c 95 -r 200 -n 2 -m -2 4 -u -a"
     # the script's values have 5 decimals
     assert all(round(v, 5) == v for r in rows for v in r["rouge1"].values())
     bad = sumbench("run", "--rouge-impl", "rouge155", "--rouge155-flags", "-n 2 -q", "-o",

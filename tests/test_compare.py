@@ -1,32 +1,27 @@
-"""Tests for eval.compare: pairing, refusal rules, and the statistics against independent
-computations (scipy's exact paired permutation test and bootstrap, hand-worked cases)."""
+"""Tests for sumbench.eval.compare: pairing, refusal rules, and the statistics against
+independent computations (scipy's exact paired permutation test and bootstrap,
+hand-worked cases)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sumbench.eval.compare import (
-    CompareSettings,
-    RunData,
-    as_run_data,
-    compare_runs,
-    unique_names,
-)
-from sumbench.eval.errors import InputError
+from sumbench.eval.compare import CompareSettings, as_run, compare_runs, unique_names
+from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.runs.folder import load_run
-from fake_runs import SIGNATURE, scores_from_f, synthetic_f, write_run
+from fake_runs import SIGNATURE, make_run, signature, synthetic_f, write_run
 
 
 def run_data(name: str, f: dict[str, np.ndarray], ids=None, fingerprint="sha256:x",
-             signature=SIGNATURE) -> RunData:
-    per_example = scores_from_f(f)
-    n = len(next(iter(per_example.values())))
-    return RunData(name=name, ids=tuple(ids or (f"e{i}" for i in range(n))),
-                   per_example=per_example, signature=signature, fingerprint=fingerprint)
+             signature=SIGNATURE):
+    n = len(next(iter(f.values())))
+    return make_run(name, f, ids=tuple(ids or (f"e{i}" for i in range(n))),
+                    fingerprint=fingerprint, signature=signature)
 
 
 FAST = CompareSettings(bootstrap_samples=500, permutations=2000, seed=3)
@@ -118,27 +113,29 @@ def test_same_seed_same_result_and_seed_in_signature():
     a, b = run_data("a", synthetic_f(50, 1)), run_data("b", synthetic_f(50, 2, shift=0.01))
     first = compare_runs([a, b], FAST)
     assert first == compare_runs([a, b], FAST)
-    assert first.signature == f"{SIGNATURE}|paired-bs:500|ar:2000|cmp-seed:3|cmp-ci:95"
+    assert first.signatures == {"rouge": f"{SIGNATURE}|paired-bs:500|ar:2000|cmp-seed:3|cmp-ci:95"}
     other = compare_runs([a, b], replace(FAST, seed=4))
     assert [m.permutation_p for m in other.metrics] != [m.permutation_p for m in first.metrics]
 
 
 def test_three_runs_each_against_the_first():
     runs = [run_data(n, synthetic_f(20, s)) for n, s in (("a", 1), ("b", 2), ("c", 3))]
-    c = compare_runs(runs, replace(FAST, rouge_types=("rouge2",)))
-    assert [(m.baseline, m.system, m.rouge_type) for m in c.metrics] == [
+    c = compare_runs(runs, replace(FAST, measures=("rouge2",)))
+    assert [(m.baseline, m.system, m.measure) for m in c.metrics] == [
         ("a", "b", "rouge2"), ("a", "c", "rouge2")]
 
 
 def test_precision_and_recall_columns():
     rng = np.random.default_rng(0)
     a = run_data("a", {"rouge1": rng.uniform(0, 1, 10)})
-    per_example = {"rouge1": rng.uniform(0, 1, (10, 3))}
-    b = replace(a, name="b", per_example=per_example)
-    c = compare_runs([a, b], replace(FAST, columns=("precision", "recall", "fmeasure")))
-    assert [m.metric for m in c.metrics] == ["rouge1/P", "rouge1/R", "rouge1"]
+    values = rng.uniform(0, 1, (10, 3))
+    b = run_data("b", {"rouge1": values[:, 2]})
+    columns = b.metrics["rouge"].columns["rouge1"]
+    columns["precision"], columns["recall"] = values[:, 0], values[:, 1]
+    c = compare_runs([a, b], replace(FAST, components=("precision", "R", "headline")))
+    assert [m.label for m in c.metrics] == ["rouge1/P", "rouge1/R", "rouge1"]
     for j, m in enumerate(c.metrics):
-        expected = per_example["rouge1"][:, j].mean() - a.per_example["rouge1"][:, j].mean()
+        expected = values[:, j].mean() - a.values(a.resolve("rouge1")).mean()
         assert m.difference == pytest.approx(expected)
 
 
@@ -154,18 +151,19 @@ def test_refuses_different_reference_sets_and_says_so():
 
 def test_refuses_different_signatures_naming_each_field():
     f = synthetic_f(10, 1)
-    other = replace(SIGNATURE, stemmer="none", tokenizer="unicode")
+    other = signature(stem="none", tok="unicode")
     with pytest.raises(InputError) as info:
         compare_runs([run_data("a", f), run_data("b", f, signature=other)], FAST)
     assert "'stem' differs: a has porter, b has none" in str(info.value)
     assert "'tok' differs: a has default, b has unicode" in str(info.value)
 
 
-def test_interval_only_fields_do_not_block():
+def test_interval_only_fields_and_versions_do_not_block():
     f = synthetic_f(10, 1)
-    other = replace(SIGNATURE, bootstrap_samples=999, seed=1)
+    other = signature(version="9.9.9", bs="999", seed="1")
     c = compare_runs([run_data("a", f), run_data("b", f, signature=other)], FAST)
     assert any("'bs' differs" in n for n in c.notes)
+    assert any("'sumbench' differs" in n and "cannot change" in n for n in c.notes)
 
 
 def test_forced_comparison_pairs_by_shared_ids():
@@ -180,25 +178,26 @@ def test_forced_comparison_pairs_by_shared_ids():
     assert m.difference == pytest.approx(0.3)
     assert any("compared on 2 of its 4 examples" in n for n in c.notes)
     with pytest.raises(InputError, match="share no example ids"):
-        compare_runs([a, replace(b, ids=("p", "q", "r"))], FAST, force=True)
+        compare_runs([a, run_data("b", {"rouge1": np.array([0.9, 0.5, 0.6])},
+                                  ids=["p", "q", "r"])], FAST, force=True)
 
 
-def test_missing_rouge_type_and_bad_column():
+def test_missing_measure_and_bad_component():
     a = run_data("a", {"rouge1": np.ones(3) / 2})
     b = run_data("b", {"rouge1": np.ones(3) / 3, "rouge2": np.ones(3) / 4})
-    assert compare_runs([a, b], FAST).rouge_types == ("rouge1",)
-    with pytest.raises(InputError, match="rouge2 is not in the run"):
-        compare_runs([a, b], replace(FAST, rouge_types=("rouge2",)))
-    with pytest.raises(InputError, match="unknown column"):
-        compare_runs([a, b], replace(FAST, columns=("f1",)))
+    assert compare_runs([a, b], FAST).labels() == ["rouge1"]
+    with pytest.raises(UsageError, match="rouge2: no such measure in run 'a'"):
+        compare_runs([a, b], replace(FAST, measures=("rouge2",)))
+    with pytest.raises(UsageError, match="rouge1 has no component 'f1'"):
+        compare_runs([a, b], replace(FAST, components=("f1",)))
     with pytest.raises(InputError, match="at least two"):
         compare_runs([a], FAST)
 
 
 def test_unique_names():
     f = synthetic_f(3, 1)
-    runs = [replace(run_data("lead-3", f), path="/x/one"), replace(run_data("lead-3", f), path="/y/two"),
-            run_data("other", f)]
+    runs = [replace(run_data("lead-3", f), path=Path("/x/one")),
+            replace(run_data("lead-3", f), path=Path("/y/two")), run_data("other", f)]
     assert unique_names(runs) == ("lead-3 (one)", "lead-3 (two)", "other")
 
 
@@ -209,8 +208,8 @@ def test_saved_runs_and_json(tmp_path):
     assert c.names == ("sys-a", "sys-b") and c.paths == (str(a), str(b))
     data = json.loads(json.dumps(c.to_dict()))
     assert data["settings"]["seed"] == 3 and len(data["comparisons"]) == 4
-    assert data["runs"][0]["scores"]["rouge1"]["fmeasure"]["mid"] == pytest.approx(
-        as_run_data(a).per_example["rouge1"][:, 2].mean())
+    assert data["runs"][0]["metrics"]["rouge"]["scores"]["rouge1"]["fmeasure"]["mid"] == \
+        pytest.approx(as_run(a).metrics["rouge"].columns["rouge1"]["fmeasure"].mean())
 
 
 def test_corrupt_results_json_is_an_input_error(tmp_path):
@@ -218,17 +217,16 @@ def test_corrupt_results_json_is_an_input_error(tmp_path):
     results = json.loads((a / "results.json").read_text())
     del results["reference_set"]
     (a / "results.json").write_text(json.dumps(results))
-    with pytest.raises(InputError, match="corrupt results.json"):
-        as_run_data(a)
+    with pytest.raises(InputError, match="corrupt run folder"):
+        as_run(a)
 
 
-def test_from_scored_in_memory():
-    from sumbench.eval.data import load_reference_set
-    from sumbench.eval.scoring import ScoringConfig, score_predictions
+def test_fresh_run_in_memory():
+    import sumbench
 
-    refs = load_reference_set(limit=3)
-    scored = score_predictions(refs.examples, [e.article[:200] for e in refs.examples],
-                               ScoringConfig(bootstrap_samples=50))
-    data = RunData.from_scored(scored, refs.fingerprint, "first-200-chars")
+    refs = sumbench.load_references(limit=3)
+    data = sumbench.score(refs, [e.article[:200] for e in refs.examples],
+                          [sumbench.get_metric("rouge", bootstrap=sumbench.BootstrapSettings(50))],
+                          name="first-200-chars")
     c = compare_runs([data, data], FAST)
     assert c.examples == 3 and all(m.difference == 0 for m in c.metrics)

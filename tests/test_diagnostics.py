@@ -183,11 +183,11 @@ def test_to_dict_follows_field_order_and_is_json_ready():
 def test_aggregate_means_ignore_undefined():
     diags = diagnose_all(["The cat sat on the mat.", "The dog ran."],
                          ["The cat sat.", ""])
-    means = aggregate(diags)
+    means = aggregate([d.to_dict() for d in diags])
     assert means["summary_tokens"] == 1.5  # (3 + 0) / 2
     assert means["compression"] == 2.0  # only the first is defined: 6 / 3
     assert means["coverage"] == 1.0
-    assert aggregate([diags[1]])["coverage"] is None
+    assert aggregate([diags[1].to_dict()])["coverage"] is None
     with pytest.raises(ValueError):
         diagnose_all(["a"], [])
 
@@ -203,5 +203,6 @@ def test_lead3_on_fixtures_is_fully_extractive():
         assert (d.novel_1grams, d.novel_2grams, d.novel_3grams, d.novel_4grams) == (0, 0, 0, 0)
         assert d.summary_sentences == 3
         assert d.compression > 1.0
-    means = aggregate(diagnose_all(articles, [e.reference_texts()[0] for e in examples]))
+    means = aggregate([d.to_dict() for d in diagnose_all(
+        articles, [e.reference_texts()[0] for e in examples])])
     assert 0.0 < means["coverage"] < 1.0 and not math.isnan(means["density"])

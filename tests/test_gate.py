@@ -1,4 +1,4 @@
-"""Tests for eval.gate (the regression rules, config files) and eval.report.junit."""
+"""Tests for sumbench.eval.gate (the regression rules, config files) and its JUnit XML."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sumbench.eval.compare import MetricComparison, RunData, as_run_data
-from sumbench.eval.errors import InputError
+from sumbench.eval.compare import MetricComparison, as_run
+from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.gate import (
     GateConfig,
     check_against_baseline,
@@ -22,7 +22,7 @@ from sumbench.eval.gate import (
     resolve_config,
 )
 from sumbench.eval.report.junit import gate_junit_xml
-from sumbench.eval.scores import Interval
+from sumbench.eval.stats.interval import Interval
 from fake_runs import synthetic_f, write_run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "ci"
@@ -31,7 +31,8 @@ FAST = GateConfig(bootstrap_samples=300, permutations=1000)
 
 def comparison(delta_points: float, p: float, base: float = 0.40) -> MetricComparison:
     d = delta_points / 100
-    return MetricComparison(rouge_type="rouge1", column="fmeasure", baseline="base", system="cur",
+    return MetricComparison(metric="rouge", measure="rouge1", component="fmeasure",
+                            label="rouge1", component_label="F", baseline="base", system="cur",
                             baseline_mean=base, system_mean=base + d, difference=d,
                             interval=Interval(d - 0.01, d, d + 0.01), bootstrap_p=p,
                             permutation_p=p, wins=1, ties=2, losses=3)
@@ -121,7 +122,8 @@ def runs(tmp_path):
 
 def test_same_run_passes(runs):
     result = check_against_baseline(runs["base"], runs["base"], FAST)
-    assert result.passed and [o.metric for o in result.outcomes] == list(FAST.metrics)
+    # No metrics in the config: the run's own default gate (rouge's rouge1, rouge2, rougeLsum).
+    assert result.passed and [o.metric for o in result.outcomes] == ["rouge1", "rouge2", "rougeLsum"]
     assert all(o.difference_points == 0 and o.permutation_p == 1 for o in result.outcomes)
 
 
@@ -158,14 +160,12 @@ def test_missing_and_corrupt_baseline(runs, tmp_path):
 
 
 def test_ungated_metric_missing_is_an_input_error(runs):
-    with pytest.raises(InputError, match="rouge9 is not in the run"):
+    with pytest.raises(UsageError, match="rouge9: no such measure"):
         check_against_baseline(runs["base"], runs["base"], replace(FAST, metrics=("rouge9",)))
 
 
 def test_in_memory_current_run(runs):
-    saved = as_run_data(runs["worse"])
-    in_memory = RunData(name="model", ids=saved.ids, per_example=saved.per_example,
-                        signature=saved.signature, fingerprint=saved.fingerprint)
+    in_memory = replace(as_run(runs["worse"]), path=None)
     result = check_runs(in_memory, runs["base"], FAST)
     assert not result.passed and result.current == "model"
     assert result.to_dict()["outcomes"][0]["metric"] == "rouge1"

@@ -42,18 +42,17 @@ def test_pipeline_scores_a_tiny_model_on_the_fixtures(model, request, tmp_path) 
 
     path = request.getfixturevalue(model)
     references = api.load_references()
-    evaluation = evaluate_summarizer(references, f"hf:{path}",
-                                     summarizer_options={"max_new_tokens": 8})
-    assert len(evaluation.scored.predictions) == len(references) == len(ARTICLES)
-    assert evaluation.meta.summarizer == f"hf:{path}"
-    settings = evaluation.meta.summarizer_settings
+    run = evaluate_summarizer(references, f"hf:{path}", summarizer_options={"max_new_tokens": 8})
+    assert len(run.predictions) == len(references) == len(ARTICLES)
+    assert run.name == run.summarizer["name"] == f"hf:{path}"
+    settings = run.summarizer["settings"]
     assert settings["kind"] == ("seq2seq" if model == "tiny_seq2seq" else "causal")
     assert settings["generation"]["max_new_tokens"] == 8
-    f = evaluation.scored.aggregate["rouge1"]["fmeasure"]
+    f = run.metrics["rouge"].scores["rouge1"]["fmeasure"]
     assert math.isfinite(f.mid) and 0 <= f.low <= f.mid <= f.high <= 1
-    evaluation.save(tmp_path / "run")
+    run.save(tmp_path / "run")
     saved = json.loads((tmp_path / "run" / "results.json").read_text())
-    assert saved["config"]["summarizer"]["settings"]["weights"].startswith("sha256:")
+    assert saved["summarizer"]["settings"]["weights"].startswith("sha256:")
 
 
 # -- the cache across processes --------------------------------------------------------
@@ -172,9 +171,9 @@ def test_cli_run_twice_second_from_cache(model, request, tmp_path) -> None:
     assert second["generation"]["from_cache"] == len(ARTICLES)
     assert (tmp_path / "first" / "predictions.jsonl").read_text() == \
         (tmp_path / "second" / "predictions.jsonl").read_text()
-    settings = first["config"]["summarizer"]["settings"]
+    settings = first["summarizer"]["settings"]
     assert settings["generation"]["max_new_tokens"] == 8 and settings["batch_size"] == 4
-    assert second["config"]["summarizer"]["settings"] == settings
+    assert second["summarizer"]["settings"] == settings
 
 
 def test_cli_no_cache_and_unknown_hub_model_offline(tiny_seq2seq, tmp_path) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from sumbench.eval.notices import collect_notices, damaged_word_fraction
 from sumbench.eval.data.records import Example
-from sumbench.eval.scoring import ScoringConfig, score_predictions
+from sumbench.eval.metrics.base import BootstrapSettings
+from sumbench.eval.metrics.rouge.engine import RougeConfig
+from sumbench.eval.metrics.rouge.metric import RougeMetric, RougeMetricConfig
+from sumbench.eval.metrics.rouge.notices import damaged_word_fraction, rouge_notices
+from sumbench.eval.pipeline import score_metric
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -22,7 +25,7 @@ def test_damaged_word_fraction(text: str, expected: float) -> None:
 
 def codes(predictions, references, tokenizer="default", lsum=True):
     ids = [str(i) for i in range(len(predictions))]
-    return {n.code: n.ids for n in collect_notices(ids, predictions, references, tokenizer, lsum)}
+    return {n.code: n.ids for n in rouge_notices(ids, predictions, references, tokenizer, lsum)}
 
 
 def test_accented_cyrillic_and_cjk_are_named() -> None:
@@ -50,12 +53,10 @@ def test_multi_sentence_text_without_newline() -> None:
 def test_non_ascii_example_scores_near_zero_with_default_and_not_with_unicode() -> None:
     example = Example("ru", "\u0422\u0435\u043a\u0441\u0442.", (("\u041a\u043e\u0448\u043a\u0430 \u0441\u0438\u0434\u0438\u0442 \u043d\u0430 \u0441\u0442\u0443\u043b\u0435.",),))
     prediction = ["\u041a\u043e\u0448\u043a\u0430 \u0441\u0438\u0434\u0438\u0442."]
-    default = score_predictions([example], prediction, ScoringConfig(bootstrap_samples=10))
-    assert default.aggregate["rouge1"]["fmeasure"].mid == 0.0
+    default = score_metric(RougeMetric(bootstrap=BootstrapSettings(10)), [example], prediction)
+    assert default.scores["rouge1"]["fmeasure"].mid == 0.0
     assert [n.code for n in default.notices] == ["non-ascii-dropped"]
-    from sumbench.eval.metrics.rouge.engine import RougeConfig
-
-    unicode = score_predictions([example], prediction, ScoringConfig(
-        rouge=RougeConfig(tokenizer="unicode"), bootstrap_samples=10))
-    assert unicode.aggregate["rouge1"]["fmeasure"].mid > 0.5
+    unicode = score_metric(RougeMetric(RougeMetricConfig(rouge=RougeConfig(tokenizer="unicode")),
+                                       BootstrapSettings(10)), [example], prediction)
+    assert unicode.scores["rouge1"]["fmeasure"].mid > 0.5
     assert unicode.notices == ()

@@ -16,7 +16,9 @@ from sumbench.eval.data import load_reference_set
 from sumbench.eval.oracle import OracleSummarizer
 from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.rouge.engine import RougeConfig
-from sumbench.eval.scoring import ScoringConfig, score_predictions
+from sumbench.eval.metrics.base import BootstrapSettings
+from sumbench.eval.metrics.rouge.metric import RougeMetric, RougeMetricConfig
+from sumbench.eval.pipeline import score_metric
 from sumbench.summarize.base import get_summarizer
 from sumbench.common.sentences import split_sentences
 
@@ -92,9 +94,10 @@ def slow_greedy(sentences: list[str], references: list[str], use_stemmer: bool =
 
 
 def corpus_means(examples, predictions) -> dict[str, float]:
-    config = ScoringConfig(rouge=RougeConfig(rouge_types=TYPES), bootstrap_samples=10)
-    scored = score_predictions(examples, predictions, config)
-    return {t: scored.aggregate[t]["fmeasure"].mid for t in TYPES}
+    metric = RougeMetric(RougeMetricConfig(rouge=RougeConfig(rouge_types=TYPES)),
+                         BootstrapSettings(10))
+    scored = score_metric(metric, examples, predictions)
+    return {t: scored.scores[t]["fmeasure"].mid for t in TYPES}
 
 
 # ------------------------------------------------------------------ acceptance

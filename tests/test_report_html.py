@@ -55,12 +55,12 @@ def evil_report(tmp_path_factory) -> str:
     a = write_run(tmp / "a", "base<b>line", synthetic_f(12, seed=1), predictions=predictions,
                   diagnostics={"mean": {"novel<i>": 0.25}})
     b = write_run(tmp / "b", "cand</td>idate", synthetic_f(12, seed=2))
-    runs = [load_run(a), load_run(b)]
-    # Per-example diagnostics, as the lead's diagnostics module will add them.
+    # Per-example diagnostics with an untrusted key.
     rows = [json.loads(line) for line in (a / PER_EXAMPLE).read_text().splitlines()]
     for row in rows:
         row["diagnostics"] = {"copy<rate>": 0.5}
     (a / PER_EXAMPLE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    runs = [load_run(a), load_run(b)]
     comparison = compare_runs(runs, CompareSettings(bootstrap_samples=200, permutations=500))
     return render_html(runs, comparison, k=12)
 
@@ -92,14 +92,15 @@ def test_sections(evil_report):
     assert "p (approx. randomisation)" in evil_report
     # k=12 on 12 examples: every example appears as best and as worst, for both runs.
     assert evil_report.count('<div class="card">') == 4 * 12
-    assert "articles and references not shown" in evil_report
+    assert "articles and references not shown" not in evil_report
+    assert "Article 0. It has words in it." in evil_report
 
 
 def test_best_before_worst_in_score_order(tmp_path):
     run = load_run(write_run(tmp_path / "r", "solo", synthetic_f(20, seed=4)))
-    html = render_html([run], k=3, metric="rouge1")
+    html = render_html([run], k=3, rank_by="rouge1")
     scores = [float(s) for s in re.findall(r"rouge1 F (\d+\.\d\d)</span>", html)]
-    f = sorted(run.per_example["rouge1"][:, 2] * 100)
+    f = sorted(run.values(run.resolve("rouge1")) * 100)
     assert scores[:3] == pytest.approx(f[::-1][:3], abs=0.006)
     assert scores[3:] == pytest.approx(f[:3], abs=0.006)
     assert 'id="comparison"' in html and 'id="diagnostics"' not in html
@@ -110,7 +111,7 @@ def test_articles_and_references_from_the_fixtures(tmp_path):
     from sumbench.eval.pipeline import evaluate_summarizer
 
     references = load_reference_set(limit=4)
-    evaluate_summarizer(references, "lead-1", limit=4).save(tmp_path / "run")
+    evaluate_summarizer(references, "lead-1").save(tmp_path / "run")
     html = render_html([load_run(tmp_path / "run")], k=4)
     example = references.examples[0]
     assert "articles and references not shown" not in html

@@ -1,4 +1,4 @@
-"""Tests for eval.report.markdown, with a golden file guarding the whole output.
+"""Tests for sumbench.eval.report.markdown, with a golden file guarding the whole output.
 
 The golden file ``tests/golden/report.md`` is compared byte for byte.  After an intended
 change of the Markdown output, regenerate it and review the diff:
@@ -86,5 +86,5 @@ def test_single_run_report_has_no_comparison(tmp_path):
 def test_passing_gate_summary(tmp_path):
     run = load_run(write_run(tmp_path / "r", "solo", synthetic_f(5, seed=1)))
     text = gate_markdown(check_runs(run, run, GateConfig(permutations=100, bootstrap_samples=100)))
-    assert text.startswith("### ✅ sumbench check passed (3 gated metrics)")
+    assert text.startswith("### ✅ sumbench check passed (3 gated measures)")
     assert "Reasons:" not in text

@@ -40,5 +40,5 @@ def test_score_matches_rouge_score_exactly(tmp_path: Path, stemmer: bool) -> Non
         for t in TYPES:
             want = {"precision": expected[t].precision, "recall": expected[t].recall,
                     "fmeasure": expected[t].fmeasure}
-            mismatches += record[t] != want
+            mismatches += record["scores"]["rouge"][t] != want
     assert mismatches == 0

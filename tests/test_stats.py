@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import sumbench.eval.stats.resampling as stats_mod
-from sumbench.eval.scores import Interval
+from sumbench.eval.stats.interval import Interval
 from sumbench.eval.stats.resampling import (
     PairedBootstrapResult,
     PermutationResult,

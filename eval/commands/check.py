@@ -49,9 +49,11 @@ def add_gate_options(parser: argparse.ArgumentParser, short_aliases: bool = Fals
                       help="gate config file (default: sumbench-gate.json/.toml in the baseline "
                            "folder or its parent)")
     gate.add_argument(*names("--gate-metrics", "--metrics"), dest="gate_metrics", metavar="LIST",
-                      help="comma-separated ROUGE types to gate (default: rouge1,rouge2,rougeLsum)")
+                      help="comma-separated measures to gate (default: the run's metrics choose: "
+                           "rouge1,rouge2,rougeLsum for rouge; rouge1,rouge2,rougeL for rouge155)")
     gate.add_argument("--max-drop", type=_number_or_off, metavar="POINTS",
-                      help="largest allowed drop in mean F, in points (default: 0.5; 'off')")
+                      help="largest allowed drop of a measure's mean, in points (F x 100 for ROUGE) "
+                           "(default: 0.5; 'off')")
     gate.add_argument("--alpha", type=_number_or_off, metavar="A",
                       help="fail on a drop significant at this level (default: 0.05; 'off')")
     gate.add_argument(*names("--gate-test", "--test"), dest="gate_test",
@@ -145,9 +147,9 @@ def verdict_text(result) -> str:
     for note in result.notes:
         lines.append(f"  note: {note}")
     failed, total = len(result.failures), len(result.outcomes)
-    lines.append(f"FAILED: {failed} of {total} gated metrics regressed" if failed
-                 else f"PASSED: no regression in {total} gated metric{'s' if total != 1 else ''}")
-    lines.append(f"signature: {result.signature}")
+    lines.append(f"FAILED: {failed} of {total} gated measures regressed" if failed
+                 else f"PASSED: no regression in {total} gated measure{'s' if total != 1 else ''}")
+    lines += [f"signature: {s}" for s in result.signature.split("\n")]
     return "\n".join(lines)
 
 

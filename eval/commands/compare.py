@@ -14,20 +14,19 @@ import json
 import sys
 
 from sumbench.eval.commands.options import confidence_level, positive_int
-from sumbench.eval.scores import points
 
 NAME = "compare"
 HELP = "compare saved runs: differences, intervals and paired significance tests"
 
-_COLUMN_NAMES = {"p": "precision", "r": "recall", "f": "fmeasure", "precision": "precision",
-                 "recall": "recall", "fmeasure": "fmeasure", "f1": "fmeasure"}
 
 
 def add_comparison_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by ``compare`` and ``report``."""
     group = parser.add_argument_group("comparison")
     group.add_argument("--metrics", metavar="LIST",
-                       help="comma-separated ROUGE types to compare (default: all the runs share)")
+                       help="comma-separated measures to compare, e.g. rouge1,rougeLsum, or "
+                            "rouge155:rouge1 when two metrics have that measure (default: every "
+                            "measure the runs share)")
     group.add_argument("--paired-bs", type=positive_int, default=1000, metavar="N",
                        help="paired bootstrap resamples (default: %(default)s)")
     group.add_argument("--permutations", type=positive_int, default=10000, metavar="N",
@@ -47,13 +46,13 @@ def split_list(text: str | None) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in text.split(",") if t.strip())
 
 
-def comparison_settings(args: argparse.Namespace, columns: tuple[str, ...] = ("fmeasure",)):
+def comparison_settings(args: argparse.Namespace, components: tuple[str, ...] = ("headline",)):
     from sumbench.eval.compare import CompareSettings
     from sumbench.eval.errors import UsageError
 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
-    return CompareSettings(rouge_types=split_list(args.metrics), columns=columns,
+    return CompareSettings(measures=split_list(args.metrics), components=components,
                            bootstrap_samples=args.paired_bs, permutations=args.permutations,
                            seed=args.seed, confidence=args.confidence)
 
@@ -66,7 +65,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "(F x 100); p-values are two-sided.")
     parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders; the first is the baseline")
     parser.add_argument("--columns", default="f", metavar="LIST",
-                        help="which scores to test: comma-separated p, r, f (default: %(default)s)")
+                        help="which components to test: comma-separated component names or "
+                             "labels (p, r, f for ROUGE); f is each measure's headline "
+                             "(default: %(default)s)")
     add_comparison_options(parser)
     parser.add_argument("--format", choices=["text", "json", "md"], default="text",
                         help="output on stdout (default: %(default)s)")
@@ -74,54 +75,42 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _columns(text: str) -> tuple[str, ...]:
+    """Component names or labels; ``f`` means each measure's headline component."""
     from sumbench.eval.errors import UsageError
 
     names = split_list(text) or ()
-    bad = [n for n in names if n.lower() not in _COLUMN_NAMES]
-    if bad or not names:
-        raise UsageError(f"--columns: unknown {', '.join(bad) or '(none)'}; use p, r, f")
-    return tuple(dict.fromkeys(_COLUMN_NAMES[n.lower()] for n in names))
-
-
-def _grid(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for k, row in enumerate(rows):
-        cells = [c.rjust(w) if i in right else c.ljust(w)
-                 for i, (c, w) in enumerate(zip(row, widths))]
-        lines.append("  ".join(cells).rstrip())
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
+    if not names:
+        raise UsageError("--columns: name at least one component, e.g. f or p,r,f")
+    return tuple(dict.fromkeys("headline" if n.lower() in ("f", "headline") else n for n in names))
 
 
 def comparison_text(comparison) -> str:
-    """The console form: side-by-side scores, then the differences, then the signature."""
+    """The console form: each run's scores, then the differences, then the signatures."""
+    from sumbench.eval.report.tables import grid, interval_text, metric_table, number
+
     level = f"{comparison.settings.confidence * 100:g}"
-    rows = [["run", "metric", "P", "R", "F", "CI of F"]]
-    for name, scores in zip(comparison.names, comparison.scores):
-        for rouge_type in comparison.rouge_types:
-            s = scores.get(rouge_type)
-            if s is None:
-                continue
-            f = s["fmeasure"]
-            rows.append([name, rouge_type, points(s["precision"].mid), points(s["recall"].mid),
-                         points(f.mid), f"[{points(f.low)}, {points(f.high)}]"])
-    levels = {f"{g.confidence * 100:g}%" for g in comparison.run_signatures}
-    rows[0][5] = f"{'/'.join(sorted(levels))} CI of F"
     lines = [f"{len(comparison.names)} runs on {comparison.examples} examples; differences "
-             f"against {comparison.names[0]} in points", ""]
-    lines += _grid(rows, {2, 3, 4, 5}) if len(rows) > 1 else []
-    rows = [["metric", "system", "score", "baseline", "difference", f"{level}% CI",
+             f"against {comparison.names[0]} in points"]
+    metrics = list(dict.fromkeys(ref.metric for ref in comparison.measures))
+    wanted = {ref.measure for ref in comparison.measures}
+    for metric in metrics:
+        header, rows = [], []
+        for name, run in zip(comparison.names, comparison.runs):
+            head, body = metric_table(run.metrics[metric])
+            header = ["run"] + head
+            rows += [[name] + row for row in body if row[0] in wanted]
+        lines += [""] + grid(header, rows, set(range(2, len(header))))
+    rows = [["measure", "system", "score", "baseline", "difference", f"{level}% CI",
              "p (paired bs)", "p (approx. rand.)", "win/tie/loss"]]
     for m in comparison.metrics:
-        rows.append([m.metric, m.system, points(m.system_mean), points(m.baseline_mean),
-                     f"{100 * m.difference:+.2f}",
-                     f"[{100 * m.interval.low:+.2f}, {100 * m.interval.high:+.2f}]",
+        rows.append([m.label, m.system, number(m.system_mean, m.scale),
+                     number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
+                     interval_text(m.interval, m.scale, signed=True),
                      f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",
                      f"{m.wins}/{m.ties}/{m.losses}"])
-    lines += [""] + _grid(rows, {2, 3, 4, 5, 6, 7, 8})
-    lines += ["", f"signature: {comparison.signature}"]
+    lines += [""] + grid(rows[0], rows[1:], set(range(2, 9)))
+    lines.append("")
+    lines += [f"signature: {s}" for s in comparison.signatures.values()]
     return "\n".join(lines)
 
 

@@ -1,11 +1,11 @@
-"""``sumbench list``: the registered summarisers and reference-set formats."""
+"""``sumbench list``: the registered metrics, summarisers and reference-set formats."""
 
 from __future__ import annotations
 
 import argparse
 
 NAME = "list"
-HELP = "list summarisers and reference formats"
+HELP = "list metrics, summarisers and reference formats"
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -14,12 +14,22 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.data import READERS
+    from sumbench.eval.metrics import DEFAULT_METRICS, metric_class, registry
+    from sumbench.eval.oracle import ORACLE_ENTRY
     from sumbench.summarize.base import available_summarizers
 
-    print("summarizers:")
-    for entry in available_summarizers():
-        print(f"  {entry.example:<28} {entry.description}")
-    print("reference formats:")
+    print("metrics (--metrics):")
+    for name in registry():
+        cls = metric_class(name)
+        default = " (default)" if name in DEFAULT_METRICS else ""
+        flags = ", ".join(o.flag for o in cls.options)
+        print(f"  {name:<28} {cls.description}{default}")
+        if flags:
+            print(f"  {'':<28} options: {flags}")
+    print("summarizers (--summarizer):")
+    for entry in [*available_summarizers(), ORACLE_ENTRY]:
+        print(f"  {entry.names:<28} {entry.description}")
+    print("reference formats (--references-format):")
     for name in READERS:
         print(f"  {name}")
     return 0

@@ -1,19 +1,20 @@
-"""Options shared by several subcommands: reference set, selection, scoring, output.
+"""Options shared by several subcommands: reference set, selection, metrics, output.
 
-Each ``add_*`` function adds one argument group; ``scoring_config`` and
-``load_references`` turn parsed arguments into the values the pipeline takes.
+Each ``add_*`` function adds one argument group; ``metrics_from_args`` and
+``load_references`` turn parsed arguments into the values the pipeline takes.  Every
+metric's options come from the metric's own declaration (``Metric.options``); they
+default to ``None`` here so that an option given for a metric that is not in use is
+refused by name (:func:`sumbench.eval.metrics.build_metrics`).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
 from sumbench.eval.errors import UsageError
-from sumbench.eval.metrics.rouge.lsum import LSUM_SPLITS
-from sumbench.eval.metrics.rouge.engine import BACKENDS, DEFAULT_BACKEND, DEFAULT_TYPES, MULTI_REF_RULES, RougeConfig
-from sumbench.eval.scoring import ROUGE155_DEFAULT_FLAGS, ROUGE_IMPLS, ScoringConfig
+
+DEFAULT_SEED = 12345
 
 
 def positive_int(text: str) -> int:
@@ -62,68 +63,77 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
                        help="keep N examples drawn at random with --seed (file order kept)")
 
 
-def add_scoring_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("scoring")
-    group.add_argument("--rouge-types", default=",".join(DEFAULT_TYPES), metavar="LIST",
-                       help="comma-separated: rouge1..rouge9, rougeL, rougeLsum (default: %(default)s)")
-    group.add_argument("--no-stemmer", action="store_true",
-                       help="turn the Porter stemmer off (it is on by default)")
-    group.add_argument("--tokenizer", default="default", choices=["default", "unicode"],
-                       help="default = rouge-score's ASCII tokenizer; unicode = letters of any script")
-    group.add_argument("--lsum-split", default="newline", choices=list(LSUM_SPLITS),
-                       help="sentence split before ROUGE-Lsum (default: %(default)s)")
-    group.add_argument("--multi-ref", default="max", choices=list(MULTI_REF_RULES),
-                       help="with several references: best F per type (max) or mean")
-    group.add_argument("--bootstrap-samples", type=positive_int, default=1000, metavar="N",
-                       help="bootstrap resamples for the intervals (default: %(default)s)")
-    group.add_argument("--confidence", type=confidence_level, default=0.95, metavar="C",
-                       help="confidence level of the intervals (default: %(default)s)")
-    group.add_argument("--seed", type=int, default=12345,
-                       help="seed for the bootstrap and for --sample (default: %(default)s)")
-    group.add_argument("--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
-                       help="engine for rouge-score semantics; the numbers are identical: "
-                            "fast (pure Python), rust (the rouge-score-rs accelerator, all "
-                            "cores), reference (rouge-score itself, slow), auto = rust when "
-                            "installed, else fast (default: %(default)s)")
-    group.add_argument("--processes", type=positive_int, default=1, metavar="N",
-                       help="worker processes for scoring large inputs (default: %(default)s)")
-    group.add_argument("--rouge-impl", default="rouge-score", choices=list(ROUGE_IMPLS),
-                       help="ROUGE semantics: rouge-score (default) or rouge155, the original "
-                            "ROUGE-1.5.5 Perl script's, reimplemented exactly in Python")
-    group.add_argument("--rouge155-flags", default=ROUGE155_DEFAULT_FLAGS, metavar="FLAGS",
-                       help="ROUGE-1.5.5 options for --rouge-impl rouge155, as a Perl flag "
-                            "string (default: '%(default)s'); -c/-r set its intervals; write a "
-                            "single flag with '=': --rouge155-flags=-m")
-    group.add_argument("--rouge155-exceptions", default="wordnet", choices=["wordnet", "none"],
-                       help="with -m: the WordNet exception table the released script loads "
-                            "(wordnet), or an empty table as in many rebuilt installs (none)")
+def add_metric_options(parser: argparse.ArgumentParser) -> None:
+    """``--metrics``, the bootstrap settings and every registered metric's own options."""
+    from sumbench.eval.metrics import DEFAULT_METRICS, all_options, option_owners
+    from sumbench.eval.metrics.base import BOOTSTRAP_OPTIONS
+
+    group = parser.add_argument_group("metrics")
+    group.add_argument("--metrics", metavar="LIST",
+                       help="comma-separated metrics to compute (default: "
+                            f"{','.join(DEFAULT_METRICS)}; see 'sumbench list')")
+    group.add_argument("--rouge-impl", choices=["rouge-score", "rouge155"],
+                       help="deprecated: --metrics rouge or --metrics rouge155")
+    group.add_argument("--seed", type=int, default=None,
+                       help=f"seed of the bootstrap (and of --sample) (default: {DEFAULT_SEED})")
+    for option in BOOTSTRAP_OPTIONS:
+        flags, keywords = option.argparse_arguments("bootstrap intervals")
+        group.add_argument(*flags, **keywords)
+    owners = option_owners()
+    for option in all_options():
+        flags, keywords = option.argparse_arguments(" and ".join(owners[option.name]))
+        group.add_argument(*flags, **keywords)
+
+
+def metric_names(args: argparse.Namespace) -> tuple[str, ...]:
+    from sumbench.eval.metrics import parse_metric_names
+
+    if args.rouge_impl is not None:
+        if args.metrics is not None:
+            raise UsageError("--rouge-impl is the old spelling of --metrics; give only --metrics")
+        name = "rouge" if args.rouge_impl == "rouge-score" else "rouge155"
+        print(f"sumbench: warning: --rouge-impl is deprecated; use --metrics {name}",
+              file=sys.stderr)
+        return (name,)
+    return parse_metric_names(args.metrics)
+
+
+def metrics_from_args(args: argparse.Namespace) -> tuple:
+    """The metrics the options describe; a usage error names an option whose owner is
+    not in use, before any work."""
+    from sumbench.common.options import given_options
+    from sumbench.eval.metrics import all_options, build_metrics, metric_class
+
+    names = metric_names(args)
+    bootstrap = {}
+    if args.bootstrap_samples is not None:
+        bootstrap["samples"] = args.bootstrap_samples
+    if args.confidence is not None:
+        bootstrap["confidence"] = args.confidence
+    if args.seed is not None:
+        if args.seed < 0:
+            raise UsageError(f"--seed must be >= 0, got {args.seed}")
+        sampling = getattr(args, "sample", None) is not None
+        if not sampling or any(metric_class(n).uses_bootstrap for n in names):
+            bootstrap["seed"] = args.seed
+    return build_metrics(names, given_options(args, all_options()), bootstrap)
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--output-dir", "-o", metavar="DIR",
-                       help="write results.json, predictions.jsonl and per_example.jsonl here")
+                       help="write the run folder here (results.json, references.jsonl, "
+                            "predictions.jsonl, per_example.jsonl)")
+    group.add_argument("--name", metavar="NAME",
+                       help="the run's name in tables and comparisons (default: the "
+                            "summariser, or the predictions file's name)")
     group.add_argument("--format", choices=["text", "json"], default="text",
                        help="stdout: the table (text) or results.json (json)")
 
 
-def scoring_config(args: argparse.Namespace) -> ScoringConfig:
-    """The :class:`ScoringConfig` the scoring options describe."""
-    types = tuple(t.strip() for t in args.rouge_types.split(",") if t.strip())
-    bad = [t for t in types if not re.fullmatch(r"rouge[1-9]|rougeL|rougeLsum", t)]
-    if bad or not types:
-        raise UsageError(f"--rouge-types: unknown type(s) {', '.join(bad) or '(none)'}; "
-                         "use rouge1..rouge9, rougeL, rougeLsum")
-    rouge = RougeConfig(rouge_types=types, use_stemmer=not args.no_stemmer,
-                        tokenizer=args.tokenizer, multi_ref=args.multi_ref)
-    config = ScoringConfig(rouge=rouge, lsum_split=args.lsum_split,
-                           bootstrap_samples=args.bootstrap_samples, seed=args.seed,
-                           confidence=args.confidence, backend=args.backend,
-                           processes=args.processes, impl=args.rouge_impl,
-                           rouge155_flags=args.rouge155_flags,
-                           rouge155_exceptions=args.rouge155_exceptions)
-    config.check()  # e.g. bad ROUGE-1.5.5 flags: a usage error before any work
-    return config
+def check_output_dir(args: argparse.Namespace) -> None:
+    if args.output_dir is not None and not args.output_dir.strip():
+        raise UsageError("--output-dir: an empty folder name")
 
 
 def load_references(args: argparse.Namespace, limit: int | None = None,
@@ -132,8 +142,9 @@ def load_references(args: argparse.Namespace, limit: int | None = None,
 
     fields = FieldMap(article=args.article_field, reference=args.reference_field,
                       id=args.id_field, multi_reference=args.multi_reference)
+    seed = args.seed if args.seed is not None else DEFAULT_SEED
     return load_reference_set(args.references, fmt=args.references_format, fields=fields,
-                              limit=limit, sample=sample, seed=args.seed)
+                              limit=limit, sample=sample, seed=seed)
 
 
 def describe(references) -> str:
@@ -155,24 +166,21 @@ def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
                              "and stored in results.json and per_example.jsonl")
 
 
-def emit(evaluation, args: argparse.Namespace, title: str) -> None:
+def emit(run, args: argparse.Namespace, title: str) -> None:
     """Print warnings (stderr), the table or JSON (stdout); write the run folder."""
     from sumbench.eval.report.console import diagnostics_table, notice_lines, score_table
     from sumbench.eval.runs.folder import results_dict, results_json_text
 
-    for line in notice_lines(evaluation.scored.notices):
+    for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
     if args.output_dir:
-        evaluation.save(args.output_dir)
-    results = results_dict(evaluation.scored, evaluation.meta, evaluation.diagnostics)
+        run.save(args.output_dir)
     if args.format == "json":
-        sys.stdout.write(results_json_text(results))
-    else:
-        print(score_table(evaluation.scored, title))
-        if "diagnostics" in results:
-            print()
-            print(diagnostics_table({evaluation.meta.summarizer: results["diagnostics"]["mean"]}))
-        if args.output_dir:
-            print(f"run folder: {args.output_dir}")
-
-
+        sys.stdout.write(results_json_text(results_dict(run)))
+        return
+    print(score_table(run, title))
+    if run.diagnostics_mean is not None:
+        print()
+        print(diagnostics_table({run.name: run.diagnostics_mean}))
+    if args.output_dir:
+        print(f"run folder: {args.output_dir}")

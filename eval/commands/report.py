@@ -31,10 +31,11 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=["md", "html"], default=None,
                         help="report format (default: from the --output suffix, else md)")
     parser.add_argument("--output", "-o", metavar="FILE", help="where to write (default: stdout)")
-    parser.add_argument("--examples", "-k", type=positive_int, default=5, metavar="K",
-                        help="HTML: how many best and worst examples per run (default: %(default)s)")
-    parser.add_argument("--rank-by", metavar="TYPE",
-                        help="HTML: ROUGE type that ranks the examples (default: rougeLsum, else rouge1)")
+    parser.add_argument("--examples", "-k", type=positive_int, default=None, metavar="K",
+                        help="HTML: how many best and worst examples per run (default: 5)")
+    parser.add_argument("--rank-by", metavar="MEASURE",
+                        help="HTML: the measure that ranks the examples (default: rougeLsum, "
+                             "else rouge1, else the first)")
     parser.add_argument("--title", default="sumbench report", help="report title")
     add_comparison_options(parser)
     return parser
@@ -52,19 +53,27 @@ def execute(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sumbench.eval.compare import compare_runs
-    from sumbench.eval.errors import InputError
+    from sumbench.eval.errors import InputError, UsageError
     from sumbench.eval.runs.folder import load_run
 
+    fmt = _format(args)
+    if fmt != "html":
+        given = [flag for flag, value in (("--examples", args.examples), ("--rank-by", args.rank_by))
+                 if value is not None]
+        if given:
+            raise UsageError(f"{given[0]} applies to the HTML report only (--format html)")
+    if args.output is not None and not args.output.strip():
+        raise UsageError("--output: an empty file name")
     runs = [load_run(path) for path in args.runs]
     comparison = None
     if len(runs) > 1:
         comparison = compare_runs(runs, comparison_settings(args), force=args.force)
         for note in comparison.notes:
             print(f"sumbench: warning: {note}", file=sys.stderr)
-    if _format(args) == "html":
+    if fmt == "html":
         from sumbench.eval.report.html import render_html
 
-        text = render_html(runs, comparison, k=args.examples, metric=args.rank_by,
+        text = render_html(runs, comparison, k=args.examples or 5, rank_by=args.rank_by,
                            title=args.title)
     else:
         from sumbench.eval.report.markdown import report_markdown

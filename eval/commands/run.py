@@ -31,7 +31,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "print them side by side (with -o, each run goes to DIR/<name>/)")
     options.add_reference_options(parser, required=False)
     options.add_selection_options(parser)
-    options.add_scoring_options(parser)
+    options.add_metric_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
     _add_model_options(parser)
@@ -60,25 +60,26 @@ def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.pipeline import evaluate_summarizer
     from sumbench.summarize.options import options_from_namespace
 
-    scoring = options.scoring_config(args)
+    options.check_output_dir(args)
+    metrics = options.metrics_from_args(args)
     model_options = options_from_namespace(args)
     gate = _gate_setup(args)  # before any work: a bad baseline fails fast
     references = options.load_references(args, limit=args.limit, sample=args.sample)
     names = [args.summarizer]
     if args.baselines:
         names += [b for b in BASELINES if b != args.summarizer]
-    evaluations = [evaluate_summarizer(references, name, scoring, model_options if
-                                       name == args.summarizer else None, limit=args.limit,
-                                       sample=args.sample, sample_seed=args.seed,
-                                       diagnostics=args.diagnostics) for name in names]
-    if len(evaluations) == 1:
-        title = f"{evaluations[0].meta.summarizer} on {options.describe(references)}"
-        options.emit(evaluations[0], args, title)
+    runs = [evaluate_summarizer(references, name, metrics,
+                                model_options if name == args.summarizer else None,
+                                diagnostics=args.diagnostics,
+                                name=args.name if name == args.summarizer else None)
+            for name in names]
+    if len(runs) == 1:
+        options.emit(runs[0], args, f"{runs[0].name} on {options.describe(references)}")
     else:
-        _emit_side_by_side(evaluations, args, options.describe(references))
+        _emit_side_by_side(runs, args, options.describe(references))
     if gate is None:
         return 0
-    return _gate(evaluations[0], args, gate)
+    return _gate(runs[0], args, gate)
 
 
 def _gate_setup(args: argparse.Namespace):
@@ -100,44 +101,37 @@ def _gate_setup(args: argparse.Namespace):
     return baseline, config, config_file
 
 
-def _gate(evaluation, args: argparse.Namespace, gate) -> int:
-    from sumbench.eval.compare import RunData
+def _gate(run, args: argparse.Namespace, gate) -> int:
     from sumbench.eval.gate import check_runs
 
     baseline, config, config_file = gate  # loaded before any work, not read again
-    current = RunData.from_scored(evaluation.scored, evaluation.meta.references_fingerprint,
-                                  evaluation.meta.summarizer)
-    result = check_runs(current, baseline, config, force=args.force,
+    result = check_runs(run, baseline, config, force=args.force,
                         config_file=str(config_file) if config_file else None)
     print()
     return check.publish(result, args)
 
 
-def _emit_side_by_side(evaluations, args: argparse.Namespace, described: str) -> None:
+def _emit_side_by_side(runs, args: argparse.Namespace, described: str) -> None:
     import json
 
     from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
     from sumbench.eval.runs.folder import results_dict
 
-    for evaluation in evaluations:
-        for line in notice_lines(evaluation.scored.notices):
-            print(f"{line} [{evaluation.meta.summarizer}]", file=sys.stderr)
+    for run in runs:
+        for line in notice_lines(run.all_notices()):
+            print(f"{line} [{run.name}]", file=sys.stderr)
     if args.output_dir:
-        for evaluation in evaluations:
-            evaluation.save(Path(args.output_dir) / folder_name(evaluation.meta.summarizer))
-    names = [e.meta.summarizer for e in evaluations]
+        for run in runs:
+            run.save(Path(args.output_dir) / folder_name(run.name))
+    names = [run.name for run in runs]
     if args.format == "json":
-        merged = {name: results_dict(e.scored, e.meta, e.diagnostics)
-                  for name, e in zip(names, evaluations)}
+        merged = {run.name: results_dict(run) for run in runs}
         sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
         return
     print(f"{described}\n")
-    print(side_by_side([e.scored for e in evaluations], names))
+    print(side_by_side(runs, names))
     if args.diagnostics:
-        from sumbench.eval.diagnostics import aggregate
-
         print()
-        print(diagnostics_table({name: aggregate(e.diagnostics)
-                                 for name, e in zip(names, evaluations)}))
+        print(diagnostics_table({run.name: run.diagnostics_mean for run in runs}))
     if args.output_dir:
         print(f"run folders: {', '.join(str(Path(args.output_dir) / folder_name(n)) for n in names)}")

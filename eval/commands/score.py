@@ -21,7 +21,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--predictions", "-p", required=True, metavar="FILE",
                         help="predictions file (.jsonl with id/prediction, or one summary per line)")
     options.add_reference_options(parser, required=True)
-    options.add_scoring_options(parser)
+    options.add_metric_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
     return parser
@@ -30,9 +30,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.pipeline import evaluate_predictions
 
-    scoring = options.scoring_config(args)
+    options.check_output_dir(args)
+    metrics = options.metrics_from_args(args)
     references = options.load_references(args)
-    evaluation = evaluate_predictions(references, args.predictions, scoring,
-                                      diagnostics=args.diagnostics)
-    options.emit(evaluation, args, f"{args.predictions} against {options.describe(references)}")
+    run = evaluate_predictions(references, args.predictions, metrics,
+                               diagnostics=args.diagnostics, name=args.name)
+    options.emit(run, args, f"{args.predictions} against {options.describe(references)}")
     return 0

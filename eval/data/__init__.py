@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,12 +27,18 @@ __all__ = ["FieldMap", "ReferenceSet", "READERS", "default_reference_spec",
 
 @dataclass(frozen=True)
 class ReferenceSet:
-    """The examples of one reference set and where they came from."""
+    """The examples of one reference set, where they came from, how they were read
+    (``fields``) and selected (``selection``: ``limit``, ``sample`` and its ``seed``)."""
 
     spec: str
     format: str
     examples: tuple[Example, ...]
     fingerprint: str
+    fields: FieldMap = FieldMap()
+    selection: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def fields_dict(self) -> dict[str, Any]:
+        return asdict(self.fields)
 
     def __len__(self) -> int:
         return len(self.examples)
@@ -91,4 +98,6 @@ def load_reference_set(spec: str | None = None, fmt: str | None = None,
             raise UsageError("--limit must be at least 1")
         examples = examples[:limit]
     frozen = tuple(examples)
-    return ReferenceSet(spec=spec, format=fmt, examples=frozen, fingerprint=fingerprint(frozen))
+    selection = {"limit": limit, "sample": sample, "seed": seed if sample is not None else None}
+    return ReferenceSet(spec=spec, format=fmt, examples=frozen, fingerprint=fingerprint(frozen),
+                        fields=fields, selection=selection)

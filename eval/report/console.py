@@ -1,35 +1,32 @@
-"""The console table: one row per ROUGE type with P, R, F and F's confidence interval,
-followed by the signature (sacrebleu prints its signature the same way)."""
+"""The console tables: one block per metric of a run (a row per measure with each
+component's mean and the headline's interval, then the metric's signature, as sacrebleu
+prints its signature), side-by-side runs, diagnostics and warnings."""
 
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
 from sumbench.eval.notices import Notice
-from sumbench.eval.scores import points
-from sumbench.eval.scoring import ScoredRun
+from sumbench.eval.report.tables import grid, metric_table, side_by_side_rows
+from sumbench.eval.runs.run import Run
 
 
-def score_table(scored: ScoredRun, title: str) -> str:
-    """The table for one run, signature included."""
-    ci = f"{scored.signature.confidence * 100:g}% CI of F"
-    lines = [title, "",
-             f"{'metric':<10} {'P':>6} {'R':>6} {'F':>6}   {ci}",
-             f"{'-' * 10} {'-' * 6} {'-' * 6} {'-' * 6}   {'-' * len(ci)}"]
-    for rouge_type in scored.rouge_types:
-        agg = scored.aggregate[rouge_type]
-        f = agg["fmeasure"]
-        lines.append(f"{rouge_type:<10} {points(agg['precision'].mid):>6} "
-                     f"{points(agg['recall'].mid):>6} {points(f.mid):>6}   "
-                     f"[{points(f.low)}, {points(f.high)}]")
-    lines += ["", f"signature: {scored.signature}"]
+def score_table(run: Run, title: str) -> str:
+    """The tables of one run, a signature under each metric's."""
+    lines = [title]
+    for result in run.metrics.values():
+        header, rows = metric_table(result)
+        lines += [""] + grid(header, rows, right=set(range(1, len(header))))
+        lines += ["", f"signature: {result.signature}"]
     return "\n".join(lines)
 
 
-def notice_lines(notices: tuple[Notice, ...] | list[Notice]) -> list[str]:
+def notice_lines(notices: Sequence[Notice]) -> list[str]:
     """Warnings as lines for stderr."""
     return [f"sumbench: warning: {n.message}" for n in notices]
 
 
-def diagnostics_table(columns: dict[str, dict[str, float | None]]) -> str:
+def diagnostics_table(columns: Mapping[str, Mapping[str, float | None]]) -> str:
     """Aggregated summary diagnostics (means over examples), one column per system."""
     from sumbench.eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
 
@@ -44,19 +41,13 @@ def diagnostics_table(columns: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(lines)
 
 
-def side_by_side(runs: list[ScoredRun], names: list[str]) -> str:
-    """F of each ROUGE type for several systems on the same references, with intervals."""
-    types = runs[0].rouge_types
-    width = max(12, *(len(n) for n in names))
-    header = f"{'summarizer':<{width}} " + " ".join(f"{t:>22}" for t in types)
-    lines = [f"F (%) with {runs[0].signature.confidence * 100:g}% CI", "", header,
-             "-" * len(header)]
-    for run, name in zip(runs, names):
-        cells = []
-        for rouge_type in types:
-            f = run.aggregate[rouge_type]["fmeasure"]
-            cells.append(f"{points(f.mid):>6} [{points(f.low)}, "
-                         f"{points(f.high)}]".rjust(22))
-        lines.append(f"{name:<{width}} " + " ".join(cells))
-    lines += ["", f"signature: {runs[0].signature}"]
+def side_by_side(runs: Sequence[Run], names: Sequence[str]) -> str:
+    """The headline mean and interval of every measure, one row per run, then the
+    signatures (runs scored by ``run --baselines`` share them)."""
+    measures = runs[0].measure_refs()
+    header, rows = side_by_side_rows(runs, names, measures)
+    lines = ["mean (points) with confidence interval", ""]
+    lines += grid(header, rows, right=set(range(1, len(header))))
+    lines.append("")
+    lines += [f"signature: {result.signature}" for result in runs[0].metrics.values()]
     return "\n".join(lines)

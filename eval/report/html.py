@@ -26,12 +26,12 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval import __version__
-from sumbench.eval.compare import Comparison, RunData, as_run_data, unique_names
-from sumbench.eval.errors import SumbenchError, UsageError
+from sumbench import __version__
+from sumbench.eval.compare import Comparison, unique_names
 from sumbench.eval.data.records import Example
-from sumbench.eval.runs.folder import PER_EXAMPLE, SavedRun
-from sumbench.eval.scores import points
+from sumbench.eval.errors import SumbenchError, UsageError
+from sumbench.eval.report.tables import interval_text, metric_table, number
+from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _WORD = re.compile(r"[^\W_]+")
@@ -97,45 +97,20 @@ def highlight(text: str, other: str) -> str:
     return "".join(out)
 
 
-def reference_examples(run: SavedRun) -> tuple[dict[str, Example] | None, str]:
-    """The run's examples re-read from its reference set, if they are still there unchanged.
-
-    Returns ``(examples by id, "")`` or ``(None, why not)``; never raises for a
-    missing or changed reference set, since the rest of the report does not need it.
-    """
-    from sumbench.eval.data import load_reference_set
-
-    try:
-        refs = run.results["config"]["references"]
-        loaded = load_reference_set(refs["spec"], fmt=refs.get("format"),
-                                    limit=refs.get("limit"), sample=refs.get("sample"),
-                                    seed=refs.get("sample_seed") or 12345)
-    except (SumbenchError, KeyError, TypeError, OSError, ValueError) as exc:
-        return None, f"articles and references not shown: cannot re-read the reference set ({exc})"
-    if loaded.fingerprint != run.results["reference_set"]["fingerprint"]:
-        return None, (f"articles and references not shown: {refs['spec']} has changed since "
-                      "the run (its fingerprint differs)")
-    return {e.id: e for e in loaded.examples}, ""
+def reference_examples(run: Run) -> tuple[dict[str, Example] | None, str]:
+    """The run's examples by id as its folder stores them, or ``(None, why not)``."""
+    if run.examples is None:
+        return None, ("articles and references not shown: this run folder (schema version "
+                      f"{run.schema_version}) does not store them; score it again with this "
+                      "sumbench to keep them")
+    return {e.id: e for e in run.examples}, ""
 
 
-def example_diagnostics(run: SavedRun) -> dict[str, dict]:
-    """``id -> {name: value}`` from ``per_example.jsonl`` rows that carry ``diagnostics``."""
-    import json
-
-    out: dict[str, dict] = {}
-    path = Path(run.path) / PER_EXAMPLE
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return out
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict) and isinstance(row.get("diagnostics"), dict):
-            out[str(row.get("id"))] = row["diagnostics"]
-    return out
+def example_diagnostics(run: Run) -> dict[str, dict]:
+    """``id -> {name: value}`` when the run has per-example diagnostics."""
+    if run.diagnostics is None:
+        return {}
+    return {i: dict(d) for i, d in zip(run.ids, run.diagnostics) if d}
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
@@ -146,58 +121,65 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def summary_section(data: Sequence[RunData], names: Sequence[str]) -> str:
-    level = f"{data[0].signature.confidence * 100:g}"
-    rows = []
-    for run, name in zip(data, names):
-        for rouge_type, s in run.scores.items():
-            f = s["fmeasure"]
-            rows.append([escape(name), escape(rouge_type), points(s["precision"].mid),
-                         points(s["recall"].mid), f"<b>{points(f.mid)}</b>",
-                         f"[{points(f.low)}, {points(f.high)}]"])
-    table = _table(["run", "metric", "P", "R", "F", f"{level}% CI of F"], rows,
-                   [False, False, True, True, True, True])
-    runs = _table(["run", "folder", "examples", "reference set"],
-                  [[escape(n), f"<code>{escape(Path(r.path).name if r.path else '')}</code>",
-                    str(len(r.ids)), f"<code>{escape(r.fingerprint)}</code>"]
-                   for r, n in zip(data, names)], [False, False, True, False])
-    distinct = list(dict.fromkeys(str(r.signature) for r in data))
-    if len(distinct) == 1:
-        signatures = f"<p><code>{escape(distinct[0])}</code></p>"
-    else:
-        signatures = "".join(f"<p>{escape(n)}: <code>{escape(str(r.signature))}</code></p>"
-                             for r, n in zip(data, names))
-    return (f'<section id="summary"><h2>Summary</h2>{runs}{table}'
-            f"<h3>Signature</h3>{signatures}</section>")
+def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
+    tables = []
+    for metric in dict.fromkeys(m for r in runs for m in r.metrics):
+        header: list[str] = []
+        rows = []
+        for run, name in zip(runs, names):
+            if metric not in run.metrics:
+                continue
+            head, body = metric_table(run.metrics[metric])
+            header = ["run", "measure"] + head[1:]
+            rows += [[escape(name)] + [escape(c) for c in row] for row in body]
+        tables.append(f"<h3>{escape(metric)}</h3>"
+                      + _table(header, rows, [False, False] + [True] * (len(header) - 2)))
+    listing = _table(["run", "folder", "examples", "reference set"],
+                     [[escape(n), f"<code>{escape(Path(r.path).name if r.path else '')}</code>",
+                       str(len(r.ids)), f"<code>{escape(r.fingerprint)}</code>"]
+                      for r, n in zip(runs, names)], [False, False, True, False])
+    signatures = []
+    for metric in dict.fromkeys(m for r in runs for m in r.metrics):
+        distinct = list(dict.fromkeys(str(r.metrics[metric].signature) for r in runs
+                                      if metric in r.metrics))
+        if len(distinct) == 1:
+            signatures.append(f"<p><code>{escape(distinct[0])}</code></p>")
+        else:
+            signatures += [f"<p>{escape(n)}: <code>{escape(str(r.metrics[metric].signature))}</code></p>"
+                           for r, n in zip(runs, names) if metric in r.metrics]
+    return (f'<section id="summary"><h2>Summary</h2>{listing}{"".join(tables)}'
+            f"<h3>Signatures</h3>{''.join(signatures)}</section>")
 
 
 def comparison_section(comparison: Comparison | None, chart: str) -> str:
     parts = ['<section id="comparison"><h2>Comparison</h2>',
-             f'<img alt="Mean F per ROUGE type and run with confidence intervals" src="{chart}">']
+             f'<img alt="Mean of each measure per run with confidence intervals" src="{chart}">']
     if comparison is not None:
         level = f"{comparison.settings.confidence * 100:g}"
         rows = []
         for m in comparison.metrics:
-            d = 100 * m.difference
+            d = m.scale * m.difference
             tone = "good" if d > 0 else "bad" if d < 0 else ""
-            rows.append([escape(m.metric), escape(m.system), points(m.system_mean),
-                         points(m.baseline_mean), f'<span class="{tone}">{d:+.2f}</span>',
-                         f"[{100 * m.interval.low:+.2f}, {100 * m.interval.high:+.2f}]",
+            rows.append([escape(m.label), escape(m.system), number(m.system_mean, m.scale),
+                         number(m.baseline_mean, m.scale),
+                         f'<span class="{tone}">{d:+.2f}</span>',
+                         interval_text(m.interval, m.scale, signed=True),
                          f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",
                          f"{m.wins} / {m.ties} / {m.losses}"])
         parts.append(f"<p>Each system against <b>{escape(comparison.names[0])}</b> on "
                      f"{comparison.examples} examples (points).</p>")
-        parts.append(_table(["metric", "system", "score", f"{comparison.names[0]} score",
+        parts.append(_table(["measure", "system", "score", f"{comparison.names[0]} score",
                              "difference", f"{level}% CI", "p (paired bootstrap)",
                              "p (approx. randomisation)", "win / tie / loss"], rows,
                             [False, False] + [True] * 7))
-        parts.append(f"<p>Comparison signature: <code>{escape(comparison.signature)}</code></p>")
+        parts += [f"<p>Comparison signature: <code>{escape(s)}</code></p>"
+                  for s in comparison.signatures.values()]
         parts += [f'<p class="note">Note: {escape(n)}</p>' for n in comparison.notes]
     return "".join(parts) + "</section>"
 
 
-def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> str:
-    means = [(r.results.get("diagnostics") or {}).get("mean") or {} for r in runs]
+def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
+    means = [r.diagnostics_mean or {} for r in runs]
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return ""
@@ -210,17 +192,17 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> str:
             + "</section>")
 
 
-def _example_card(rank: str, example_id: str, score: float, metric: str, prediction: str,
+def _example_card(rank: str, example_id: str, score: str, prediction: str,
                   example: Example | None, others: str, diagnostics: dict | None) -> str:
     references = example.reference_texts() if example else []
     joined = "\n".join(references)
     parts = [f'<div class="card"><h4>{escape(rank)} · <code>{escape(example_id)}</code> · '
-             f'<span class="score">{escape(metric)} F {100 * score:.2f}</span>{others}</h4>',
+             f'<span class="score">{escape(score)}</span>{others}</h4>',
              '<div class="label">prediction</div>',
              f'<p class="text">{highlight(prediction, joined) if example else escape(prediction)}</p>']
     for k, reference in enumerate(references):
-        label = "reference" if len(references) == 1 else f"reference {k + 1}"
-        parts.append(f'<div class="label">{label}</div>'
+        title = "reference" if len(references) == 1 else f"reference {k + 1}"
+        parts.append(f'<div class="label">{title}</div>'
                      f'<p class="text">{highlight(reference, prediction)}</p>')
     if diagnostics:
         from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
@@ -235,17 +217,22 @@ def _example_card(rank: str, example_id: str, score: float, metric: str, predict
     return "".join(parts) + "</div>"
 
 
-def examples_section(runs: Sequence[SavedRun], data: Sequence[RunData], names: Sequence[str],
-                     metric: str, k: int) -> str:
-    parts = [f'<section id="examples"><h2>Best and worst examples</h2><p>Ranked by {escape(metric)} '
-             'F. Highlighted: <mark class="bi">words in a bigram shared with the other '
-             'text</mark>, <mark class="uni">other shared words</mark>.</p>']
-    by_id = [{i: row for row, i in enumerate(d.ids)} for d in data]
-    for r, (run, d, name) in enumerate(zip(runs, data, names)):
+def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
+                     shown: str, k: int) -> str:
+    first = runs[0].metrics[ref.metric]
+    component = first.headline(ref.measure)
+    scale = first.info.scale
+    score_label = f"{shown} {first.info.label(component)}"
+    parts = [f'<section id="examples"><h2>Best and worst examples</h2><p>Ranked by '
+             f'{escape(score_label)}. Highlighted: <mark class="bi">words in a bigram shared '
+             'with the other text</mark>, <mark class="uni">other shared words</mark>.</p>']
+    by_id = [{i: row for row, i in enumerate(r.ids)} for r in runs]
+    values = [r.values(ref, component) for r in runs]
+    for r, (run, name) in enumerate(zip(runs, names)):
         examples, why = reference_examples(run)
         diagnostics = example_diagnostics(run)
-        f = d.per_example[metric][:, 2]
-        order = sorted(range(len(d.ids)), key=lambda i: (-f[i], d.ids[i]))
+        f = values[r]
+        order = sorted(range(len(run.ids)), key=lambda i: (-f[i], run.ids[i]))
         parts.append(f"<h3>{escape(name)}</h3>")
         if why:
             parts.append(f'<p class="note">{escape(why)}</p>')
@@ -253,51 +240,66 @@ def examples_section(runs: Sequence[SavedRun], data: Sequence[RunData], names: S
         for heading, chosen in (("best", order[:count]), ("worst", order[::-1][:count])):
             parts.append(f'<div class="label">{heading} {count}</div>')
             for rank, i in enumerate(chosen, start=1):
-                example_id = d.ids[i]
+                example_id = run.ids[i]
                 others = "".join(
-                    f" · {escape(n)} {100 * o.per_example[metric][by_id[j][example_id], 2]:.2f}"
-                    for j, (o, n) in enumerate(zip(data, names))
-                    if j != r and example_id in by_id[j])
+                    f" · {escape(n)} {number(values[j][by_id[j][example_id]], scale)}"
+                    for j, n in enumerate(names) if j != r and example_id in by_id[j])
                 parts.append(_example_card(
-                    f"{heading} #{rank}", example_id, float(f[i]), metric, run.predictions[i],
-                    examples.get(example_id) if examples else None, others,
+                    f"{heading} #{rank}", example_id, f"{score_label} {number(float(f[i]), scale)}",
+                    run.predictions[i], examples.get(example_id) if examples else None, others,
                     diagnostics.get(example_id)))
     return "".join(parts) + "</section>"
 
 
-def render_html(runs: Sequence[SavedRun], comparison: Comparison | None = None, k: int = 5,
-                metric: str | None = None, title: str = "sumbench report") -> str:
+def _rank_measure(runs: Sequence[Run], measures: Sequence[MeasureRef], requested: str | None) -> MeasureRef:
+    if requested is not None:
+        try:
+            return shared_measures(runs, (requested,))[0]
+        except SumbenchError as exc:
+            raise UsageError(f"--rank-by {requested}: {exc}") from None
+    labels = [label(m, runs[0].measure_refs()) for m in measures]
+    for preferred in ("rougeLsum", "rouge1"):
+        if preferred in labels:
+            return measures[labels.index(preferred)]
+    return measures[0]
+
+
+def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: int = 5,
+                rank_by: str | None = None, title: str = "sumbench report") -> str:
     """The report for ``runs`` (and their comparison, if given) as one HTML document."""
     from sumbench.eval.report import plots
 
-    data = [as_run_data(r) for r in runs]
-    names = comparison.names if comparison else unique_names(data)
-    types = [t for t in data[0].per_example if all(t in d.per_example for d in data)]
-    if metric is None:
-        metric = next((t for t in ("rougeLsum", "rouge1") if t in types), types[0])
-    elif metric not in types:
-        raise UsageError(f"--rank-by {metric}: not in every run (they share: {', '.join(types)})")
-    level = f"{data[0].signature.confidence * 100:g}"
-    chart = plots.comparison_chart(names, [d.scores for d in data],
-                                   [t for t in types if all(t in d.scores for d in data)], level)
-    histograms = plots.score_histograms(names, [d.per_example for d in data], types)
+    names = comparison.names if comparison else unique_names(runs)
+    measures = shared_measures(runs, None)
+    ref = _rank_measure(runs, measures, rank_by)
+    among = runs[0].measure_refs()
+    shown = label(ref, among)
+    labels = [label(m, among) for m in measures]
+    headline = [[r.metrics[m.metric].scores[m.measure][r.metrics[m.metric].headline(m.measure)]
+                 .scaled(r.metrics[m.metric].info.scale) for m in measures] for r in runs]
+    chart = plots.comparison_chart(names, headline, labels)
+    per_example = [{lab: r.values(m) * r.metrics[m.metric].info.scale
+                    for m, lab in zip(measures, labels)} for r in runs]
+    infos = [runs[0].metrics[m.metric].info for m in measures]
+    ranges = [(i.scale * i.low, i.scale * i.high) if i.low is not None and i.high is not None
+              else None for i in infos]
+    histograms = plots.score_histograms(names, per_example, labels, ranges)
     lengths = [np.array([len(p.split()) for p in run.predictions]) for run in runs]
-    scatter = plots.length_scatter(names, lengths, [d.per_example[metric][:, 2] for d in data],
-                                   metric)
+    scatter = plots.length_scatter(names, lengths, [v[shown] for v in per_example], shown)
     sections = [
-        summary_section(data, names),
+        summary_section(runs, names),
         comparison_section(comparison, chart),
         '<section id="distributions"><h2>Score distributions</h2>'
-        f'<img alt="Histograms of per-example F" src="{histograms}"></section>',
-        f'<section id="length"><h2>{escape(metric)} against summary length</h2>'
-        f'<img alt="Scatter of F against summary length" src="{scatter}"></section>',
+        f'<img alt="Histograms of per-example scores" src="{histograms}"></section>',
+        f'<section id="length"><h2>{escape(shown)} against summary length</h2>'
+        f'<img alt="Scatter of scores against summary length" src="{scatter}"></section>',
         diagnostics_section(runs, names),
-        examples_section(runs, data, names, metric, k),
+        examples_section(runs, names, ref, shown, k),
     ]
-    nav = "".join(f'<a href="#{s}">{label}</a>' for s, label in (
+    nav = "".join(f'<a href="#{s}">{text}</a>' for s, text in (
         ("summary", "Summary"), ("comparison", "Comparison"), ("distributions", "Distributions"),
         ("length", "Length"), ("examples", "Examples")))
-    subtitle = " vs ".join(escape(n) for n in names) + f" · {len(data[0].ids)} examples"
+    subtitle = " vs ".join(escape(n) for n in names) + f" · {len(runs[0].ids)} examples"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

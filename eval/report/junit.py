@@ -34,9 +34,9 @@ def _text(value: object) -> str:
 
 def _details(o: MetricOutcome) -> str:
     i = o.interval_points
-    return (f"metric: {o.metric} (F)\n"
-            f"baseline mean F: {100 * o.baseline_mean:.2f}\n"
-            f"current mean F: {100 * o.current_mean:.2f}\n"
+    return (f"measure: {o.metric} ({o.component})\n"
+            f"baseline mean {o.component}: {o.scale * o.baseline_mean:.2f}\n"
+            f"current mean {o.component}: {o.scale * o.current_mean:.2f}\n"
             f"difference: {o.difference_points:+.2f} points, 95% CI [{i.low:+.2f}, {i.high:+.2f}]\n"
             f"p (paired bootstrap): {o.bootstrap_p:.4f}\n"
             f"p (approximate randomisation): {o.permutation_p:.4f}\n"
@@ -56,7 +56,7 @@ def gate_junit_xml(result: GateResult, suite_name: str = "sumbench check") -> st
     properties = ET.SubElement(suite, "properties")
     config = result.config
     for name, value in (("signature", result.signature), ("examples", result.examples),
-                        ("metrics", ",".join(config.metrics)),
+                        ("metrics", ",".join(o.metric for o in result.outcomes)),
                         ("max_drop", "off" if config.max_drop is None else f"{config.max_drop:g}"),
                         ("alpha", "off" if config.alpha is None else f"{config.alpha:g}"),
                         ("test", config.test), ("config_file", result.config_file or "")):

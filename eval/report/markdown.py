@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from sumbench.eval.compare import Comparison, RunData, as_run_data, unique_names
+from sumbench.eval.compare import Comparison, unique_names
 from sumbench.eval.gate import GateResult
-from sumbench.eval.runs.folder import SavedRun
-from sumbench.eval.scores import Interval, points
+from sumbench.eval.report.tables import interval_text, metric_table, number
+from sumbench.eval.runs.run import Run
+from sumbench.eval.stats.interval import Interval
 
 _ESCAPES = {"|": "\\|", "<": "&lt;", "&": "&amp;", "`": "\\`", "*": "\\*",
             "_": "\\_", "[": "\\[", "]": "\\]", "\n": " ", "\r": " "}
@@ -34,8 +35,7 @@ def code(text: str) -> str:
 
 
 def interval(i: Interval, scale: float = 100.0, signed: bool = False) -> str:
-    fmt = "{:+.2f}" if signed else "{:.2f}"
-    return f"[{fmt.format(scale * i.low)}, {fmt.format(scale * i.high)}]"
+    return interval_text(i, scale, signed)
 
 
 def p_value(p: float) -> str:
@@ -55,54 +55,76 @@ def _folder(path: str | None) -> str:
     return Path(path).name if path else "(in memory)"
 
 
-def runs_section(runs: Sequence[RunData], names: Sequence[str]) -> list[str]:
-    rows = [[cell(n), code(_folder(r.path)), str(len(r.ids)), code(r.fingerprint[:19])]
-            for r, n in zip(runs, names)]
+def runs_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
+    rows = [[cell(n), code(_folder(str(r.path) if r.path else None)), str(len(r.ids)),
+             code(r.fingerprint[:19])] for r, n in zip(runs, names)]
     return table(["run", "folder", "examples", "reference set"], rows, "llrl")
 
 
-def scores_section(runs: Sequence[RunData], names: Sequence[str], confidence: str) -> list[str]:
-    rows = []
-    for run, name in zip(runs, names):
-        for rouge_type, s in run.scores.items():
-            rows.append([cell(name), rouge_type, points(s["precision"].mid),
-                         points(s["recall"].mid), f"**{points(s['fmeasure'].mid)}**",
-                         interval(s["fmeasure"])])
-    return table(["run", "metric", "P", "R", "F", f"{confidence}% CI of F"], rows, "llrrrr")
+def scores_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
+    """One table per metric: a row per run and measure, each component's mean and the
+    headline's interval (the headline in bold)."""
+    lines: list[str] = []
+    metrics = list(dict.fromkeys(m for r in runs for m in r.metrics))
+    for metric in metrics:
+        header: list[str] = []
+        rows = []
+        for run, name in zip(runs, names):
+            result = run.metrics.get(metric)
+            if result is None:
+                continue
+            head, body = metric_table(result)
+            header = ["run", "measure"] + head[1:]
+            bold = [i for i, c in enumerate(head[1:-1], start=1)
+                    if c == result.info.label(result.info.headline)]
+            for row in body:
+                cells = [f"**{c}**" if i in bold else c for i, c in enumerate(row)]
+                rows.append([cell(name), cell(cells[0])] + cells[1:])
+        if lines:
+            lines.append("")
+        lines += [f"### {cell(metric)}", ""] + table(header, rows, "ll" + "r" * (len(header) - 2))
+    return lines
 
 
-def signature_lines(runs: Sequence[RunData], names: Sequence[str]) -> list[str]:
-    signatures = dict.fromkeys(str(r.signature) for r in runs)
-    if len(signatures) == 1:
-        return [f"Signature: {code(next(iter(signatures)))}"]
-    return ["Signatures:", ""] + [f"- {cell(n)}: {code(str(r.signature))}"
-                                  for r, n in zip(runs, names)]
+def signature_lines(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
+    """Each metric's signature; per run when the runs' signatures differ."""
+    lines = []
+    for metric in dict.fromkeys(m for r in runs for m in r.metrics):
+        signatures = {n: str(r.metrics[metric].signature) for r, n in zip(runs, names)
+                      if metric in r.metrics}
+        distinct = list(dict.fromkeys(signatures.values()))
+        if len(distinct) == 1:
+            lines.append(f"- {cell(metric)}: {code(distinct[0])}")
+        else:
+            lines += [f"- {cell(metric)}, {cell(n)}: {code(s)}" for n, s in signatures.items()]
+    return ["Signatures:", ""] + lines
 
 
 def comparison_section(comparison: Comparison) -> list[str]:
     """The comparison table: every system against the first run."""
     level = f"{comparison.settings.confidence * 100:g}"
-    rows = [[m.metric, cell(m.system), points(m.system_mean), points(m.baseline_mean),
-             f"{100 * m.difference:+.2f}", interval(m.interval, signed=True),
-             p_value(m.bootstrap_p), p_value(m.permutation_p),
-             f"{m.wins} / {m.ties} / {m.losses}"]
+    rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale),
+             number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
+             interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
+             p_value(m.permutation_p), f"{m.wins} / {m.ties} / {m.losses}"]
             for m in comparison.metrics]
-    header = ["metric", "system", "score", f"{cell(comparison.names[0])} score",
+    header = ["measure", "system", "score", f"{cell(comparison.names[0])} score",
               "difference", f"{level}% CI of difference", "p (paired bootstrap)",
               "p (approx. randomisation)", "win / tie / loss"]
     lines = [f"Differences against **{cell(comparison.names[0])}** on "
              f"{comparison.examples} examples (points; positive = better than "
              f"{cell(comparison.names[0])}).", ""]
     lines += table(header, rows, "llrrrrrrr")
-    lines += ["", f"Comparison signature: {code(comparison.signature)}"]
+    lines += ["", "Comparison signature" + ("s:" if len(comparison.signatures) > 1 else ":"), ""]
+    lines += [f"- {code(s)}" for s in comparison.signatures.values()]
     if comparison.notes:
         lines += [""] + [f"- Note: {cell(n)}" for n in comparison.notes]
     return lines
 
 
-def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> list[str]:
-    """Mean diagnostics per run, when the runs carry ``results["diagnostics"]["mean"]``."""
-    means = [(r.results.get("diagnostics") or {}).get("mean") or {} for r in runs]
+def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
+    """Mean diagnostics per run, when the runs carry them."""
+    means = [r.diagnostics_mean or {} for r in runs]
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return []
@@ -113,17 +135,15 @@ def diagnostics_section(runs: Sequence[SavedRun], names: Sequence[str]) -> list[
     return table(["diagnostic"] + [cell(n) for n in names], rows, "l" + "r" * len(names))
 
 
-def report_markdown(runs: Sequence[SavedRun], comparison: Comparison | None = None,
+def report_markdown(runs: Sequence[Run], comparison: Comparison | None = None,
                     title: str = "sumbench report") -> str:
-    """The whole report: runs, scores, signature, comparison and diagnostics."""
-    data = [as_run_data(r) for r in runs]
-    names = comparison.names if comparison else unique_names(data)
-    confidence = f"{data[0].signature.confidence * 100:g}"
+    """The whole report: runs, scores, signatures, comparison and diagnostics."""
+    names = comparison.names if comparison else unique_names(runs)
     lines = [f"# {cell(title)}", "", "## Runs", ""]
-    lines += runs_section(data, names)
+    lines += runs_section(runs, names)
     lines += ["", "## Scores", ""]
-    lines += scores_section(data, names, confidence)
-    lines += [""] + signature_lines(data, names)
+    lines += scores_section(runs, names)
+    lines += [""] + signature_lines(runs, names)
     if comparison is not None:
         lines += ["", "## Comparison", ""] + comparison_section(comparison)
     diagnostics = diagnostics_section(runs, names)
@@ -137,34 +157,35 @@ def gate_markdown(result: GateResult) -> str:
     failed = result.failures
     if failed:
         head = (f"### ❌ sumbench check: {len(failed)} of {len(result.outcomes)} gated "
-                f"metric{'s' if len(result.outcomes) != 1 else ''} regressed")
+                f"measure{'s' if len(result.outcomes) != 1 else ''} regressed")
     else:
         head = (f"### ✅ sumbench check passed ({len(result.outcomes)} gated "
-                f"metric{'s' if len(result.outcomes) != 1 else ''})")
+                f"measure{'s' if len(result.outcomes) != 1 else ''})")
     config = result.config
     rules = []
     if config.max_drop is not None:
-        rules.append(f"a drop of more than {config.max_drop:g} points of F")
+        rules.append(f"a drop of more than {config.max_drop:g} points")
     if config.alpha is not None:
         test = {"permutation": "approximate randomisation", "bootstrap": "paired bootstrap",
                 "both": "both paired tests"}[config.test]
         rules.append(f"a significant drop ({test}, alpha = {config.alpha:g})")
-    rows = [["✅ pass" if o.passed else "❌ fail", o.metric, points(o.baseline_mean),
-             points(o.current_mean), f"{o.difference_points:+.2f}",
+    rows = [["✅ pass" if o.passed else "❌ fail", cell(o.metric), number(o.baseline_mean, o.scale),
+             number(o.current_mean, o.scale), f"{o.difference_points:+.2f}",
              interval(o.interval_points, scale=1.0, signed=True), p_value(o.bootstrap_p),
              p_value(o.permutation_p), f"{o.wins} / {o.ties} / {o.losses}"]
             for o in result.outcomes]
     lines = [head, "",
              f"Current {code(_folder(result.current))} against baseline "
-             f"{code(_folder(result.baseline))} on {result.examples} examples. A metric "
+             f"{code(_folder(result.baseline))} on {result.examples} examples. A measure "
              f"fails on {' or '.join(rules)}.", ""]
-    lines += table(["", "metric", "baseline F", "current F", "difference", "95% CI of difference",
+    lines += table(["", "measure", "baseline", "current", "difference", "95% CI of difference",
                     "p (paired bootstrap)", "p (approx. randomisation)", "win / tie / loss"],
                    rows, "llrrrrrrr")
     if failed:
-        lines += ["", "Reasons:", ""] + [f"- **{o.metric}**: {cell(o.reason)}" for o in failed]
+        lines += ["", "Reasons:", ""] + [f"- **{cell(o.metric)}**: {cell(o.reason)}" for o in failed]
     if result.notes:
         lines += [""] + [f"- Note: {cell(n)}" for n in result.notes]
     source = f" (gate from {code(Path(result.config_file).name)})" if result.config_file else ""
-    lines += ["", f"Signature: {code(result.signature)}{source}"]
+    lines += ["", f"Signature{source}:", ""]
+    lines += [f"- {code(s)}" for s in result.signature.split("\n")]
     return "\n".join(lines) + "\n"

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from sumbench.eval.errors import UsageError
-from sumbench.eval.scores import Interval
+from sumbench.eval.stats.interval import Interval
 
 # Colour-blind-safe palette (Okabe & Ito 2008), cycled for more runs.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -56,68 +56,74 @@ def _style(ax) -> None:
 
 
 def score_histograms(names: Sequence[str], scores: Sequence[dict[str, np.ndarray]],
-                     rouge_types: Sequence[str]) -> str:
-    """Histogram of per-example F (points) per ROUGE type; ``scores[i][type]`` is ``(n, 3)``."""
-    columns = 2 if len(rouge_types) > 1 else 1
-    rows = -(-len(rouge_types) // columns)
+                     measures: Sequence[str], ranges: Sequence[tuple[float, float] | None]) -> str:
+    """Histogram of per-example values (display units) per measure, one outline per run;
+    ``scores[i][measure]`` is one value per example; ``ranges[k]`` bounds measure ``k``'s
+    axis (``None``: the data's range)."""
+    columns = 2 if len(measures) > 1 else 1
+    rows = -(-len(measures) // columns)
     figure = _figure(9.0, 2.6 * rows + 0.4)
     axes = figure.subplots(rows, columns, squeeze=False)
-    bins = np.linspace(0, 100, 21)
-    for k, rouge_type in enumerate(rouge_types):
+    for k, (measure, bounds) in enumerate(zip(measures, ranges)):
         ax = axes[k // columns][k % columns]
+        if bounds is None:
+            values = np.concatenate([s[measure] for s in scores])
+            bounds = (float(values.min()), float(values.max()) or 1.0)
+            if bounds[0] == bounds[1]:
+                bounds = (bounds[0] - 0.5, bounds[1] + 0.5)
+        bins = np.linspace(bounds[0], bounds[1], 21)
         for i, (name, per_example) in enumerate(zip(names, scores)):
-            values = 100 * per_example[rouge_type][:, 2]
+            values = per_example[measure]
             ax.hist(values, bins=bins, histtype="stepfilled", alpha=0.25, color=_colour(i))
             ax.hist(values, bins=bins, histtype="step", linewidth=1.6, color=_colour(i),
                     label=f"{name} (mean {values.mean():.1f})")
-        ax.set_title(f"{rouge_type} F", fontsize=11)
-        ax.set_xlabel("F (points)")
+        ax.set_title(measure, fontsize=11)
+        ax.set_xlabel("score (points)")
         ax.set_ylabel("examples")
-        ax.set_xlim(0, 100)
+        ax.set_xlim(*bounds)
         ax.legend(fontsize=8, frameon=False)
         _style(ax)
-    for k in range(len(rouge_types), rows * columns):
+    for k in range(len(measures), rows * columns):
         axes[k // columns][k % columns].set_visible(False)
     return _data_uri(figure)
 
 
 def length_scatter(names: Sequence[str], lengths: Sequence[np.ndarray],
-                   values: Sequence[np.ndarray], metric: str) -> str:
-    """Per-example F of ``metric`` (0..1) against the summary's length in words."""
+                   values: Sequence[np.ndarray], measure: str) -> str:
+    """Per-example values of ``measure`` (display units) against the summary's length."""
     figure = _figure(9.0, 4.0)
     ax = figure.subplots()
     for i, (name, x, y) in enumerate(zip(names, lengths, values)):
-        ax.scatter(x, 100 * np.asarray(y), s=22, alpha=0.75, color=_colour(i),
+        ax.scatter(x, np.asarray(y), s=22, alpha=0.75, color=_colour(i),
                    edgecolors="white", linewidths=0.5, label=name)
     ax.set_xlabel("summary length (words)")
-    ax.set_ylabel(f"{metric} F (points)")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"{measure} (points)")
     ax.set_xlim(left=0)
     ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _style(ax)
     return _data_uri(figure)
 
 
-def comparison_chart(names: Sequence[str], scores: Sequence[dict[str, dict[str, Interval]]],
-                     rouge_types: Sequence[str], confidence: str) -> str:
-    """Grouped bars: mean F per ROUGE type for each run, error bars from its interval."""
+def comparison_chart(names: Sequence[str], values: Sequence[Sequence[Interval]],
+                     measures: Sequence[str]) -> str:
+    """Grouped bars: the mean of each measure for each run (display units), error bars
+    from its interval; ``values[i][k]`` is run ``i``'s interval on measure ``k``."""
     figure = _figure(9.0, 3.8)
     ax = figure.subplots()
-    x = np.arange(len(rouge_types))
+    x = np.arange(len(measures))
     width = 0.8 / max(1, len(names))
-    for i, (name, s) in enumerate(zip(names, scores)):
-        f = [s[t]["fmeasure"] for t in rouge_types]
-        mids = np.array([100 * v.mid for v in f])
-        errors = np.array([[100 * (v.mid - v.low) for v in f], [100 * (v.high - v.mid) for v in f]])
+    for i, (name, intervals) in enumerate(zip(names, values)):
+        mids = np.array([v.mid for v in intervals])
+        errors = np.array([[v.mid - v.low for v in intervals], [v.high - v.mid for v in intervals]])
         offset = (i - (len(names) - 1) / 2) * width
         bars = ax.bar(x + offset, mids, width * 0.92, color=_colour(i), label=name,
                       yerr=np.clip(errors, 0, None), capsize=3,
                       error_kw={"elinewidth": 1, "ecolor": "#333333"})
         ax.bar_label(bars, labels=[f"{m:.1f}" for m in mids], fontsize=8, color="white",
                      label_type="center")
-    ax.set_xticks(x, list(rouge_types))
-    ax.set_ylabel("mean F (points)")
-    ax.set_title(f"Mean F with {confidence}% bootstrap intervals", fontsize=11)
+    ax.set_xticks(x, list(measures))
+    ax.set_ylabel("mean (points)")
+    ax.set_title("Mean of each measure with its confidence interval", fontsize=11)
     ax.margins(y=0.15)
     ax.legend(fontsize=9, frameon=False, ncols=min(4, len(names)), loc="upper right")
     _style(ax)

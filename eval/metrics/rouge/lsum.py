@@ -13,9 +13,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from sumbench.common.options import Option
 from sumbench.common.sentences import split_sentences
 
 LSUM_SPLITS = ("newline", "auto", "none")
+# Shared by the two ROUGE metrics: both read texts one sentence per line.
+LSUM_SPLIT_OPTION = Option(
+    "lsum_split", "str", "newline", "sentence split before the summary-level ROUGE-L "
+    "(rougeLsum; rouge155's ROUGE-L): newline = as given, auto = split texts that have no "
+    "newline, none = one line", choices=LSUM_SPLITS)
 
 
 def prepare_for_lsum(text: str, mode: str) -> str:

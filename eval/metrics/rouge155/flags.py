@@ -130,6 +130,14 @@ def _split_options(flags: str) -> list[tuple[str, str | None]]:
     return options
 
 
+def flags_without_intervals(flags: str) -> str:
+    """The flags in a canonical spelling (one option a word, ``-n 2`` rather than
+    ``-n2``), without ``-c`` and ``-r``: those set only the intervals, and the signature
+    records them in its own fields."""
+    return " ".join(f"-{letter}" if value is None else f"-{letter} {value}"
+                    for letter, value in _split_options(flags) if letter not in "cr")
+
+
 def _number(letter: str, value: str | None, kind: type) -> float | int:
     try:
         return kind(value)

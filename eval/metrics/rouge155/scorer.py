@@ -34,7 +34,7 @@ from sumbench.eval.metrics.rouge155.measures import (
     wlcs_union_stats,
 )
 from sumbench.eval.metrics.rouge155.text import Tokenizer
-from sumbench.eval.scores import Interval
+from sumbench.eval.stats.interval import Interval
 
 Stats = tuple[float, float, float, float]  # hit, model count, peer count, -f B key
 

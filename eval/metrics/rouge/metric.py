@@ -1,0 +1,117 @@
+"""The ``rouge`` metric: ROUGE with the semantics of google-research ``rouge-score`` 0.1.2
+(Lin 2004, "ROUGE: A Package for Automatic Evaluation of Summaries"; the reference
+implementation since 2020), bit for bit, through any engine of
+:mod:`sumbench.eval.metrics.rouge.engine`.
+
+Measures ``rouge1``..``rouge9``, ``rougeL`` and ``rougeLsum``, each with the components
+``precision``, ``recall`` and ``fmeasure``; corpus means with seeded percentile-bootstrap
+intervals (one set of resamples for every column).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from sumbench.common.options import Option
+from sumbench.eval.data.records import Example
+from sumbench.eval.metrics.base import Metric, MetricInfo, MetricScores
+from sumbench.eval.metrics.rouge.engine import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    DEFAULT_TYPES,
+    MULTI_REF_RULES,
+    RougeConfig,
+    score_pairs,
+)
+from sumbench.eval.metrics.rouge.lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
+from sumbench.eval.metrics.rouge.notices import rouge_notices
+from sumbench.eval.signature import rouge_score_version
+
+ROUGE_TYPE = re.compile(r"rouge[1-9]|rougeL|rougeLsum")
+DEFAULT_GATE = ("rouge1", "rouge2", "rougeLsum")
+COMPONENTS = ("precision", "recall", "fmeasure")
+
+
+@dataclass(frozen=True)
+class RougeMetricConfig:
+    """The ROUGE settings (all in the signature), the Lsum split, and how to compute
+    (``backend``, ``processes``: they never change a number)."""
+
+    rouge: RougeConfig = RougeConfig()
+    lsum_split: str = "newline"
+    backend: str = DEFAULT_BACKEND
+    processes: int = 1
+
+
+class RougeMetric(Metric):
+    name = "rouge"
+    description = "ROUGE-N/L/Lsum P, R, F with rouge-score 0.1.2's numbers, bit for bit"
+    options = (
+        Option("rouge_types", "list", DEFAULT_TYPES, "ROUGE types: rouge1..rouge9, rougeL, "
+               "rougeLsum"),
+        Option("no_stemmer", "bool", False, "turn the Porter stemmer off (on by default)"),
+        Option("tokenizer", "str", "default", "default = rouge-score's ASCII tokenizer; "
+               "unicode = letters of any script", choices=("default", "unicode")),
+        LSUM_SPLIT_OPTION,
+        Option("multi_ref", "str", "max", "with several references: the best F per type "
+               "(max) or the mean", choices=MULTI_REF_RULES),
+        Option("backend", "str", DEFAULT_BACKEND, "engine (the numbers are identical): fast "
+               "(pure Python), rust (the rouge-score-rs accelerator, all cores), reference "
+               "(rouge-score itself, slow); auto = rust when installed, else fast",
+               choices=tuple(BACKENDS)),
+        Option("processes", "int", 1, "worker processes for the pure-Python engine",
+               minimum=1),
+    )
+
+    @classmethod
+    def config_from_options(cls, values: Mapping[str, Any]) -> RougeMetricConfig:
+        parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
+                  for o in cls.options}
+        unknown = sorted(set(values) - {o.name for o in cls.options})
+        if unknown:
+            raise ValueError(f"rouge: unknown option(s) {', '.join(unknown)}")
+        types = tuple(parsed["rouge_types"])
+        bad = [t for t in types if not ROUGE_TYPE.fullmatch(t)]
+        if bad or not types:
+            raise ValueError(f"--rouge-types: unknown type(s) {', '.join(bad) or '(none)'}; "
+                             "use rouge1..rouge9, rougeL, rougeLsum")
+        rouge = RougeConfig(rouge_types=types, use_stemmer=not parsed["no_stemmer"],
+                            tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref"])
+        return RougeMetricConfig(rouge=rouge, lsum_split=parsed["lsum_split"],
+                                 backend=parsed["backend"], processes=parsed["processes"])
+
+    def signature_fields(self) -> list[tuple[str, str]]:
+        rouge = self.config.rouge
+        return [("impl", f"rouge-score-{rouge_score_version()}"), ("tok", rouge.tokenizer),
+                ("stem", "porter" if rouge.use_stemmer else "none"),
+                ("lsum", self.config.lsum_split), ("refs", rouge.multi_ref)]
+
+    def settings(self) -> dict[str, Any]:
+        rouge = self.config.rouge
+        return {"rouge_types": list(rouge.rouge_types), "use_stemmer": rouge.use_stemmer,
+                "tokenizer": rouge.tokenizer, "multi_reference": rouge.multi_ref,
+                "lsum_split": self.config.lsum_split}
+
+    def info(self) -> MetricInfo:
+        types = self.config.rouge.rouge_types
+        gate = tuple(t for t in DEFAULT_GATE if t in types) or tuple(types)
+        return MetricInfo(headline="fmeasure", gate=gate,
+                          labels={"precision": "P", "recall": "R", "fmeasure": "F"})
+
+    def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+        config = self.config
+        uses_lsum = "rougeLsum" in config.rouge.rouge_types
+        split = config.lsum_split if uses_lsum else "newline"
+        prepared = [prepare_for_lsum(p, split) for p in predictions]
+        references = [[prepare_for_lsum(r, split) for r in e.reference_texts()]
+                      for e in examples]
+        notices = rouge_notices([e.id for e in examples], prepared, references,
+                                config.rouge.tokenizer,
+                                lsum_checked=uses_lsum and split == "newline")
+        per_type = score_pairs(prepared, references, config.rouge, processes=config.processes,
+                               backend=config.backend)
+        columns = {t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
+                   for t, values in per_type.items()}
+        return MetricScores(columns=columns, notices=tuple(notices))

@@ -1,0 +1,135 @@
+"""Declared options: one table row per option, turned into command-line flags and checked
+values in one place.
+
+Metrics and summarisers each declare the options they own as :class:`Option` rows
+(``name`` is the key in the options mapping, the flag is ``--name-with-dashes``).  The
+CLI adds every row as a flag whose default is ``None``, so that "not given" can be told
+from "given"; an option given while none of its owners is in use is then a usage error,
+never silently ignored (:func:`sumbench.eval.metrics.build_metrics`,
+:func:`sumbench.summarize.base.get_summarizer`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+
+class OptionError(ValueError):
+    """An option value has the wrong type or is out of range."""
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return value.lower() in ("1", "true", "yes", "on")
+    raise ValueError(value)
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    return int(value)
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return float(value)
+
+
+def _to_str(value: Any) -> str:
+    if not isinstance(value, (str, bytes)) and not hasattr(value, "__fspath__"):
+        raise ValueError(value)
+    return str(value)
+
+
+def _to_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(",")]
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        items = [v.strip() for v in value]
+    else:
+        raise ValueError(value)
+    return tuple(v for v in items if v)
+
+
+_CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "path": _to_str,
+               "bool": _to_bool, "list": _to_list}
+_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST"}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: its key, type (``int``, ``float``, ``str``, ``path``, ``bool`` or
+    ``list``: comma-separated names), default, help text and limits."""
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    metavar: str = ""
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, value: Any) -> Any:
+        """``value`` converted to this option's type and checked (:class:`OptionError`)."""
+        if value is None:
+            return None
+        try:
+            converted = _CONVERTERS[self.type](value)
+        except (TypeError, ValueError):
+            raise OptionError(f"{self.flag}: expected {self.type}, got {value!r}") from None
+        if self.type == "list":
+            bad = [v for v in converted if self.choices and v not in self.choices]
+            if bad or not converted:
+                raise OptionError(f"{self.flag}: unknown {', '.join(bad) or '(empty list)'}; "
+                                  f"use {', '.join(self.choices) or 'one name or more'}")
+            return converted
+        if self.choices and converted not in self.choices:
+            raise OptionError(f"{self.flag}: expected one of {', '.join(self.choices)}, "
+                              f"got {value!r}")
+        if self.minimum is not None and converted < self.minimum:
+            raise OptionError(f"{self.flag}: must be >= {self.minimum:g}, got {value!r}")
+        return converted
+
+    def argparse_arguments(self, owner: str) -> tuple[list[str], dict[str, Any]]:
+        """``(flags, keyword arguments)`` for ``parser.add_argument``.  The default is
+        always ``None``, so that what was given can be told from what was not; ``owner``
+        prefixes the help text (e.g. ``[rouge]``)."""
+        default = "" if self.default in (None, False, ()) else f" (default: {_shown(self.default)})"
+        help_text = f"[{owner}] {self.help}{default}".replace("%", "%%")
+        kwargs: dict[str, Any] = {"dest": self.name, "default": None, "help": help_text}
+        if self.type == "bool":
+            kwargs["action"] = ("store_true" if self.default is False
+                                else argparse.BooleanOptionalAction)
+            return [self.flag], kwargs
+        kwargs["type"] = lambda text, option=self: _argparse_value(option, text)
+        kwargs["metavar"] = self.metavar or _METAVARS[self.type]
+        if self.choices and self.type != "list":
+            kwargs["choices"] = list(self.choices)
+            kwargs.pop("metavar")
+        return [self.flag], kwargs
+
+
+def _shown(value: Any) -> str:
+    return ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _argparse_value(option: Option, text: str) -> Any:
+    try:
+        return option.parse(text)
+    except OptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
+
+
+def given_options(namespace: argparse.Namespace, options: tuple[Option, ...] | list[Option]) -> dict[str, Any]:
+    """The options of ``options`` that were given on the command line (not ``None``)."""
+    return {o.name: getattr(namespace, o.name) for o in options
+            if getattr(namespace, o.name, None) is not None}
