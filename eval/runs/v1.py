@@ -1,0 +1,101 @@
+"""Reading version-1 run folders (sumbench 0.1: one ROUGE implementation per run, no
+stored references) as :class:`~sumbench.eval.runs.run.Run` values.
+
+Version 1 kept ``results.json`` (one signature, ``config.scoring`` with the ROUGE
+settings, ``scores`` by ROUGE type), ``predictions.jsonl`` and ``per_example.jsonl``
+(``{"id", "rouge1": {"precision", "recall", "fmeasure"}, ...}``).  The run becomes one
+metric, ``rouge`` or ``rouge155``, whose signature is rebuilt from the stored fields in
+today's form (sumbench's version kept as stored), so a version-1 baseline compares with
+a version-2 run whenever the numbers are comparable.  Its examples are ``None``: reports
+say that the articles and references were not stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from sumbench.eval.errors import InputError
+from sumbench.eval.notices import Notice
+from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
+from sumbench.eval.signature import Signature
+from sumbench.eval.stats.interval import Interval
+
+COMPONENTS = ("precision", "recall", "fmeasure")
+
+
+def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
+    """The v2 metric equal to a v1 ``config.scoring``, and its signature fields."""
+    from sumbench.eval.metrics.base import BootstrapSettings
+
+    if scoring.get("impl") == "rouge155":
+        from sumbench.eval.metrics.rouge155.flags import flags_without_intervals
+        from sumbench.eval.metrics.rouge155.metric import Rouge155Metric
+
+        metric = Rouge155Metric.from_options({
+            "rouge155_flags": scoring["rouge155_flags"],
+            "rouge155_exceptions": scoring["rouge155_exceptions"],
+            "lsum_split": scoring["lsum_split"]})
+        flags = f"{flags_without_intervals(scoring['rouge155_flags'])} " \
+                f"exc={scoring['rouge155_exceptions']}"
+        keys = ("impl", "tok", "stem", "lsum", "refs", "flags", "bs", "seed", "ci")
+        values = {**stored, "flags": flags}
+        aggregation = {"method": "rouge155"}
+    else:
+        from sumbench.eval.metrics.rouge.metric import RougeMetric
+
+        metric = RougeMetric.from_options({
+            "rouge_types": list(scoring["rouge_types"]),
+            "no_stemmer": not scoring["use_stemmer"], "tokenizer": scoring["tokenizer"],
+            "lsum_split": scoring["lsum_split"], "multi_ref": scoring["multi_reference"]},
+            BootstrapSettings(int(scoring["bootstrap_samples"]), int(scoring["seed"]),
+                              float(scoring["confidence"])))
+        keys = ("impl", "tok", "stem", "lsum", "refs", "bs", "seed", "ci")
+        values = dict(stored)
+        aggregation = {"method": "bootstrap", "samples": metric.bootstrap.samples,
+                       "seed": metric.bootstrap.seed, "confidence": metric.bootstrap.confidence}
+    signature = Signature.build(metric.name, [(k, values[k]) for k in keys],
+                                version=stored["sumbench"])
+    return metric, signature, aggregation
+
+
+def load_v1(directory: Path, results: dict[str, Any]) -> Run:
+    """The run in a version-1 folder (``results`` is its parsed ``results.json``)."""
+    from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, RESULTS, _json_lines
+
+    where = directory / RESULTS
+    try:
+        config = results["config"]
+        metric, signature, aggregation = _metric(config["scoring"], results["signature_fields"])
+        rows = [r for _, r in _json_lines(directory / PER_EXAMPLE)]
+        predictions = {str(r["id"]): r["prediction"] for _, r in _json_lines(directory / PREDICTIONS)}
+        ids = tuple(str(r["id"]) for r in rows)
+        types = list(results["scores"])
+        columns = {t: {c: np.array([float(r[t][c]) for r in rows]) for c in COMPONENTS}
+                   for t in types}
+        scores = {t: {c: Interval(**results["scores"][t][c]) for c in COMPONENTS} for t in types}
+        result = MetricResult(name=metric.name, signature=signature, settings=metric.settings(),
+                              info=metric.info(), columns=columns, scores=scores,
+                              aggregation=aggregation,
+                              notices=tuple(Notice.from_dict(n) for n in results.get("warnings", [])))
+        references = config["references"]
+        diagnostics = None
+        if any("diagnostics" in r for r in rows):
+            diagnostics = tuple(dict(r.get("diagnostics") or {}) for r in rows)
+        return Run(
+            name=str(config["summarizer"]["name"]), ids=ids,
+            predictions=tuple(str(predictions[i]) for i in ids), metrics={metric.name: result},
+            reference_set=ReferenceSetInfo(
+                spec=str(references["spec"]), format=str(references["format"]),
+                fingerprint=str(results["reference_set"]["fingerprint"]),
+                examples=int(results["reference_set"]["examples"]),
+                selection={"limit": references.get("limit"), "sample": references.get("sample"),
+                           "seed": references.get("sample_seed")}),
+            examples=None, summarizer=dict(config["summarizer"]),
+            counts=dict(results.get("counts", {})), generation=dict(results.get("generation", {})),
+            diagnostics=diagnostics, diagnostics_mean=(results.get("diagnostics") or {}).get("mean"),
+            path=directory, schema_version=1, sumbench_version=str(results["signature_fields"]["sumbench"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{where}: corrupt version-1 run folder ({type(exc).__name__}: {exc})") from None
