@@ -6,10 +6,10 @@ Scores the 500 REALSumm system summaries of ``../shared/data/realsumm_dev.jsonl`
 against ``ref_summ_system`` (one sentence per ``<t>`` tag) with ``-n 2 -m`` and prints,
 for ROUGE-1/2/L precision, recall and F (9 values per summary):
 
-* the agreement at 5 decimals of ``eval.rouge155`` and of the Perl script
-  (``ROUGE-1.5.5.pl`` via ``eval.rouge155.oracle``) with REALSumm's stored
+* the agreement at 5 decimals of ``sumbench.eval.metrics.rouge155`` and of the Perl script
+  (``ROUGE-1.5.5.pl`` via ``tests/perl_rouge155.py``) with REALSumm's stored
   ``rouge155_scores``, under both WordNet-exception settings;
-* the agreement of ``eval.rouge155`` and of ``rouge-score`` (rouge1, rouge2, rougeLsum,
+* the agreement of ``sumbench.eval.metrics.rouge155`` and of ``rouge-score`` (rouge1, rouge2, rougeLsum,
   Porter stemmer) with the Perl script.
 
 Rates are given per value and per summary (all 9 values equal), with the mean and largest

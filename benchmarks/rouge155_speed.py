@@ -1,4 +1,4 @@
-"""Speed of ``eval.rouge155`` against ``rouge-score`` on the standard workload, one run.
+"""Speed of ``sumbench.eval.metrics.rouge155`` against ``rouge-score`` on the standard workload, one run.
 
     python benchmarks/rouge155_speed.py [--pairs FILE] [--reference-pairs 1500]
 

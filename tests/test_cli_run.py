@@ -154,7 +154,7 @@ def test_rouge155_implementation_through_the_cli(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     signature = next(l for l in result.out.splitlines() if l.startswith("signature: "))
     # -c and -r set the intervals: they are the signature's ci and bs fields, not flags.
-    assert "impl:rouge155-1.5.5" in signature and "flags:-n 2 -m -2 4 -u -a" in signature
+    assert "impl:rouge155-1.5.5" in signature and "flags:-2 4 -a -m -n 2 -u exc=wordnet" in signature
     assert "bs:200" in signature and "seed:perl-srand" in signature and "ci:95" in signature
     assert "--rouge-impl is deprecated; use --metrics rouge155" in result.err
     rows = [json.loads(l)["scores"]["rouge155"]

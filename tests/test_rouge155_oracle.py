@@ -1,8 +1,8 @@
-"""``eval.rouge155`` against the original ROUGE-1.5.5.pl: every number the script prints.
+"""``sumbench.eval.metrics.rouge155`` against the original ROUGE-1.5.5.pl: every number the script prints.
 
 Per summary (``-d``): precision, recall and F of every metric, at the script's 5
 decimals. Per corpus: the "Average" lines with their bootstrap intervals, also at 5
-decimals (they are reproducible: see ``eval.rouge155.bootstrap``). Data: REALSumm's 500
+decimals (they are reproducible: see ``sumbench.eval.metrics.rouge155.bootstrap``). Data: REALSumm's 500
 system summaries against ``ref_summ_system`` (needs ../shared) and generated texts
 (punctuation, digits, hyphens, case, UTF-8, empty and one-word texts, repeated words,
 stopwords, WordNet exception words; 1-4 references). The Perl output is produced once

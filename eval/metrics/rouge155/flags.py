@@ -131,11 +131,13 @@ def _split_options(flags: str) -> list[tuple[str, str | None]]:
 
 
 def flags_without_intervals(flags: str) -> str:
-    """The flags in a canonical spelling (one option a word, ``-n 2`` rather than
-    ``-n2``), without ``-c`` and ``-r``: those set only the intervals, and the signature
-    records them in its own fields."""
+    """The flags in a canonical spelling -- one option a word (``-n 2``, not ``-n2``), in
+    alphabetical order (the script's option parsing ignores the order) -- without ``-c``
+    and ``-r``: those set only the intervals, and the signature has fields for them."""
+    options = sorted((letter.lower(), letter, value) for letter, value in _split_options(flags)
+                     if letter not in "cr")
     return " ".join(f"-{letter}" if value is None else f"-{letter} {value}"
-                    for letter, value in _split_options(flags) if letter not in "cr")
+                    for _, letter, value in options)
 
 
 def _number(letter: str, value: str | None, kind: type) -> float | int:

