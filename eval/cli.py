@@ -1,6 +1,8 @@
 """The ``sumbench`` command line: builds the parser from :data:`sumbench.eval.commands.COMMANDS`
 and turns :class:`~sumbench.eval.errors.SumbenchError` into one line on stderr and its exit code
-(2 for usage and input errors), with no traceback.
+(2 for usage and input errors), with no traceback.  Exit 1 means only "regression" (the
+gate), so an unexpected exception -- a bug -- exits 3 with its traceback: CI never reads
+a crash as a failed model.
 """
 
 from __future__ import annotations
@@ -8,12 +10,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 from typing import Sequence
 
 from sumbench.eval import __version__
 from sumbench.eval.commands import COMMANDS
 from sumbench.eval.errors import SumbenchError
 from sumbench.eval.signature import epilog
+
+INTERNAL_ERROR = 3
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
@@ -48,7 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("sumbench: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 1
+        return 0
+    except Exception:  # a bug: keep the traceback, never the gate's exit status
+        traceback.print_exc()
+        print("sumbench: internal error (a bug in sumbench; please report it with the "
+              "traceback above)", file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@ components asked for) and every system ``b`` against the first run ``a`` this re
 difference of means ``mean(b) - mean(a)`` with its paired bootstrap interval and
 p-value (Koehn 2004, "Statistical Significance Tests for Machine Translation
 Evaluation"), the paired approximate-randomisation p-value (Noreen 1989; Riezler &
-Maxwell 2005) and win/tie/loss counts over examples.  sacrebleu's ``compare`` mode
+Maxwell 2005) and win/tie/loss counts over examples.  With ``all_pairs`` every pair of
+runs is compared instead (:mod:`sumbench.eval.stats.allpairs`, one vectorised pass), and
+each test's p-values are also given Holm-corrected over the pairs of each measure and
+component (:mod:`sumbench.eval.stats.multiple`); the uncorrected p-values of a pair are
+those a two-run comparison of it gives.  sacrebleu's ``compare`` mode
 (``paired_bs`` / ``paired_ar``) is the model; the statistics live in
 :mod:`sumbench.eval.stats`.  Nothing here knows a metric: measures, components and
 scales come from the runs.
@@ -59,10 +63,12 @@ class CompareSettings:
     permutations: int = 10000
     seed: int = 12345
     confidence: float = 0.95
+    all_pairs: bool = False
 
     def signature_suffix(self) -> str:
         return (f"paired-bs:{self.bootstrap_samples}|ar:{self.permutations}"
-                f"|cmp-seed:{self.seed}|cmp-ci:{self.confidence * 100:g}")
+                f"|cmp-seed:{self.seed}|cmp-ci:{self.confidence * 100:g}"
+                + ("|all-pairs|holm" if self.all_pairs else ""))
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,8 @@ class MetricComparison:
     ties: int
     losses: int
     scale: float = 100.0
+    bootstrap_p_holm: float | None = None  # all-pairs comparisons only
+    permutation_p_holm: float | None = None
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -237,9 +245,58 @@ def check_comparable(runs: Sequence[Run], names: Sequence[str], measures: Sequen
     return [f"forced: {b}" for b in blocking] + notes
 
 
+def _pairwise(data: Sequence[Run], names: Sequence[str], rows: Sequence[np.ndarray],
+              ref: MeasureRef, component: str, shown: str, label_of: str,
+              settings: CompareSettings) -> list[MetricComparison]:
+    """Every run against the first on one column."""
+    result = data[0].metrics[ref.metric]
+    a = result.columns[ref.measure][component][rows[0]]
+    out = []
+    for run, name, idx in zip(data[1:], names[1:], rows[1:]):
+        b = run.metrics[ref.metric].columns[ref.measure][component][idx]
+        boot = paired_bootstrap(a, b, n_samples=settings.bootstrap_samples,
+                                seed=settings.seed, confidence=settings.confidence)
+        perm = permutation_test(a, b, n_permutations=settings.permutations, seed=settings.seed)
+        wins, ties, losses = win_tie_loss(a, b)
+        out.append(MetricComparison(
+            metric=ref.metric, measure=ref.measure, component=component, label=shown,
+            component_label=label_of, baseline=names[0], system=name,
+            baseline_mean=float(np.mean(a)), system_mean=float(np.mean(b)),
+            difference=boot.difference, interval=boot.interval, bootstrap_p=boot.p_value,
+            permutation_p=perm.p_value, wins=wins, ties=ties, losses=losses,
+            scale=result.info.scale))
+    return out
+
+
+def _all_pairs(data: Sequence[Run], names: Sequence[str], rows: Sequence[np.ndarray],
+               ref: MeasureRef, component: str, shown: str, label_of: str,
+               settings: CompareSettings) -> list[MetricComparison]:
+    """Every pair of runs on one column, in one pass, with Holm-corrected p-values."""
+    from sumbench.eval.stats.allpairs import all_pairs
+    from sumbench.eval.stats.multiple import holm
+
+    matrix = np.stack([run.metrics[ref.metric].columns[ref.measure][component][idx]
+                       for run, idx in zip(data, rows)], axis=1)
+    tests = all_pairs(matrix, settings.bootstrap_samples, settings.permutations, settings.seed,
+                      settings.confidence)
+    boot_holm, perm_holm = holm(tests.bootstrap_p), holm(tests.permutation_p)
+    means = [float(np.mean(matrix[:, s])) for s in range(matrix.shape[1])]
+    scale = data[0].metrics[ref.metric].info.scale
+    return [MetricComparison(
+        metric=ref.metric, measure=ref.measure, component=component, label=shown,
+        component_label=label_of, baseline=names[i], system=names[j],
+        baseline_mean=means[i], system_mean=means[j], difference=float(tests.difference[k]),
+        interval=Interval(float(tests.low[k]), float(tests.difference[k]), float(tests.high[k])),
+        bootstrap_p=float(tests.bootstrap_p[k]), permutation_p=float(tests.permutation_p[k]),
+        wins=int(tests.wins[k]), ties=int(tests.ties[k]), losses=int(tests.losses[k]),
+        scale=scale, bootstrap_p_holm=float(boot_holm[k]), permutation_p_holm=float(perm_holm[k]))
+        for k, (i, j) in enumerate(zip(tests.first, tests.second))]
+
+
 def compare_runs(runs: Sequence[RunLike], settings: CompareSettings = CompareSettings(),
                  force: bool = False) -> Comparison:
-    """Compare every run against ``runs[0]``; see the module docstring for the rules."""
+    """Compare every run against ``runs[0]`` (or, with ``settings.all_pairs``, every pair);
+    see the module docstring for the rules."""
     data = [as_run(r) for r in runs]
     if len(data) < 2:
         raise InputError("compare needs at least two runs")
@@ -252,28 +309,15 @@ def compare_runs(runs: Sequence[RunLike], settings: CompareSettings = CompareSet
     notes += align_notes
     comparisons = []
     among = data[0].measure_refs()
+    engine = _all_pairs if settings.all_pairs else _pairwise
     for ref in measures:
         result = data[0].metrics[ref.metric]
         text = label(ref, among)
         for component in component_names(data[0], ref, settings.components):
-            a = result.columns[ref.measure][component][rows[0]]
             shown = text if component == result.headline(ref.measure) else \
                 f"{text}/{result.info.label(component)}"
-            for run, name, idx in zip(data[1:], names[1:], rows[1:]):
-                b = run.metrics[ref.metric].columns[ref.measure][component][idx]
-                boot = paired_bootstrap(a, b, n_samples=settings.bootstrap_samples,
-                                        seed=settings.seed, confidence=settings.confidence)
-                perm = permutation_test(a, b, n_permutations=settings.permutations,
-                                        seed=settings.seed)
-                wins, ties, losses = win_tie_loss(a, b)
-                comparisons.append(MetricComparison(
-                    metric=ref.metric, measure=ref.measure, component=component, label=shown,
-                    component_label=result.info.label(component),
-                    baseline=names[0], system=name, baseline_mean=float(np.mean(a)),
-                    system_mean=float(np.mean(b)), difference=boot.difference,
-                    interval=boot.interval, bootstrap_p=boot.p_value,
-                    permutation_p=perm.p_value, wins=wins, ties=ties, losses=losses,
-                    scale=result.info.scale))
+            comparisons += engine(data, names, rows, ref, component, shown,
+                                  result.info.label(component), settings)
     signatures = {m: f"{data[0].metrics[m].signature}|{settings.signature_suffix()}"
                   for m in dict.fromkeys(ref.metric for ref in measures)}
     return Comparison(names=names, runs=tuple(data), measures=tuple(measures),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sumbench.eval.data.fields import sentence_lines
 from sumbench.eval.data.tabular import iter_jsonl
 from sumbench.eval.data.textio import read_text
 from sumbench.eval.errors import InputError
@@ -24,9 +25,11 @@ def _from_text_line(line: str) -> str:
     return "\n".join(s.strip() for s in line.split("\n") if s.strip())
 
 
-def _prediction_value(value: object, where: str) -> str:
+def prediction_value(value: object, where: str) -> str:
+    """A prediction field's value as one text, one sentence per line (a list of sentences,
+    or a string with newlines or in ``<t> ... </t>`` markup)."""
     if isinstance(value, str):
-        return "\n".join(s.strip() for s in value.split("\n") if s.strip())
+        return "\n".join(s.strip() for s in sentence_lines(value) if s.strip())
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "\n".join(s.strip() for s in value if s.strip())
     raise InputError(f"{where}: 'prediction' must be a string or a list of strings, "
@@ -45,7 +48,7 @@ def _read_jsonl(path: Path) -> dict[str, str]:
         example_id = str(record["id"])
         if example_id in predictions:
             raise InputError(f"{where}: duplicate id {example_id!r}")
-        predictions[example_id] = _prediction_value(record["prediction"], where)
+        predictions[example_id] = prediction_value(record["prediction"], where)
     if not predictions:
         raise InputError(f"{path}: no predictions")
     return predictions

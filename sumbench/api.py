@@ -11,6 +11,7 @@ as ``sumbench.<name>``)::
     summaries = sumbench.get_summarizer("lead-1").summarize([e.article for e in refs.examples])
     mine = sumbench.score(refs, summaries, metrics=["rouge", "rouge155"], name="lead-1")
     print(sumbench.compare([lead3, mine]).metrics[0])     # paired tests, as 'sumbench compare'
+    board = sumbench.leaderboard(["runs/study"])          # a study folder: ranks and clusters
     same = sumbench.load_run("runs/lead3")               # the same Run, read back
 
 Functions return the values the CLI prints; nothing here prints.
@@ -24,16 +25,19 @@ from typing import Any, Mapping, Sequence, Union
 from sumbench.eval.compare import CompareSettings, Comparison, compare_runs
 from sumbench.eval.data import FieldMap, ReferenceSet, load_reference_set
 from sumbench.eval.gate import GateConfig, GateResult, check_runs
+from sumbench.eval.leaderboard import Leaderboard, LeaderboardSettings, build_leaderboard
 from sumbench.eval.metrics import available_metrics, build_metrics
 from sumbench.eval.metrics.base import BootstrapSettings, Metric
 from sumbench.eval.pipeline import evaluate_summarizer, make_run
 from sumbench.eval.runs import Run, load_run
+from sumbench.eval.runs.study import load_runs, write_study
 from sumbench.summarize.base import Summarizer, get_summarizer
 
 __all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "GateConfig",
-           "GateResult", "Metric", "ReferenceSet", "Run", "Summarizer", "available_metrics",
-           "check", "compare", "get_metric", "get_summarizer", "load_references", "load_run",
-           "report", "run", "score"]
+           "GateResult", "Leaderboard", "LeaderboardSettings", "Metric", "ReferenceSet", "Run",
+           "Summarizer", "available_metrics", "check", "compare", "get_metric",
+           "get_summarizer", "leaderboard", "load_references", "load_run", "load_runs",
+           "report", "run", "save_study", "score"]
 
 MetricSpec = Union[str, Metric]
 RunSpec = Union[Run, str, Path]
@@ -80,10 +84,30 @@ def run(references: ReferenceSet, summarizer: str, metrics: Sequence[MetricSpec]
                                diagnostics=diagnostics, name=name)
 
 
+def _expand(runs: Sequence[RunSpec]) -> list[Run]:
+    """Runs, run folders and study folders, as a list of runs."""
+    out: list[Run] = []
+    for item in runs:
+        out.extend([item] if isinstance(item, Run) else load_runs([item]))
+    return out
+
+
+def save_study(runs: Sequence[Run], directory: str | Path) -> Path:
+    """Write several runs on one reference set as a study folder."""
+    return write_study(list(runs), directory)
+
+
 def compare(runs: Sequence[RunSpec], settings: CompareSettings = CompareSettings(),
             force: bool = False) -> Comparison:
-    """Every run against the first, as ``sumbench compare`` (run folders or runs)."""
-    return compare_runs(list(runs), settings, force=force)
+    """Every run against the first (or every pair, ``settings.all_pairs``), as ``sumbench
+    compare`` (runs, run folders or study folders)."""
+    return compare_runs(_expand(runs), settings, force=force)
+
+
+def leaderboard(runs: Sequence[RunSpec], settings: LeaderboardSettings = LeaderboardSettings(),
+                force: bool = False) -> Leaderboard:
+    """Systems ranked with significance clusters, as ``sumbench leaderboard``."""
+    return build_leaderboard(_expand(runs), settings, force=force)
 
 
 def check(current: RunSpec, baseline: RunSpec, config: GateConfig = GateConfig(),
@@ -97,19 +121,25 @@ def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench r
            rank_by: str | None = None, force: bool = False) -> str:
     """The Markdown (``md``) or HTML (``html``) report of ``runs``, as ``sumbench report``
     (``examples`` and ``rank_by`` shape the HTML report's example cards)."""
-    from sumbench.eval.compare import as_run
     from sumbench.eval.errors import UsageError
 
-    if format != "html" and (examples is not None or rank_by is not None):
-        raise UsageError("examples and rank_by apply to the HTML report only")
-    loaded = [as_run(r) for r in runs]
-    comparison = compare_runs(loaded, settings, force=force) if len(loaded) > 1 else None
+    if format != "html" and examples is not None:
+        raise UsageError("examples applies to the HTML report only")
+    if format not in ("md", "html"):
+        raise UsageError(f"report format must be md or html, got {format!r}")
+    loaded = _expand(runs)
+    comparison = board = None
+    if len(loaded) > 1:
+        comparison = compare_runs(loaded, settings, force=force)
+        board = build_leaderboard(loaded, LeaderboardSettings(
+            rank_by=rank_by, measures=settings.measures,
+            bootstrap_samples=settings.bootstrap_samples, permutations=settings.permutations,
+            seed=settings.seed, confidence=settings.confidence), force=force)
     if format == "html":
         from sumbench.eval.report.html import render_html
 
-        return render_html(loaded, comparison, k=examples or 5, rank_by=rank_by, title=title)
-    if format != "md":
-        raise UsageError(f"report format must be md or html, got {format!r}")
+        return render_html(loaded, comparison, k=examples or 5, rank_by=rank_by, title=title,
+                           leaderboard=board)
     from sumbench.eval.report.markdown import report_markdown
 
-    return report_markdown(loaded, comparison, title=title)
+    return report_markdown(loaded, comparison, title=title, leaderboard=board)

@@ -174,35 +174,39 @@ def test_in_memory_current_run(runs):
 # ------------------------------------------------------------------------- JUnit XML
 
 
-def validate_junit(root: ET.Element) -> None:
+def validate_junit(root: ET.Element, suites_expected: int = 1) -> None:
     """The JUnit rules listed in eval/report/junit.py's docstring."""
     assert root.tag == "testsuites"
     suites = list(root)
-    assert [s.tag for s in suites] == ["testsuite"]
-    suite = suites[0]
-    for element, keys in ((root, ("name", "tests", "failures", "errors", "time")),
-                          (suite, ("name", "tests", "failures", "errors", "skipped", "time"))):
-        assert all(k in element.attrib for k in keys), element.attrib
-        float(element.get("time"))
-    cases = suite.findall("testcase")
-    children = [c.tag for c in suite]
-    assert set(children) <= {"properties", "testcase", "system-out", "system-err"}
-    if "properties" in children:
-        assert children.index("properties") == 0
-        assert all(p.tag == "property" and {"name", "value"} <= set(p.attrib)
-                   for p in suite.find("properties"))
-    failures = [c for c in cases if c.find("failure") is not None]
-    for element in (root, suite):
-        assert int(element.get("tests")) == len(cases)
-        assert int(element.get("failures")) == len(failures)
-        assert int(element.get("errors")) == 0
-    for case in cases:
-        assert {"name", "classname", "time"} <= set(case.attrib)
-        float(case.get("time"))
-        assert set(c.tag for c in case) <= {"failure", "system-out", "error", "skipped"}
-        assert len(case.findall("failure")) <= 1
-        for failure in case.findall("failure"):
-            assert failure.get("message") and failure.get("type") and failure.text
+    assert [s.tag for s in suites] == ["testsuite"] * suites_expected
+    assert all(k in root.attrib for k in ("name", "tests", "failures", "errors", "time"))
+    float(root.get("time"))
+    every_case = []
+    for suite in suites:
+        assert all(k in suite.attrib for k in ("name", "tests", "failures", "errors", "skipped", "time"))
+        float(suite.get("time"))
+        cases = suite.findall("testcase")
+        every_case += cases
+        children = [c.tag for c in suite]
+        assert set(children) <= {"properties", "testcase", "system-out", "system-err"}
+        if "properties" in children:
+            assert children.index("properties") == 0
+            assert all(p.tag == "property" and {"name", "value"} <= set(p.attrib)
+                       for p in suite.find("properties"))
+        failures = [c for c in cases if c.find("failure") is not None]
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == len(failures)
+        assert int(suite.get("errors")) == 0
+        for case in cases:
+            assert {"name", "classname", "time"} <= set(case.attrib)
+            float(case.get("time"))
+            assert set(c.tag for c in case) <= {"failure", "system-out", "error", "skipped"}
+            assert len(case.findall("failure")) <= 1
+            for failure in case.findall("failure"):
+                assert failure.get("message") and failure.get("type") and failure.text
+    assert int(root.get("tests")) == len(every_case)
+    assert int(root.get("failures")) == sum(c.find("failure") is not None for c in every_case)
+    assert int(root.get("errors")) == 0
 
 
 def test_junit_lists_each_metric_and_failures(runs):
@@ -240,3 +244,11 @@ def test_junit_validator_catches_a_wrong_count(runs):
     root.find("testsuite").set("tests", "7")
     with pytest.raises(AssertionError):
         validate_junit(root)
+
+
+def test_junit_for_several_systems_has_a_suite_each(runs):
+    results = [check_against_baseline(runs["worse"], runs["base"], FAST),
+               check_against_baseline(runs["base"], runs["base"], FAST)]
+    root = ET.fromstring(gate_junit_xml(results).encode("utf-8"))
+    validate_junit(root, suites_expected=2)
+    assert int(root.get("failures")) == len(results[0].failures) > 0

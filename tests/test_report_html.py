@@ -186,3 +186,82 @@ class TestChromium:
         lines = self.console_lines(done.stderr)
         assert any("example.invalid" in line for line in lines)
         assert any("inline script" in line.lower() for line in lines)
+
+
+# ---------------------------------------------------------------- many systems (issue 12)
+
+MANY = [f"system_{k:02d} & <b>{'x' * (k % 5)}</b>" for k in range(25)]
+
+
+@pytest.fixture(scope="module")
+def many_systems_report(tmp_path_factory) -> Path:
+    """A study of 25 systems on examples with three references, reported as HTML."""
+    import sumbench
+    from cli_util import sumbench as cli
+    from sumbench.eval.data.records import Example
+
+    from fake_runs import make_run
+
+    tmp = tmp_path_factory.mktemp("many")
+    examples = tuple(Example(id=f"ex{i:03d}", article=f"Article {i}. The council met.",
+                             references=((f"Ref one {i}.",), ("The council met on the bridge.",),
+                                         (f"Third reference {i}.",)))
+                     for i in range(12))
+    predictions = tuple("The council met on the bridge today." for _ in examples)
+    runs = [make_run(name, synthetic_f(12, seed=k + 1, shift=0.005 * k),
+                     ids=tuple(e.id for e in examples), predictions=predictions, examples=examples)
+            for k, name in enumerate(MANY)]
+    study = sumbench.save_study(runs, tmp / "study")
+    done = cli("report", study, "--format", "html", "-o", tmp / "report.html",
+               "--permutations", "300", "--paired-bs", "200", "-k", "1")
+    assert done.code == 0, done.err
+    return tmp / "report.html"
+
+
+def test_many_systems_report_has_the_leaderboard_and_row_figures(many_systems_report):
+    html = many_systems_report.read_text()
+    ids = [a.get("id") for t, a in parse(html) if t == "section"]
+    assert ids[:3] == ["summary", "leaderboard", "comparison"]
+    assert html.count("system_00 &amp; &lt;b&gt;&lt;/b&gt;") >= 3  # escaped everywhere
+    assert "A cluster ends where every system above is significantly better" in html
+
+
+def test_many_systems_figure_labels_never_overlap():
+    from sumbench.eval.report import plots
+    from sumbench.eval.stats import Interval
+
+    values = [[Interval(30 + k, 31 + k, 32 + k) for _ in range(4)] for k in range(25)]
+    figure = plots.forest_figure(MANY, values, ["rouge1", "rouge2", "rougeL", "rougeLsum"])
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].get_yticklabels()]
+    assert len(boxes) == 25
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert all(ax.get_legend() is None for ax in figure.axes)
+    # the check can fail: squeezed into a short figure the labels collide
+    figure.set_size_inches(9, 2)
+    figure.canvas.draw()
+    squeezed = [t.get_window_extent(figure.canvas.get_renderer())
+                for t in figure.axes[0].get_yticklabels()]
+    assert any(a.overlaps(b) for i, a in enumerate(squeezed) for b in squeezed[i + 1:])
+
+
+def test_multi_reference_card_shows_the_best_reference_and_folds_the_others(many_systems_report):
+    html = many_systems_report.read_text()
+    card = html[html.index('<div class="card">'):]
+    card = card[:card.index('</div><div class="card">') if '</div><div class="card">' in card else None]
+    assert "reference 2 of 3 (best ROUGE-1 F" in card
+    first_reference = card.index("reference 2 of 3")
+    folded = card.index("<details><summary>the other 2 references</summary>")
+    assert first_reference < folded < card.index("reference 1 (ROUGE-1 F")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")
+def test_many_systems_report_renders_in_chromium(many_systems_report, tmp_path):
+    flags = TestChromium.FLAGS + [f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom"]
+    done = subprocess.run([CHROMIUM, *flags, many_systems_report.as_uri()], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert TestChromium.console_lines(done.stderr) == []
+    assert '<section id="leaderboard">' in done.stdout
+    assert done.stdout.count("data:image/png;base64,") == 3

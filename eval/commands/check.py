@@ -81,9 +81,10 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "in the baseline folder or its parent, then these flags. With "
                     "GITHUB_ACTIONS=true it prints ::error/::notice annotations and appends "
                     "its Markdown to $GITHUB_STEP_SUMMARY.")
-    parser.add_argument("run", metavar="RUN", help="the run folder to check")
+    parser.add_argument("run", metavar="RUN", help="the run folder (or study folder) to check")
     parser.add_argument("--baseline", "-b", required=True, metavar="DIR",
-                        help="the baseline run folder")
+                        help="the baseline run folder (a study folder for a study: each "
+                             "system is gated against the baseline system of its name)")
     add_gate_options(parser, short_aliases=True)
     parser.add_argument("--seed", type=int, dest="gate_seed", metavar="N",
                         help="seed of the tests (default: 12345)")
@@ -110,13 +111,9 @@ def _in_github_actions() -> bool:
 
 
 def _write(path: str, text: str) -> None:
-    from sumbench.eval.errors import InputError
+    from sumbench.eval.files import write_file
 
-    try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_file(path, text)
 
 
 def gate_config(args: argparse.Namespace, baseline: str | Path):
@@ -153,27 +150,35 @@ def verdict_text(result) -> str:
     return "\n".join(lines)
 
 
-def publish(result, args: argparse.Namespace, as_json: bool = False) -> int:
-    """Write ``--junit``/``--markdown``, print the verdict (and annotations on GitHub
-    Actions); return the exit status, 0 for a pass and 1 for a regression."""
+def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
+    """Write ``--junit``/``--markdown``, print the verdicts (and annotations on GitHub
+    Actions); return the exit status, 0 when every gated measure passed, 1 for a
+    regression.  ``results`` is one gate result, or one per system of a study."""
     from sumbench.eval.report.junit import gate_junit_xml
     from sumbench.eval.report.markdown import gate_markdown
 
-    markdown = gate_markdown(result)
+    results = results if isinstance(results, (list, tuple)) else [results]
+    several = len(results) > 1
+    markdown = "\n".join(gate_markdown(r) for r in results)
     if args.junit:
-        _write(args.junit, gate_junit_xml(result))
+        _write(args.junit, gate_junit_xml(results))
     if args.markdown:
         _write(args.markdown, markdown)
+    passed = all(r.passed for r in results)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        data = ({"passed": passed, "systems": [r.to_dict() for r in results]} if several
+                else results[0].to_dict())
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
-        print(verdict_text(result))
+        print("\n\n".join(verdict_text(r) for r in results))
     if _in_github_actions():
-        for o in result.outcomes:
-            if o.passed:
-                print(annotation("notice", f"sumbench: {o.metric} ok", o.reason))
-            else:
-                print(annotation("error", f"sumbench: {o.metric} regressed", o.reason))
+        for r in results:
+            prefix = f"{Path(r.current).name}: " if several else ""
+            for o in r.outcomes:
+                if o.passed:
+                    print(annotation("notice", f"sumbench: {prefix}{o.metric} ok", o.reason))
+                else:
+                    print(annotation("error", f"sumbench: {prefix}{o.metric} regressed", o.reason))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             try:
@@ -182,7 +187,7 @@ def publish(result, args: argparse.Namespace, as_json: bool = False) -> int:
             except OSError as exc:
                 print(f"sumbench: warning: cannot append to $GITHUB_STEP_SUMMARY: {exc}",
                       file=sys.stderr)
-    return 0 if result.passed else 1
+    return 0 if passed else 1
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -196,11 +201,35 @@ def execute(args: argparse.Namespace) -> int:
         raise
 
 
+def _study_results(args: argparse.Namespace, config, config_file) -> list:
+    """Each system of the current study against the baseline study's system of its name."""
+    from sumbench.eval.errors import InputError, UsageError
+    from sumbench.eval.gate import check_runs
+    from sumbench.eval.runs.study import is_study, load_study
+
+    if not (is_study(args.run) and is_study(args.baseline)):
+        raise UsageError("check a study against a study (each system against the baseline "
+                         "system of its name), or a run folder against a run folder")
+    baseline = {r.name: r for r in load_study(args.baseline).runs}
+    current = load_study(args.run).runs
+    missing = [r.name for r in current if r.name not in baseline]
+    if missing:
+        raise InputError(f"{args.baseline}: no baseline run for {', '.join(map(repr, missing))} "
+                         f"(it has {', '.join(map(repr, baseline))})")
+    return [check_runs(run, baseline[run.name], config, force=args.force,
+                       config_file=str(config_file) if config_file else None)
+            for run in current]
+
+
 def _execute(args: argparse.Namespace) -> int:
     from sumbench.eval.gate import check_against_baseline
     from sumbench.eval.runs.folder import load_run
+    from sumbench.eval.runs.study import is_study
 
     config, config_file = gate_config(args, args.baseline)
+    if is_study(args.run) or is_study(args.baseline):
+        return publish(_study_results(args, config, config_file), args,
+                       as_json=args.format == "json")
     current = load_run(args.run)
     result = check_against_baseline(current, args.baseline, config, force=args.force)
     result = replace(result, config_file=str(config_file) if config_file else None)

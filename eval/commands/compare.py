@@ -53,6 +53,7 @@ def comparison_settings(args: argparse.Namespace, components: tuple[str, ...] = 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
     return CompareSettings(measures=split_list(args.metrics), components=components,
+                           all_pairs=getattr(args, "all_pairs", False),
                            bootstrap_samples=args.paired_bs, permutations=args.permutations,
                            seed=args.seed, confidence=args.confidence)
 
@@ -63,7 +64,11 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Compare run folders (written by 'sumbench run/score -o DIR'): every run "
                     "against the first, on the same examples. Differences are in points "
                     "(F x 100); p-values are two-sided.")
-    parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders; the first is the baseline")
+    parser.add_argument("runs", nargs="+", metavar="RUN",
+                        help="run folders or study folders; the first run is the baseline")
+    parser.add_argument("--all-pairs", action="store_true",
+                        help="compare every pair of runs, not each against the first, with "
+                             "p-values also Holm-corrected over the pairs")
     parser.add_argument("--columns", default="f", metavar="LIST",
                         help="which components to test: comma-separated component names or "
                              "labels (p, r, f for ROUGE); f is each measure's headline "
@@ -89,8 +94,10 @@ def comparison_text(comparison) -> str:
     from sumbench.eval.report.tables import grid, interval_text, metric_table, number
 
     level = f"{comparison.settings.confidence * 100:g}"
+    against = "between every pair" if comparison.settings.all_pairs else \
+        f"against {comparison.names[0]}"
     lines = [f"{len(comparison.names)} runs on {comparison.examples} examples; differences "
-             f"against {comparison.names[0]} in points"]
+             f"{against} in points (system minus baseline)"]
     metrics = list(dict.fromkeys(ref.metric for ref in comparison.measures))
     wanted = {ref.measure for ref in comparison.measures}
     for metric in metrics:
@@ -100,15 +107,20 @@ def comparison_text(comparison) -> str:
             header = ["run"] + head
             rows += [[name] + row for row in body if row[0] in wanted]
         lines += [""] + grid(header, rows, set(range(2, len(header))))
-    rows = [["measure", "system", "score", "baseline", "difference", f"{level}% CI",
-             "p (paired bs)", "p (approx. rand.)", "win/tie/loss"]]
+    holm = comparison.settings.all_pairs
+    rows = [["measure", "system", "score", *(["against"] if holm else []), "baseline",
+             "difference", f"{level}% CI", "p (paired bs)", *(["Holm"] if holm else []),
+             "p (approx. rand.)", *(["Holm"] if holm else []), "win/tie/loss"]]
     for m in comparison.metrics:
         rows.append([m.label, m.system, number(m.system_mean, m.scale),
-                     number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
-                     interval_text(m.interval, m.scale, signed=True),
-                     f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",
+                     *([m.baseline] if holm else []), number(m.baseline_mean, m.scale),
+                     f"{m.scale * m.difference:+.2f}",
+                     interval_text(m.interval, m.scale, signed=True), f"{m.bootstrap_p:.4f}",
+                     *([f"{m.bootstrap_p_holm:.4f}"] if holm else []), f"{m.permutation_p:.4f}",
+                     *([f"{m.permutation_p_holm:.4f}"] if holm else []),
                      f"{m.wins}/{m.ties}/{m.losses}"])
-    lines += [""] + grid(rows[0], rows[1:], set(range(2, 9)))
+    text_columns = {0, 1, 3} if holm else {0, 1}
+    lines += [""] + grid(rows[0], rows[1:], set(range(len(rows[0]))) - text_columns)
     lines.append("")
     lines += [f"signature: {s}" for s in comparison.signatures.values()]
     return "\n".join(lines)
@@ -118,10 +130,13 @@ def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.compare import compare_runs
     from sumbench.eval.errors import UsageError
 
-    if len(args.runs) < 2:
-        raise UsageError("compare needs at least two run folders")
+    from sumbench.eval.runs.study import load_runs
+
+    runs = load_runs(args.runs)
+    if len(runs) < 2:
+        raise UsageError("compare needs at least two runs")
     settings = comparison_settings(args, _columns(args.columns))
-    comparison = compare_runs(args.runs, settings, force=args.force)
+    comparison = compare_runs(runs, settings, force=args.force)
     for note in comparison.notes:
         print(f"sumbench: warning: {note}", file=sys.stderr)
     if args.format == "json":

@@ -184,3 +184,32 @@ def emit(run, args: argparse.Namespace, title: str) -> None:
         print(diagnostics_table({run.name: run.diagnostics_mean}))
     if args.output_dir:
         print(f"run folder: {args.output_dir}")
+
+
+def emit_study(runs, args: argparse.Namespace, described: str) -> None:
+    """Several runs on one reference set: warnings (stderr), the study folder (``-o``),
+    then their headline means side by side, or ``{"study": index, "runs": {name:
+    results}}`` as JSON."""
+    import json
+
+    from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
+    from sumbench.eval.runs.folder import results_dict
+    from sumbench.eval.runs.study import folder_names, index, write_study
+
+    for run in runs:
+        for line in notice_lines(run.all_notices()):
+            print(f"{line} [{run.name}]", file=sys.stderr)
+    if args.output_dir:
+        write_study(runs, args.output_dir)
+    if args.format == "json":
+        merged = {"study": index(runs, folder_names([r.name for r in runs])),
+                  "runs": {run.name: results_dict(run) for run in runs}}
+        sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+        return
+    print(f"{len(runs)} systems on {described}\n")
+    print(side_by_side(runs, [run.name for run in runs]))
+    if getattr(args, "diagnostics", False):
+        print()
+        print(diagnostics_table({run.name: run.diagnostics_mean for run in runs}))
+    if args.output_dir:
+        print(f"study folder: {args.output_dir} (study.json and one run folder per system)")

@@ -27,14 +27,16 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "against summary length, a comparison chart and the best and worst "
                     "examples with shared n-grams highlighted. It is one file that needs "
                     "no network.")
-    parser.add_argument("runs", nargs="+", metavar="RUN", help="run folders; the first is the baseline")
+    parser.add_argument("runs", nargs="+", metavar="RUN",
+                        help="run folders or study folders; the first run is the baseline")
     parser.add_argument("--format", choices=["md", "html"], default=None,
                         help="report format (default: from the --output suffix, else md)")
     parser.add_argument("--output", "-o", metavar="FILE", help="where to write (default: stdout)")
     parser.add_argument("--examples", "-k", type=positive_int, default=None, metavar="K",
                         help="HTML: how many best and worst examples per run (default: 5)")
     parser.add_argument("--rank-by", metavar="MEASURE",
-                        help="HTML: the measure that ranks the examples (default: rougeLsum, "
+                        help="the measure that ranks the leaderboard (default: the first the "
+                             "runs share) and, in HTML, the examples (default: rougeLsum, "
                              "else rouge1, else the first)")
     parser.add_argument("--title", default="sumbench report", help="report title")
     add_comparison_options(parser)
@@ -50,42 +52,42 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from sumbench.eval.compare import compare_runs
-    from sumbench.eval.errors import InputError, UsageError
-    from sumbench.eval.runs.folder import load_run
+    from sumbench.eval.errors import UsageError
+    from sumbench.eval.files import write_file
+    from sumbench.eval.runs.study import load_runs
 
     fmt = _format(args)
     if fmt != "html":
-        given = [flag for flag, value in (("--examples", args.examples), ("--rank-by", args.rank_by))
-                 if value is not None]
-        if given:
-            raise UsageError(f"{given[0]} applies to the HTML report only (--format html)")
+        if args.examples is not None:
+            raise UsageError("--examples applies to the HTML report only (--format html)")
     if args.output is not None and not args.output.strip():
         raise UsageError("--output: an empty file name")
-    runs = [load_run(path) for path in args.runs]
-    comparison = None
+    runs = load_runs(args.runs)
+    comparison = board = None
     if len(runs) > 1:
-        comparison = compare_runs(runs, comparison_settings(args), force=args.force)
+        from sumbench.eval.leaderboard import LeaderboardSettings, build_leaderboard
+
+        settings = comparison_settings(args)
+        comparison = compare_runs(runs, settings, force=args.force)
+        board = build_leaderboard(runs, LeaderboardSettings(
+            rank_by=args.rank_by, measures=settings.measures,
+            bootstrap_samples=settings.bootstrap_samples, permutations=settings.permutations,
+            seed=settings.seed, confidence=settings.confidence), force=args.force)
         for note in comparison.notes:
             print(f"sumbench: warning: {note}", file=sys.stderr)
     if fmt == "html":
         from sumbench.eval.report.html import render_html
 
         text = render_html(runs, comparison, k=args.examples or 5, rank_by=args.rank_by,
-                           title=args.title)
+                           title=args.title, leaderboard=board)
     else:
         from sumbench.eval.report.markdown import report_markdown
 
-        text = report_markdown(runs, comparison, title=args.title)
+        text = report_markdown(runs, comparison, title=args.title, leaderboard=board)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    write_file(args.output, text)
     print(f"report written to {args.output}", file=sys.stderr)
     return 0

@@ -5,9 +5,6 @@ fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side;
 from __future__ import annotations
 
 import argparse
-import re
-import sys
-from pathlib import Path
 
 from sumbench.eval.commands import check, options
 from sumbench.eval.errors import UsageError
@@ -23,12 +20,14 @@ def register(subparsers) -> argparse.ArgumentParser:
         NAME, help=HELP, epilog=epilog(),
         description="Summarise every article of a reference set and score the summaries. "
                     "With no arguments: lead-3 on the bundled fixtures.")
-    parser.add_argument("--summarizer", "-s", default="lead-3", metavar="NAME",
-                        help="summariser name (default: %(default)s; see 'sumbench list'; "
-                             "'oracle' is the greedy extractive upper bound)")
+    parser.add_argument("--summarizer", "-s", action="append", metavar="NAME",
+                        help="summariser name (default: lead-3; see 'sumbench list'; 'oracle' "
+                             "is the greedy extractive upper bound); repeat it to evaluate "
+                             "several, written as a study folder with -o; the model options "
+                             "apply to every one given")
     parser.add_argument("--baselines", action="store_true",
                         help="also evaluate lead-3 and the oracle on the same references and "
-                             "print them side by side (with -o, each run goes to DIR/<name>/)")
+                             "print them side by side (with -o, a study folder)")
     options.add_reference_options(parser, required=False)
     options.add_selection_options(parser)
     options.add_metric_options(parser)
@@ -51,11 +50,6 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         group.add_argument(*flags, **keywords)
 
 
-def folder_name(summarizer: str) -> str:
-    """A file-system-safe folder name for a summariser name (``hf:org/model`` -> ``hf_org_model``)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", summarizer).strip("_") or "run"
-
-
 def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.pipeline import evaluate_summarizer
     from sumbench.summarize.options import options_from_namespace
@@ -63,20 +57,24 @@ def execute(args: argparse.Namespace) -> int:
     options.check_output_dir(args)
     metrics = options.metrics_from_args(args)
     model_options = options_from_namespace(args)
+    chosen = list(dict.fromkeys(args.summarizer or ["lead-3"]))
+    if len(chosen) > 1 and args.name:
+        raise UsageError("--name names a single run; with several summarisers each run is "
+                         "named after its summariser")
+    if len(chosen) > 1 and args.baseline:
+        raise UsageError("--baseline gates one summariser; give one --summarizer (with "
+                         "--baselines the first is gated)")
     gate = _gate_setup(args)  # before any work: a bad baseline fails fast
     references = options.load_references(args, limit=args.limit, sample=args.sample)
-    names = [args.summarizer]
-    if args.baselines:
-        names += [b for b in BASELINES if b != args.summarizer]
+    names = chosen + ([b for b in BASELINES if b not in chosen] if args.baselines else [])
     runs = [evaluate_summarizer(references, name, metrics,
-                                model_options if name == args.summarizer else None,
-                                diagnostics=args.diagnostics,
-                                name=args.name if name == args.summarizer else None)
+                                model_options if name in chosen else None,
+                                diagnostics=args.diagnostics, name=args.name)
             for name in names]
     if len(runs) == 1:
         options.emit(runs[0], args, f"{runs[0].name} on {options.describe(references)}")
     else:
-        _emit_side_by_side(runs, args, options.describe(references))
+        options.emit_study(runs, args, options.describe(references))
     if gate is None:
         return 0
     return _gate(runs[0], args, gate)
@@ -109,29 +107,3 @@ def _gate(run, args: argparse.Namespace, gate) -> int:
                         config_file=str(config_file) if config_file else None)
     print()
     return check.publish(result, args)
-
-
-def _emit_side_by_side(runs, args: argparse.Namespace, described: str) -> None:
-    import json
-
-    from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
-    from sumbench.eval.runs.folder import results_dict
-
-    for run in runs:
-        for line in notice_lines(run.all_notices()):
-            print(f"{line} [{run.name}]", file=sys.stderr)
-    if args.output_dir:
-        for run in runs:
-            run.save(Path(args.output_dir) / folder_name(run.name))
-    names = [run.name for run in runs]
-    if args.format == "json":
-        merged = {run.name: results_dict(run) for run in runs}
-        sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
-        return
-    print(f"{described}\n")
-    print(side_by_side(runs, names))
-    if args.diagnostics:
-        print()
-        print(diagnostics_table({run.name: run.diagnostics_mean for run in runs}))
-    if args.output_dir:
-        print(f"run folders: {', '.join(str(Path(args.output_dir) / folder_name(n)) for n in names)}")

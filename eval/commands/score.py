@@ -1,14 +1,23 @@
-"""``sumbench score``: score a predictions file made elsewhere against a reference set."""
+"""``sumbench score``: score predictions made elsewhere against a reference set.
+
+One system (a predictions file) gives one run; several give a study folder (one run
+folder per system and ``study.json``): several ``--predictions`` files or run folders, a
+long predictions file with ``--system-field``, or predictions stored in the reference
+file itself (``--prediction-field``, with ``--system-field`` when several systems share
+the file; see :mod:`sumbench.eval.data.systems`).
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from sumbench.eval.commands import options
+from sumbench.eval.errors import UsageError
 from sumbench.eval.signature import epilog
 
 NAME = "score"
-HELP = "score a predictions file made elsewhere"
+HELP = "score predictions made elsewhere (one system or many)"
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -17,23 +26,127 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Score summaries made elsewhere. Predictions: JSONL with 'id' and "
                     "'prediction' (a string with one sentence per line, or a list of "
                     "sentences), or a text file with one summary per line aligned with the "
-                    "references (sentences separated by <n> or a literal \\n).")
-    parser.add_argument("--predictions", "-p", required=True, metavar="FILE",
-                        help="predictions file (.jsonl with id/prediction, or one summary per line)")
-    options.add_reference_options(parser, required=True)
+                    "references (sentences separated by <n> or a literal \\n). Several "
+                    "systems (several --predictions, --system-field or --prediction-field) "
+                    "make a study folder.")
+    parser.add_argument("--predictions", "-p", action="append", metavar="FILE_OR_RUN",
+                        help="predictions file (.jsonl with id/prediction, or one summary per "
+                             "line), or a run folder to score again; repeat for several systems")
+    parser.add_argument("--system-field", action="append", metavar="FIELD",
+                        help="the field naming each row's system, in a long predictions file or "
+                             "(with --prediction-field) in the reference file; repeat to join "
+                             "several fields with '/' (e.g. group and system)")
+    parser.add_argument("--prediction-field", metavar="FIELD",
+                        help="read the predictions from this field of the reference file; a "
+                             "document's rows must repeat its article and references")
+    options.add_reference_options(parser, required=False)
     options.add_metric_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
     return parser
 
 
+def _systems(args: argparse.Namespace):
+    """``(reference set, {system: (predictions, summarizer info)})`` from the options."""
+    from sumbench.eval.data import FieldMap
+    from sumbench.eval.data.systems import read_long_predictions, read_references_with_predictions
+
+    system_fields = args.system_field or []
+    if args.prediction_field is not None:
+        if args.predictions:
+            raise UsageError("--prediction-field reads the predictions from --references; "
+                             "give no --predictions")
+        if not args.references:
+            raise UsageError("--prediction-field needs --references FILE")
+        fields = FieldMap(article=args.article_field, reference=args.reference_field,
+                          id=args.id_field, multi_reference=args.multi_reference)
+        references, systems = read_references_with_predictions(
+            args.references, args.references_format, fields, args.prediction_field, system_fields)
+        return references, {s: (p, {"name": s, "settings": {
+            "predictions": args.references, "prediction_field": args.prediction_field,
+            "system_fields": system_fields}}) for s, p in systems.items()}
+    if not args.predictions:
+        raise UsageError("give --predictions FILE (or --prediction-field FIELD)")
+    if system_fields:
+        if len(args.predictions) != 1:
+            raise UsageError("--system-field reads one long predictions file; give one --predictions")
+        references = _references(args)
+        systems = read_long_predictions(args.predictions[0], references.ids, system_fields)
+        return references, {s: (p, {"name": s, "settings": {
+            "predictions": args.predictions[0], "system_fields": system_fields}})
+            for s, p in systems.items()}
+    references = _references(args)
+    out = {}
+    for source in args.predictions:
+        name, predictions, summarizer = _one_source(Path(source), references)
+        if name in out:
+            raise UsageError(f"two predictions are named {name!r}; rename a file")
+        out[name] = (predictions, summarizer)
+    return references, out
+
+
+def _references(args: argparse.Namespace):
+    """The reference set: ``--references``, else the one stored in the run folders given."""
+    if args.references:
+        return options.load_references(args)
+    from sumbench.eval.runs.folder import load_run
+
+    folders = [Path(p) for p in args.predictions or [] if Path(p).is_dir()]
+    if not folders or len(folders) != len(args.predictions):
+        raise UsageError("give --references (only run folders carry their own)")
+    runs = [load_run(f) for f in folders]
+    if len({r.fingerprint for r in runs}) > 1:
+        raise UsageError("the run folders were scored on different reference sets; give --references")
+    return reference_set_of(runs[0])
+
+
+def reference_set_of(run):
+    """A run's stored reference set, as a :class:`ReferenceSet` to score against again."""
+    from sumbench.eval.data import FieldMap, ReferenceSet
+
+    if run.examples is None:
+        raise UsageError(f"{run.path}: a version-1 run folder stores no references; give --references")
+    info = run.reference_set
+    return ReferenceSet(spec=info.spec, format=info.format, examples=run.examples,
+                        fingerprint=info.fingerprint, fields=FieldMap(**info.fields),
+                        selection=dict(info.selection))
+
+
+def _one_source(path: Path, references):
+    """A predictions file, or a run folder's predictions, aligned with ``references``."""
+    from sumbench.eval.errors import InputError
+    from sumbench.eval.predictions import read_predictions
+
+    if path.is_dir():
+        from sumbench.eval.runs.folder import load_run
+
+        run = load_run(path)
+        by_id = dict(zip(run.ids, run.predictions))
+        missing = [i for i in references.ids if i not in by_id]
+        if missing or len(by_id) != len(references.ids):
+            raise InputError(f"{path}: its examples differ from the reference set's "
+                             f"({len(missing)} missing)")
+        return run.name, [by_id[i] for i in references.ids], dict(run.summarizer)
+    predictions = read_predictions(path, references.ids)
+    return path.stem, predictions, {"name": f"file:{path.name}", "settings": {"predictions": str(path)}}
+
+
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.pipeline import evaluate_predictions
+    from sumbench.eval.pipeline import make_run
 
     options.check_output_dir(args)
     metrics = options.metrics_from_args(args)
-    references = options.load_references(args)
-    run = evaluate_predictions(references, args.predictions, metrics,
-                               diagnostics=args.diagnostics, name=args.name)
-    options.emit(run, args, f"{args.predictions} against {options.describe(references)}")
+    references, systems = _systems(args)
+    if len(systems) > 1 and args.name:
+        raise UsageError("--name names a single run; each system's run is named after it")
+    nothing = {"generated": 0, "from_cache": 0, "truncated": 0}
+    runs = [make_run(references, predictions, metrics, args.name or name, summarizer, nothing,
+                     args.diagnostics)
+            for name, (predictions, summarizer) in systems.items()]
+    described = options.describe(references)
+    if len(runs) == 1:
+        source = args.predictions[0] if args.predictions else args.references
+        options.emit(runs[0], args, f"{source} against {described}")
+    else:
+        options.emit_study(runs, args, described)
     return 0

@@ -3,11 +3,14 @@
 Defaults recognise the common summarisation data sets: CNN/DailyMail (``article``,
 ``highlights``), XSum (``document``, ``summary``) and generic ``text``/``summary``.
 A reference value may be one string whose sentences are newline-separated, a list of
-sentence strings, or (multi-reference) a list of such references.
+sentence strings, or (multi-reference) a list of such references.  A string in pyrouge's
+sentence markup, ``<t> First. </t> <t> Second. </t>`` (REALSumm's and SummEval's released
+files), is split on the tags instead (:func:`sentence_lines`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -68,9 +71,21 @@ def resolve_fields(fields: FieldMap, available: list[str], where: str) -> Resolv
     return ResolvedFields(article, reference, id_field, multi)
 
 
+_TAG = re.compile(r"\s*</?t>\s*")
+
+
+def sentence_lines(text: str) -> list[str]:
+    """The sentences of ``text``: when it is in pyrouge's markup (it starts with ``<t>``),
+    the pieces between the tags -- a last sentence cut off before its ``</t>`` (as in some
+    released outputs) included; else its lines."""
+    if text.lstrip().startswith("<t>"):
+        return [piece for piece in _TAG.split(text) if piece.strip()]
+    return text.split("\n")
+
+
 def _sentences(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
-        lines = value.split("\n")
+        lines = sentence_lines(value)
     elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         lines = list(value)
     else:

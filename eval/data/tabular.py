@@ -1,7 +1,10 @@
 """Readers for record files: JSONL, JSON, CSV, TSV and Parquet.
 
-Each reader is one class with a ``name``, a ``suffixes`` tuple used for detection and a
-``read`` method; :mod:`sumbench.eval.data.registry` looks them up by name or by suffix.
+Each reader is one class with a ``name``, a ``suffixes`` tuple used for detection, a
+``records`` method (``(where, record)`` pairs, ``where`` naming file and line) and a
+``read`` method that turns the records into examples; :mod:`sumbench.eval.data.registry`
+looks them up by name or by suffix.  :mod:`sumbench.eval.data.systems` reads the same
+records when a file holds several systems' predictions.
 """
 
 from __future__ import annotations
@@ -43,9 +46,11 @@ class JsonlReader:
     name = "jsonl"
     suffixes = (".jsonl", ".ndjson")
 
+    def records(self, spec: str) -> Iterator[tuple[str, Any]]:
+        return iter_jsonl(Path(spec))
+
     def read(self, spec: str, fields: FieldMap) -> list[Example]:
-        path = Path(spec)
-        return _examples_from_records(iter_jsonl(path), path, fields)
+        return _examples_from_records(self.records(spec), Path(spec), fields)
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
@@ -66,7 +71,7 @@ class JsonReader:
     name = "json"
     suffixes = (".json",)
 
-    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+    def records(self, spec: str) -> Iterator[tuple[str, Any]]:
         path = Path(spec)
         text = read_text(path)
         try:
@@ -82,8 +87,10 @@ class JsonReader:
             data = lists[0]
         if not isinstance(data, list):
             raise InputError(f"{path}: expected a JSON array of records")
-        records = ((f"{path}: record {i}", r) for i, r in enumerate(data))
-        return _examples_from_records(records, path, fields)
+        return ((f"{path}: record {i}", r) for i, r in enumerate(data))
+
+    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+        return _examples_from_records(self.records(spec), Path(spec), fields)
 
 
 class CsvReader:
@@ -93,21 +100,20 @@ class CsvReader:
     suffixes = (".csv",)
     delimiter = ","
 
-    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+    def records(self, spec: str) -> Iterator[tuple[str, Any]]:
         path = Path(spec)
         reader = csv.DictReader(io.StringIO(read_text(path), newline=""),
                                 delimiter=self.delimiter)
         if not reader.fieldnames:
             raise InputError(f"{path}: empty file, expected a header row")
+        try:
+            for row in reader:
+                yield f"{path}:{reader.line_num}", row
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
 
-        def records() -> Iterator[tuple[str, Mapping[str, Any]]]:
-            try:
-                for row in reader:
-                    yield f"{path}:{reader.line_num}", row
-            except csv.Error as exc:
-                raise InputError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
-
-        return _examples_from_records(records(), path, fields)
+    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+        return _examples_from_records(self.records(spec), Path(spec), fields)
 
 
 class TsvReader(CsvReader):
@@ -124,7 +130,7 @@ class ParquetReader:
     name = "parquet"
     suffixes = (".parquet", ".pq")
 
-    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+    def records(self, spec: str) -> Iterator[tuple[str, Any]]:
         import pyarrow.lib
         import pyarrow.parquet as pq
 
@@ -135,5 +141,7 @@ class ParquetReader:
         except (pyarrow.lib.ArrowException, OSError) as exc:
             raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
         rows = table.to_pylist()
-        records = ((f"{path}: row {i}", r) for i, r in enumerate(rows))
-        return _examples_from_records(records, path, fields)
+        return ((f"{path}: row {i}", r) for i, r in enumerate(rows))
+
+    def read(self, spec: str, fields: FieldMap) -> list[Example]:
+        return _examples_from_records(self.records(spec), Path(spec), fields)

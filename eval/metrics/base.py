@@ -68,7 +68,8 @@ class MetricInfo:
     """How a metric's numbers read, stored with them so that no later command needs the
     metric's code: component labels (``{"fmeasure": "F"}``), the headline component,
     the display scale (100 shows fractions as points), the range every value must lie
-    in (``None`` = unbounded) and the measures a regression gate checks by default."""
+    in (``None`` = unbounded), the measures a regression gate checks by default, and
+    whether higher values are better (leaderboards rank by it)."""
 
     headline: str
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -76,20 +77,23 @@ class MetricInfo:
     low: float | None = 0.0
     high: float | None = 1.0
     gate: tuple[str, ...] = ()
+    higher_is_better: bool = True
 
     def label(self, component: str) -> str:
         return self.labels.get(component, component)
 
     def to_dict(self) -> dict[str, Any]:
         return {"headline": self.headline, "labels": dict(self.labels), "scale": self.scale,
-                "range": [self.low, self.high], "gate": list(self.gate)}
+                "range": [self.low, self.high], "gate": list(self.gate),
+                "higher_is_better": self.higher_is_better}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "MetricInfo":
         low, high = data.get("range", [None, None])
         return cls(headline=str(data["headline"]), labels=dict(data.get("labels", {})),
                    scale=float(data.get("scale", 1.0)), low=low, high=high,
-                   gate=tuple(data.get("gate", ())))
+                   gate=tuple(data.get("gate", ())),
+                   higher_is_better=bool(data.get("higher_is_better", True)))
 
 
 @dataclass(frozen=True)

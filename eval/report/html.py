@@ -8,13 +8,17 @@ from data -- articles, references, predictions, names, ids, notes -- is escaped 
 :func:`html.escape`: model output is untrusted, and a summary containing ``<script>``
 shows as text.
 
-Sections: summary table and signature, comparison chart (and, with two runs or more,
-the comparison table), score distributions, ROUGE against summary length, diagnostics
-(when the runs have them), and the ``k`` best and worst examples of each run with the
-n-grams that prediction and reference share highlighted: ``<mark class="bi">`` for words
-in a shared bigram, ``<mark class="uni">`` for other shared words (not stop words or
-single characters).  Matching is on lowercased letter/digit runs, without stemming -- a
-reading aid, not the ROUGE computation.
+Sections: summary tables and signatures, the leaderboard (with two runs or more), the
+comparison chart (and the comparison table), score distributions, a measure against
+summary length, diagnostics (when the runs have them), and the ``k`` best and worst
+examples of each run with the n-grams that prediction and reference share highlighted:
+``<mark class="bi">`` for words in a shared bigram, ``<mark class="uni">`` for other
+shared words (not stop words or single characters).  Matching is on lowercased
+letter/digit runs, without stemming -- a reading aid, not the ROUGE computation.  With
+several references an example card shows the one with the best ROUGE-1 F against the
+prediction (the run's ROUGE settings when it has the rouge metric) and folds the
+others away.  With many runs (more than :data:`~sumbench.eval.report.plots.FEW`) every
+figure gives each system its own labelled row, in leaderboard order.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import numpy as np
 
 from sumbench import __version__
 from sumbench.eval.compare import Comparison, unique_names
+from sumbench.eval.leaderboard import Leaderboard
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import SumbenchError, UsageError
 from sumbench.eval.report.tables import interval_text, metric_table, number
@@ -46,9 +51,11 @@ main{max-width:1100px;margin:0 auto;padding:24px 32px 48px;background:#fff}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 10px;
  border-bottom:1px solid #d0d7de;padding-bottom:4px}h3{font-size:16px;margin:22px 0 8px}
 .sub{color:#59636e;margin:0 0 12px}nav a{margin-right:14px;color:#0969da;text-decoration:none}
-table{border-collapse:collapse;margin:8px 0;font-size:14px}
+table{border-collapse:collapse;margin:8px 0;font-size:14px}.wide{overflow-x:auto}
+td small{color:#59636e;font-size:11px}
 th,td{border:1px solid #d0d7de;padding:4px 10px}th{background:#f6f8fa;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:nth-child(even) td{background:#fafbfc}
+tr.cluster-start td{border-top:2px solid #57606a}
 code{font:12.5px ui-monospace,"DejaVu Sans Mono",monospace;background:#f6f8fa;
  padding:2px 4px;border-radius:4px;overflow-wrap:anywhere}
 img{max-width:100%;height:auto;display:block;margin:8px 0}
@@ -122,9 +129,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
 
 
 def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
+    """The runs, each metric's table (for up to FEW runs; with more, the leaderboard shows
+    every system's scores) and the signatures."""
+    from sumbench.eval.report.plots import FEW
+
+    shared = len({r.fingerprint for r in runs}) == 1
+    header = ["run", "folder", "examples"] + ([] if shared else ["reference set"])
+    listing = _table(header, [[escape(n), f"<code>{escape(Path(r.path).name if r.path else '')}</code>",
+                               str(len(r.ids))] + ([] if shared else [f"<code>{escape(r.fingerprint)}</code>"])
+                              for r, n in zip(runs, names)], [False, False, True, False])
+    if shared:
+        listing = (f"<p>Reference set <code>{escape(runs[0].fingerprint)}</code> "
+                   f"({len(runs[0].ids)} examples), shared by every run.</p>") + listing
     tables = []
     for metric in dict.fromkeys(m for r in runs for m in r.metrics):
-        header: list[str] = []
+        if len(runs) > FEW:
+            break
+        header = []
         rows = []
         for run, name in zip(runs, names):
             if metric not in run.metrics:
@@ -134,10 +155,9 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
             rows += [[escape(name)] + [escape(c) for c in row] for row in body]
         tables.append(f"<h3>{escape(metric)}</h3>"
                       + _table(header, rows, [False, False] + [True] * (len(header) - 2)))
-    listing = _table(["run", "folder", "examples", "reference set"],
-                     [[escape(n), f"<code>{escape(Path(r.path).name if r.path else '')}</code>",
-                       str(len(r.ids)), f"<code>{escape(r.fingerprint)}</code>"]
-                      for r, n in zip(runs, names)], [False, False, True, False])
+    if len(runs) > FEW:
+        tables.append("<p>The leaderboard below shows every system's scores; each run "
+                      "folder's <code>results.json</code> holds all of them.</p>")
     signatures = []
     for metric in dict.fromkeys(m for r in runs for m in r.metrics):
         distinct = list(dict.fromkeys(str(r.metrics[metric].signature) for r in runs
@@ -152,6 +172,8 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
 
 
 def comparison_section(comparison: Comparison | None, chart: str) -> str:
+    from sumbench.eval.report.plots import FEW
+
     parts = ['<section id="comparison"><h2>Comparison</h2>',
              f'<img alt="Mean of each measure per run with confidence intervals" src="{chart}">']
     if comparison is not None:
@@ -166,12 +188,17 @@ def comparison_section(comparison: Comparison | None, chart: str) -> str:
                          interval_text(m.interval, m.scale, signed=True),
                          f"{m.bootstrap_p:.4f}", f"{m.permutation_p:.4f}",
                          f"{m.wins} / {m.ties} / {m.losses}"])
-        parts.append(f"<p>Each system against <b>{escape(comparison.names[0])}</b> on "
-                     f"{comparison.examples} examples (points).</p>")
-        parts.append(_table(["measure", "system", "score", f"{comparison.names[0]} score",
-                             "difference", f"{level}% CI", "p (paired bootstrap)",
-                             "p (approx. randomisation)", "win / tie / loss"], rows,
-                            [False, False] + [True] * 7))
+        table = _table(["measure", "system", "score", f"{comparison.names[0]} score",
+                        "difference", f"{level}% CI", "p (paired bootstrap)",
+                        "p (approx. randomisation)", "win / tie / loss"], rows,
+                       [False, False] + [True] * 7)
+        intro = (f"Each system against <b>{escape(comparison.names[0])}</b> on "
+                 f"{comparison.examples} examples (points)")
+        if len(comparison.names) > FEW:
+            parts.append(f"<details><summary>{intro}: {len(rows)} rows</summary>"
+                         f'<div class="wide">{table}</div></details>')
+        else:
+            parts.append(f'<p>{intro}.</p><div class="wide">{table}</div>')
         parts += [f"<p>Comparison signature: <code>{escape(s)}</code></p>"
                   for s in comparison.signatures.values()]
         parts += [f'<p class="note">Note: {escape(n)}</p>' for n in comparison.notes]
@@ -192,18 +219,47 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
             + "</section>")
 
 
+def best_reference(prediction: str, references: Sequence[str], run: Run) -> tuple[int, list[float]]:
+    """The index of the reference with the best ROUGE-1 F against ``prediction`` (rouge-score
+    semantics; the run's tokenizer and stemmer when it has the rouge metric), and every
+    reference's F."""
+    from sumbench.eval.metrics.rouge.engine import RougeConfig, score_pairs
+
+    settings = run.metrics["rouge"].settings if "rouge" in run.metrics else {}
+    config = RougeConfig(rouge_types=("rouge1",), use_stemmer=settings.get("use_stemmer", True),
+                         tokenizer=settings.get("tokenizer", "default"))
+    scores = score_pairs([prediction] * len(references), [[r] for r in references], config,
+                         backend="fast")["rouge1"][:, 2]
+    return int(np.argmax(scores)), [float(s) for s in scores]
+
+
+def _reference_blocks(prediction: str, references: Sequence[str], run: Run) -> list[str]:
+    if len(references) == 1:
+        return ['<div class="label">reference</div>'
+                f'<p class="text">{highlight(references[0], prediction)}</p>']
+    best, scores = best_reference(prediction, references, run)
+    parts = [f'<div class="label">reference {best + 1} of {len(references)} (best ROUGE-1 F, '
+             f'{100 * scores[best]:.2f})</div>'
+             f'<p class="text">{highlight(references[best], prediction)}</p>',
+             f'<details><summary>the other {len(references) - 1} references</summary>']
+    for k, reference in enumerate(references):
+        if k != best:
+            parts.append(f'<div class="label">reference {k + 1} (ROUGE-1 F {100 * scores[k]:.2f})'
+                         f'</div><p class="text">{highlight(reference, prediction)}</p>')
+    return parts + ["</details>"]
+
+
 def _example_card(rank: str, example_id: str, score: str, prediction: str,
-                  example: Example | None, others: str, diagnostics: dict | None) -> str:
+                  example: Example | None, others: str, diagnostics: dict | None,
+                  run: Run) -> str:
     references = example.reference_texts() if example else []
     joined = "\n".join(references)
     parts = [f'<div class="card"><h4>{escape(rank)} · <code>{escape(example_id)}</code> · '
              f'<span class="score">{escape(score)}</span>{others}</h4>',
              '<div class="label">prediction</div>',
              f'<p class="text">{highlight(prediction, joined) if example else escape(prediction)}</p>']
-    for k, reference in enumerate(references):
-        title = "reference" if len(references) == 1 else f"reference {k + 1}"
-        parts.append(f'<div class="label">{title}</div>'
-                     f'<p class="text">{highlight(reference, prediction)}</p>')
+    if references:
+        parts += _reference_blocks(prediction, references, run)
     if diagnostics:
         from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
@@ -247,7 +303,7 @@ def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
                 parts.append(_example_card(
                     f"{heading} #{rank}", example_id, f"{score_label} {number(float(f[i]), scale)}",
                     run.predictions[i], examples.get(example_id) if examples else None, others,
-                    diagnostics.get(example_id)))
+                    diagnostics.get(example_id), run))
     return "".join(parts) + "</section>"
 
 
@@ -264,10 +320,46 @@ def _rank_measure(runs: Sequence[Run], measures: Sequence[MeasureRef], requested
     return measures[0]
 
 
-def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: int = 5,
-                rank_by: str | None = None, title: str = "sumbench report") -> str:
-    """The report for ``runs`` (and their comparison, if given) as one HTML document."""
+def page(title: str, body: str, subtitle: str = "", nav: str = "") -> str:
+    """A whole self-contained document around ``body`` (already HTML)."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+            f'<h1>{escape(title)}</h1><p class="sub">{subtitle}</p><nav>{nav}</nav>' + body
+            + f'<p class="sub">Made by sumbench {escape(__version__)}.</p></main></body></html>\n')
+
+
+def _figures(runs: Sequence[Run], names: Sequence[str], measures: Sequence[MeasureRef],
+             labels: Sequence[str], ref: MeasureRef, shown: str,
+             order: Sequence[int]) -> tuple[str, str, str]:
+    """The comparison chart, the distributions and the length figure (data URIs)."""
     from sumbench.eval.report import plots
+
+    headline = [[r.metrics[m.metric].scores[m.measure][r.metrics[m.metric].headline(m.measure)]
+                 .scaled(r.metrics[m.metric].info.scale) for m in measures] for r in runs]
+    per_example = [{lab: r.values(m) * r.metrics[m.metric].info.scale
+                    for m, lab in zip(measures, labels)} for r in runs]
+    lengths = [np.array([len(p.split()) for p in run.predictions]) for run in runs]
+    if len(runs) > plots.FEW:
+        sorted_names = [names[s] for s in order]
+        return (plots.forest_chart(sorted_names, [headline[s] for s in order], labels),
+                plots.box_chart(sorted_names, [per_example[s][shown] for s in order], shown),
+                plots.length_chart(sorted_names, [lengths[s] for s in order]))
+    infos = [runs[0].metrics[m.metric].info for m in measures]
+    ranges = [(i.scale * i.low, i.scale * i.high) if i.low is not None and i.high is not None
+              else None for i in infos]
+    return (plots.comparison_chart(names, headline, labels),
+            plots.score_histograms(names, per_example, labels, ranges),
+            plots.length_scatter(names, lengths, [v[shown] for v in per_example], shown))
+
+
+def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: int = 5,
+                rank_by: str | None = None, title: str = "sumbench report",
+                leaderboard: Leaderboard | None = None) -> str:
+    """The report for ``runs`` (their comparison and leaderboard, if given) as one HTML
+    document."""
+    from sumbench.eval.report.leaderboard import leaderboard_html
 
     names = comparison.names if comparison else unique_names(runs)
     measures = shared_measures(runs, None)
@@ -275,35 +367,25 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: in
     among = runs[0].measure_refs()
     shown = label(ref, among)
     labels = [label(m, among) for m in measures]
-    headline = [[r.metrics[m.metric].scores[m.measure][r.metrics[m.metric].headline(m.measure)]
-                 .scaled(r.metrics[m.metric].info.scale) for m in measures] for r in runs]
-    chart = plots.comparison_chart(names, headline, labels)
-    per_example = [{lab: r.values(m) * r.metrics[m.metric].info.scale
-                    for m, lab in zip(measures, labels)} for r in runs]
-    infos = [runs[0].metrics[m.metric].info for m in measures]
-    ranges = [(i.scale * i.low, i.scale * i.high) if i.low is not None and i.high is not None
-              else None for i in infos]
-    histograms = plots.score_histograms(names, per_example, labels, ranges)
-    lengths = [np.array([len(p.split()) for p in run.predictions]) for run in runs]
-    scatter = plots.length_scatter(names, lengths, [v[shown] for v in per_example], shown)
+    order = list(range(len(runs)))
+    if leaderboard is not None:
+        order = [names.index(e.name) for e in leaderboard.entries]
+    chart, distributions, length = _figures(runs, names, measures, labels, ref, shown, order)
     sections = [
         summary_section(runs, names),
+        leaderboard_html(leaderboard) if leaderboard is not None else "",
         comparison_section(comparison, chart),
         '<section id="distributions"><h2>Score distributions</h2>'
-        f'<img alt="Histograms of per-example scores" src="{histograms}"></section>',
-        f'<section id="length"><h2>{escape(shown)} against summary length</h2>'
-        f'<img alt="Scatter of scores against summary length" src="{scatter}"></section>',
+        f'<img alt="Distributions of per-example scores" src="{distributions}"></section>',
+        f'<section id="length"><h2>{escape(shown)} and summary length</h2>'
+        f'<img alt="Scores and summary length" src="{length}"></section>',
         diagnostics_section(runs, names),
         examples_section(runs, names, ref, shown, k),
     ]
-    nav = "".join(f'<a href="#{s}">{text}</a>' for s, text in (
-        ("summary", "Summary"), ("comparison", "Comparison"), ("distributions", "Distributions"),
-        ("length", "Length"), ("examples", "Examples")))
-    subtitle = " vs ".join(escape(n) for n in names) + f" · {len(runs[0].ids)} examples"
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
-            f'<h1>{escape(title)}</h1><p class="sub">{subtitle}</p><nav>{nav}</nav>'
-            + "".join(sections)
-            + f'<p class="sub">Made by sumbench {escape(__version__)}.</p></main></body></html>\n')
+    links = [("summary", "Summary"), ("leaderboard", "Leaderboard"), ("comparison", "Comparison"),
+             ("distributions", "Distributions"), ("length", "Length"), ("examples", "Examples")]
+    nav = "".join(f'<a href="#{s}">{text}</a>' for s, text in links
+                  if s != "leaderboard" or leaderboard is not None)
+    subtitle = (" vs ".join(escape(n) for n in names) if len(names) <= 4
+                else f"{len(names)} systems") + f" · {len(runs[0].ids)} examples"
+    return page(title, "".join(sections), subtitle, nav)

@@ -4,9 +4,10 @@ CI systems (GitHub Actions test reporters, GitLab, Jenkins) read the de-facto JU
 format of Ant's ``XMLJUnitResultFormatter`` / Maven Surefire.  The rules followed here,
 which ``tests/test_gate.py`` checks on the parsed XML:
 
-* the root is ``<testsuites>`` holding exactly one ``<testsuite>``; both carry ``name``,
-  ``tests``, ``failures``, ``errors`` and ``time`` (``testsuite`` also ``skipped``), and
-  the counts equal the number of ``<testcase>`` / ``<failure>`` children;
+* the root is ``<testsuites>`` holding one ``<testsuite>`` per gated run (one, or one per
+  system of a study); both carry ``name``, ``tests``, ``failures``, ``errors`` and
+  ``time`` (``testsuite`` also ``skipped``), and the counts equal the number of
+  ``<testcase>`` / ``<failure>`` elements they hold;
 * ``<properties>`` (optional, first child of ``<testsuite>``) holds ``<property name value>``;
 * each ``<testcase>`` has ``name`` (the metric), ``classname`` and ``time``; a failing
   one has one ``<failure message=... type=...>`` whose text gives the details, a passing
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Sequence
 
 from sumbench.eval.gate import GateResult, MetricOutcome
 
@@ -43,12 +45,23 @@ def _details(o: MetricOutcome) -> str:
             f"win / tie / loss: {o.wins} / {o.ties} / {o.losses}\n")
 
 
-def gate_junit_xml(result: GateResult, suite_name: str = "sumbench check") -> str:
-    """The gate result as a JUnit XML document (UTF-8 declaration included)."""
-    tests = str(len(result.outcomes))
-    failures = str(len(result.failures))
+def gate_junit_xml(results: GateResult | Sequence[GateResult],
+                   suite_name: str = "sumbench check") -> str:
+    """Gate results as one JUnit XML document (UTF-8 declaration included)."""
+    results = [results] if isinstance(results, GateResult) else list(results)
+    tests = str(sum(len(r.outcomes) for r in results))
+    failures = str(sum(len(r.failures) for r in results))
     root = ET.Element("testsuites", {"name": suite_name, "tests": tests,
                                      "failures": failures, "errors": "0", "time": "0"})
+    for result in results:
+        _suite(root, result, suite_name)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(root: ET.Element, result: GateResult, suite_name: str) -> None:
+    tests = str(len(result.outcomes))
+    failures = str(len(result.failures))
     suite = ET.SubElement(root, "testsuite", {
         "name": _text(f"{suite_name}: {Path(result.current).name} against baseline "
                       f"{Path(result.baseline).name}"),
@@ -71,5 +84,3 @@ def gate_junit_xml(result: GateResult, suite_name: str = "sumbench check") -> st
         else:
             out = ET.SubElement(case, "system-out")
             out.text = _text(outcome.reason + "\n\n" + _details(outcome))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

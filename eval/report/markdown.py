@@ -15,6 +15,7 @@ from typing import Sequence
 
 from sumbench.eval.compare import Comparison, unique_names
 from sumbench.eval.gate import GateResult
+from sumbench.eval.leaderboard import Leaderboard
 from sumbench.eval.report.tables import interval_text, metric_table, number
 from sumbench.eval.runs.run import Run
 from sumbench.eval.stats.interval import Interval
@@ -103,18 +104,33 @@ def signature_lines(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
 def comparison_section(comparison: Comparison) -> list[str]:
     """The comparison table: every system against the first run."""
     level = f"{comparison.settings.confidence * 100:g}"
-    rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale),
-             number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
-             interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
-             p_value(m.permutation_p), f"{m.wins} / {m.ties} / {m.losses}"]
-            for m in comparison.metrics]
-    header = ["measure", "system", "score", f"{cell(comparison.names[0])} score",
-              "difference", f"{level}% CI of difference", "p (paired bootstrap)",
-              "p (approx. randomisation)", "win / tie / loss"]
-    lines = [f"Differences against **{cell(comparison.names[0])}** on "
-             f"{comparison.examples} examples (points; positive = better than "
-             f"{cell(comparison.names[0])}).", ""]
-    lines += table(header, rows, "llrrrrrrr")
+    if comparison.settings.all_pairs:
+        rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale), cell(m.baseline),
+                 number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
+                 interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
+                 p_value(m.bootstrap_p_holm), p_value(m.permutation_p),
+                 p_value(m.permutation_p_holm), f"{m.wins} / {m.ties} / {m.losses}"]
+                for m in comparison.metrics]
+        header = ["measure", "system", "score", "against", "score", "difference",
+                  f"{level}% CI of difference", "p (paired bootstrap)", "Holm",
+                  "p (approx. randomisation)", "Holm", "win / tie / loss"]
+        lines = [f"Every pair of the {len(comparison.names)} runs on {comparison.examples} "
+                 "examples (points; positive = the system is better); p-values also "
+                 "Holm-corrected over the pairs of each measure.", ""]
+        lines += table(header, rows, "llrlrrrrrrrr")
+    else:
+        rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale),
+                 number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
+                 interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
+                 p_value(m.permutation_p), f"{m.wins} / {m.ties} / {m.losses}"]
+                for m in comparison.metrics]
+        header = ["measure", "system", "score", f"{cell(comparison.names[0])} score",
+                  "difference", f"{level}% CI of difference", "p (paired bootstrap)",
+                  "p (approx. randomisation)", "win / tie / loss"]
+        lines = [f"Differences against **{cell(comparison.names[0])}** on "
+                 f"{comparison.examples} examples (points; positive = better than "
+                 f"{cell(comparison.names[0])}).", ""]
+        lines += table(header, rows, "llrrrrrrr")
     lines += ["", "Comparison signature" + ("s:" if len(comparison.signatures) > 1 else ":"), ""]
     lines += [f"- {code(s)}" for s in comparison.signatures.values()]
     if comparison.notes:
@@ -136,14 +152,18 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
 
 
 def report_markdown(runs: Sequence[Run], comparison: Comparison | None = None,
-                    title: str = "sumbench report") -> str:
-    """The whole report: runs, scores, signatures, comparison and diagnostics."""
+                    title: str = "sumbench report", leaderboard: Leaderboard | None = None) -> str:
+    """The whole report: runs, scores, signatures, leaderboard, comparison, diagnostics."""
     names = comparison.names if comparison else unique_names(runs)
     lines = [f"# {cell(title)}", "", "## Runs", ""]
     lines += runs_section(runs, names)
     lines += ["", "## Scores", ""]
     lines += scores_section(runs, names)
     lines += [""] + signature_lines(runs, names)
+    if leaderboard is not None:
+        from sumbench.eval.report.leaderboard import leaderboard_markdown
+
+        lines += ["", "## Leaderboard", ""] + leaderboard_markdown(leaderboard)
     if comparison is not None:
         lines += ["", "## Comparison", ""] + comparison_section(comparison)
     diagnostics = diagnostics_section(runs, names)

@@ -6,9 +6,14 @@ inside each function, through the object-oriented API (``matplotlib.figure.Figur
 pyplot backend or global state.  PNGs are written without a ``Software`` tag, so the
 same data gives the same bytes for a given matplotlib version.
 
-Three figures: score distributions (one histogram panel per ROUGE type, one outline
-per run), ROUGE against summary length (scatter, one colour per run) and the comparison
-chart (mean F per ROUGE type and run, with the runs' confidence intervals as error bars).
+For a few runs (up to :data:`FEW`): score distributions (one histogram panel per measure,
+one outline per run), a measure against summary length (scatter, one colour per run) and
+the comparison chart (grouped bars of each measure's mean per run, the runs' intervals as
+error bars).  For more runs (studies of 16 or 25 systems) colours and legends stop
+working, so every figure gives each system its own row, labelled on the axis and sorted
+by the ranking measure: a forest plot of each measure's mean and interval, box plots of
+the per-example scores, and the mean summary length.  Row height grows with the number
+of systems, so no two labels overlap and no legend covers data.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import numpy as np
 from sumbench.eval.errors import UsageError
 from sumbench.eval.stats.interval import Interval
 
-# Colour-blind-safe palette (Okabe & Ito 2008), cycled for more runs.
+# Colour-blind-safe palette (Okabe & Ito 2008): one colour per run for up to FEW runs.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FEW = len(PALETTE)
+ROW_INCHES = 0.3
 
 
 def _figure(width: float, height: float):
@@ -126,5 +133,66 @@ def comparison_chart(names: Sequence[str], values: Sequence[Sequence[Interval]],
     ax.set_title("Mean of each measure with its confidence interval", fontsize=11)
     ax.margins(y=0.15)
     ax.legend(fontsize=9, frameon=False, ncols=min(4, len(names)), loc="upper right")
+    _style(ax)
+    return _data_uri(figure)
+
+
+def _rows_figure(count: int, panels: int, width: float = 9.0):
+    figure = _figure(width, max(2.5, ROW_INCHES * count + 1.2))
+    return figure, figure.subplots(1, panels, sharey=True, squeeze=False)[0]
+
+
+def forest_chart(names: Sequence[str], values: Sequence[Sequence[Interval]],
+                 measures: Sequence[str]) -> str:
+    """:func:`forest_figure` as a PNG data URI."""
+    return _data_uri(forest_figure(names, values, measures))
+
+
+def forest_figure(names: Sequence[str], values: Sequence[Sequence[Interval]],
+                  measures: Sequence[str]):
+    """One row per system (in the given order, best first), one panel per measure (at
+    most four): the mean (display units) as a dot and its interval as a line."""
+    panels = min(len(measures), 4)
+    figure, axes = _rows_figure(len(names), panels)
+    y = np.arange(len(names))[::-1]
+    for k, ax in enumerate(axes):
+        mids = np.array([v[k].mid for v in values])
+        low = np.array([v[k].low for v in values])
+        high = np.array([v[k].high for v in values])
+        ax.hlines(y, low, high, color=PALETTE[0], linewidth=1.6)
+        ax.plot(mids, y, "o", color=PALETTE[0], markersize=4)
+        ax.set_title(measures[k], fontsize=10)
+        ax.set_xlabel("mean (points)")
+        _style(ax)
+    axes[0].set_yticks(y, list(names), fontsize=8)
+    axes[0].set_ylim(-0.7, len(names) - 0.3)
+    return figure
+
+
+def box_chart(names: Sequence[str], values: Sequence[np.ndarray], measure: str) -> str:
+    """One row per system: a box plot of its per-example values (display units)."""
+    figure, axes = _rows_figure(len(names), 1)
+    ax = axes[0]
+    y = np.arange(len(names))[::-1]
+    ax.boxplot([np.asarray(v) for v in values], positions=y, vert=False, widths=0.6,
+               showfliers=False, medianprops={"color": PALETTE[1]})
+    ax.set_yticks(y, list(names), fontsize=8)
+    ax.set_xlabel(f"{measure} per example (points)")
+    _style(ax)
+    return _data_uri(figure)
+
+
+def length_chart(names: Sequence[str], lengths: Sequence[np.ndarray]) -> str:
+    """One row per system: its mean summary length in words, with the quartiles."""
+    figure, axes = _rows_figure(len(names), 1)
+    ax = axes[0]
+    y = np.arange(len(names))[::-1]
+    means = [float(np.mean(v)) for v in lengths]
+    q1 = [float(np.percentile(v, 25)) for v in lengths]
+    q3 = [float(np.percentile(v, 75)) for v in lengths]
+    ax.barh(y, means, color=PALETTE[4], height=0.6)
+    ax.hlines(y, q1, q3, color="#333333", linewidth=1.2)
+    ax.set_yticks(y, list(names), fontsize=8)
+    ax.set_xlabel("summary length in words (bar: mean; line: quartiles)")
     _style(ax)
     return _data_uri(figure)

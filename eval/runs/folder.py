@@ -22,7 +22,6 @@ are stored: the same inputs and seed give byte-identical files.  Version-1 folde
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -30,6 +29,7 @@ import numpy as np
 
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError
+from sumbench.eval.files import write_files
 from sumbench.eval.metrics.base import MetricInfo
 from sumbench.eval.notices import Notice
 from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
@@ -130,32 +130,9 @@ def folder_texts(run: Run) -> dict[str, str]:
     }
 
 
-def write_files_atomically(directory: Path, contents: Mapping[str, str]) -> None:
-    """Write every file under a temporary name in ``directory``, then rename all into
-    place; on any failure remove what was written and raise :class:`InputError`."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{directory}: cannot create output folder: {exc.strerror or exc}") from None
-    temporary: dict[str, Path] = {}
-    try:
-        for name, text in contents.items():
-            tmp = directory / f".{name}.{os.getpid()}.tmp"
-            temporary[name] = tmp
-            with open(tmp, "w", encoding="utf-8") as out:  # mode 0666 & ~umask
-                out.write(text)
-        for name, tmp in temporary.items():
-            os.replace(tmp, directory / name)
-    except OSError as exc:
-        for tmp in temporary.values():
-            if tmp.exists():
-                tmp.unlink()
-        raise InputError(f"{directory}: cannot write: {exc.strerror or exc}") from None
-
-
 def write_run(run: Run, directory: Path) -> Path:
     """Write ``run``'s folder; returns ``directory``."""
-    write_files_atomically(directory, folder_texts(run))
+    write_files(directory, folder_texts(run))
     return directory
 
 
