@@ -37,6 +37,9 @@ from sumbench.eval.runs.run import Run
 from sumbench.eval.stats.interval import Interval
 
 CONFIG_NAMES = ("sumbench-gate.json", "sumbench-gate.toml")
+# Upper bounds for resampling counts, so that a gate file cannot ask for hours of work.
+MAX_BOOTSTRAP_SAMPLES = 100_000
+MAX_PERMUTATIONS = 1_000_000
 TESTS = ("permutation", "bootstrap", "both")
 
 
@@ -64,6 +67,11 @@ class GateConfig:
             raise InputError(f"gate: test must be one of {', '.join(TESTS)}, got {self.test!r}")
         if self.max_drop is None and self.alpha is None:
             raise InputError("gate: max_drop and alpha are both off; nothing would ever fail")
+        for name, limit in (("bootstrap_samples", MAX_BOOTSTRAP_SAMPLES),
+                            ("permutations", MAX_PERMUTATIONS)):
+            if not 1 <= getattr(self, name) <= limit:
+                raise InputError(f"gate: {name} must be between 1 and {limit:,}, got "
+                                 f"{getattr(self, name)!r}")
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -83,7 +91,10 @@ class GateConfig:
         values: dict[str, Any] = {}
         for key, value in mapping.items():
             values[key] = _checked_value(key, value, where)
-        return cls(**values)
+        try:
+            return cls(**values)
+        except InputError as exc:
+            raise InputError(f"{where}: {str(exc).removeprefix('gate: ')}") from None
 
 
 def _checked_value(key: str, value: Any, where: str) -> Any:

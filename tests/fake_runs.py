@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
+from sumbench.eval.data import fingerprint as reference_fingerprint
 from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import BootstrapSettings, MetricInfo, bootstrap_columns
 from sumbench.eval.runs import MetricResult, ReferenceSetInfo, Run
 from sumbench.eval.signature import Signature
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-FINGERPRINT = "sha256:" + "ab" * 32
 SIGNATURE_FIELDS = (("impl", "rouge-score-0.1.2"), ("tok", "default"), ("stem", "porter"),
                     ("lsum", "newline"), ("refs", "max"), ("bs", "200"), ("seed", "7"),
                     ("ci", "95"))
@@ -52,10 +52,12 @@ def synthetic_f(n: int, seed: int, shift: float = 0.0, noise: float = 0.05,
 
 
 def make_run(name: str, f: dict[str, np.ndarray], ids: tuple[str, ...] | None = None,
-             predictions: tuple[str, ...] | None = None, fingerprint: str = FINGERPRINT,
+             predictions: tuple[str, ...] | None = None, fingerprint: str | None = None,
              signature: Signature = SIGNATURE, references_spec: str = "/nonexistent/reference-set",
              diagnostics: dict | None = None, examples: tuple[Example, ...] | None = None) -> Run:
-    """An in-memory run with per-example F ``f`` (P and R equal F)."""
+    """An in-memory run with per-example F ``f`` (P and R equal F).  Its fingerprint is
+    its examples' unless ``fingerprint`` says otherwise (in-memory runs only: a folder
+    whose fingerprint does not match its references is refused when read)."""
     columns = scores_from_f(f)
     n = len(next(iter(f.values())))
     ids = tuple(ids or (f"ex{i:03d}" for i in range(n)))
@@ -65,6 +67,7 @@ def make_run(name: str, f: dict[str, np.ndarray], ids: tuple[str, ...] | None = 
         Example(id=i, article=f"Article {k}. It has words in it.",
                 references=((f"Reference {k} sentence one.", "Sentence two."),))
         for k, i in enumerate(ids))
+    fingerprint = fingerprint or reference_fingerprint(examples)
     settings = BootstrapSettings(int(signature.get("bs")), int(signature.get("seed")),
                                  float(signature.get("ci")) / 100)
     result = MetricResult(name="rouge", signature=signature,

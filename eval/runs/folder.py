@@ -12,8 +12,9 @@ A run folder holds four files:
 * ``per_example.jsonl`` -- ``{"id", "scores": {metric: {measure: {component: value}}}}``
   a line, plus ``"diagnostics"`` when they were computed.
 
-Every later command reads only this folder.  Files are written under temporary names in
-the folder (created with the usual permissions) and renamed into place once all are
+Every later command reads only this folder, and checks it on the way in
+(:mod:`sumbench.eval.runs.reading`).  Files are written under temporary names in the
+folder (created with the usual permissions) and renamed into place once all are
 complete, so a failed write leaves nothing half-written.  No timestamps or host names
 are stored: the same inputs and seed give byte-identical files.  Version-1 folders
 (sumbench 0.1) are read by :mod:`sumbench.eval.runs.v1`.
@@ -25,16 +26,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import numpy as np
-
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError
 from sumbench.eval.files import write_files
-from sumbench.eval.metrics.base import MetricInfo
-from sumbench.eval.notices import Notice
-from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
-from sumbench.eval.signature import Signature
-from sumbench.eval.stats.interval import Interval
+from sumbench.eval.runs.run import MetricResult, Run
 
 SCHEMA_VERSION = 2
 RESULTS = "results.json"
@@ -139,42 +134,17 @@ def write_run(run: Run, directory: Path) -> Path:
 # ----------------------------------------------------------------------------- reading
 
 
-def _json_lines(path: Path) -> list[tuple[str, Any]]:
-    from sumbench.eval.data.tabular import iter_jsonl
-
-    return list(iter_jsonl(path))
-
-
-def _corrupt(where: Path | str, what: str) -> InputError:
-    return InputError(f"{where}: corrupt run folder: {what}")
-
-
-def _mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _corrupt(where, f"{what} must be an object")
-    return value
-
-
-def _number(value: Any, where: str, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise _corrupt(where, f"{what} must be a finite number, got {value!r}")
-    return float(value)
-
-
 def read_results(directory: Path) -> dict[str, Any]:
     """``results.json`` of a run folder, parsed, with its schema version checked."""
-    from sumbench.eval.data.textio import read_text
+    from sumbench.eval.runs.checks import read_json
 
     path = directory / RESULTS
-    try:
-        results = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: corrupt results.json: {exc.msg}") from None
+    results = read_json(path)
     if not isinstance(results, dict) or "schema_version" not in results:
         raise InputError(f"{path}: not a sumbench results.json (no schema_version)")
     version = results["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise InputError(f"{path}: schema_version must be a positive integer, got {version!r}")
+        raise InputError(f"{path}: schema_version must be a positive integer, got {version!r:.40}")
     if version > SCHEMA_VERSION:
         raise InputError(f"{path}: schema_version {version} is newer than this sumbench "
                          f"understands ({SCHEMA_VERSION}); upgrade sumbench")
@@ -182,8 +152,9 @@ def read_results(directory: Path) -> dict[str, Any]:
 
 
 def load_run(directory: str | Path) -> Run:
-    """Read a run folder of any schema version, with clear errors for missing or
-    corrupt files (:class:`InputError`)."""
+    """Read a run folder of any schema version, checking everything in it
+    (:mod:`sumbench.eval.runs.reading`); a missing or corrupt file is an
+    :class:`InputError` naming it."""
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: not a run folder (no such directory)")
@@ -192,92 +163,6 @@ def load_run(directory: str | Path) -> Run:
         from sumbench.eval.runs.v1 import load_v1
 
         return load_v1(directory, results)
-    try:
-        return _load_v2(directory, results)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _corrupt(directory / RESULTS, f"{type(exc).__name__}: {exc}") from None
+    from sumbench.eval.runs.reading import load_v2
 
-
-def _metric_result(name: str, data: Mapping[str, Any], columns: dict, where: str) -> MetricResult:
-    data = _mapping(data, where, f"metrics.{name}")
-    scores = {m: {c: Interval(**{k: _number(v, where, f"metrics.{name}.scores.{m}.{c}.{k}")
-                                 for k, v in _mapping(i, where, "an interval").items()})
-                  for c, i in _mapping(comps, where, "scores").items()}
-              for m, comps in _mapping(data["scores"], where, "scores").items()}
-    return MetricResult(
-        name=name, signature=Signature.parse(data["signature"]),
-        settings=dict(_mapping(data.get("settings", {}), where, "settings")),
-        info=MetricInfo.from_dict(_mapping(data["info"], where, "info")),
-        columns=columns, scores=scores,
-        aggregation=dict(_mapping(data.get("aggregation", {}), where, "aggregation")),
-        notices=tuple(Notice.from_dict(n) for n in data.get("warnings", [])),
-        details=dict(_mapping(data.get("details", {}), where, "details")))
-
-
-def _examples(path: Path) -> tuple[Example, ...]:
-    examples = []
-    for where, record in _json_lines(path):
-        record = _mapping(record, where, "a reference line")
-        references = tuple(tuple(str(s) for s in ref) for ref in record["references"])
-        if not references:
-            raise _corrupt(where, "an example without references")
-        examples.append(Example(id=str(record["id"]), article=str(record["article"]),
-                                references=references, title=record.get("title"),
-                                source=record.get("source")))
-    return tuple(examples)
-
-
-def _columns(rows: list[tuple[str, Any]], metrics: Mapping[str, Any]) -> dict[str, dict]:
-    """Per metric, ``{measure: {component: array}}`` from the per-example lines, with the
-    measures and components that ``results.json`` lists."""
-    out: dict[str, dict] = {}
-    for name, data in metrics.items():
-        out[name] = {m: {c: np.empty(len(rows)) for c in comps}
-                     for m, comps in data["scores"].items()}
-    for i, (where, row) in enumerate(rows):
-        scores = _mapping(_mapping(row, where, "a per-example line").get("scores"), where,
-                          "'scores'")
-        for name, measures in out.items():
-            values = _mapping(scores.get(name), where, f"scores.{name}")
-            for measure, comps in measures.items():
-                given = _mapping(values.get(measure), where, f"scores.{name}.{measure}")
-                for component, array in comps.items():
-                    array[i] = _number(given.get(component), where,
-                                       f"scores.{name}.{measure}.{component}")
-    return out
-
-
-def _load_v2(directory: Path, results: dict[str, Any]) -> Run:
-    where = str(directory / RESULTS)
-    rows = _json_lines(directory / PER_EXAMPLE)
-    ids = tuple(str(_mapping(r, w, "a per-example line")["id"]) for w, r in rows)
-    predictions = {str(r["id"]): r["prediction"] for _, r in _json_lines(directory / PREDICTIONS)}
-    examples = _examples(directory / REFERENCES)
-    if tuple(e.id for e in examples) != ids:
-        raise _corrupt(directory / REFERENCES, "its ids differ from per_example.jsonl's")
-    missing = [i for i in ids if i not in predictions]
-    if missing or len(predictions) != len(ids):
-        raise _corrupt(directory / PREDICTIONS, "its ids differ from per_example.jsonl's")
-    metrics_data = _mapping(results["metrics"], where, "metrics")
-    columns = _columns(rows, metrics_data)
-    metrics = {name: _metric_result(name, data, columns[name], where)
-               for name, data in metrics_data.items()}
-    ref = _mapping(results["reference_set"], where, "reference_set")
-    diagnostics = None
-    if any("diagnostics" in r for _, r in rows):
-        diagnostics = tuple(dict(r.get("diagnostics") or {}) for _, r in rows)
-    return Run(
-        name=str(results["name"]), ids=ids, predictions=tuple(str(predictions[i]) for i in ids),
-        metrics=metrics,
-        reference_set=ReferenceSetInfo(spec=str(ref["spec"]), format=str(ref["format"]),
-                                       fingerprint=str(ref["fingerprint"]),
-                                       examples=int(ref["examples"]),
-                                       fields=dict(ref.get("fields", {})),
-                                       selection=dict(ref.get("selection", {}))),
-        examples=examples, summarizer=dict(results.get("summarizer", {})),
-        counts=dict(results.get("counts", {})),
-        notices=tuple(Notice.from_dict(n) for n in results.get("warnings", [])),
-        generation=dict(results.get("generation", {})), diagnostics=diagnostics,
-        diagnostics_mean=(results.get("diagnostics") or {}).get("mean"),
-        path=directory, schema_version=SCHEMA_VERSION,
-        sumbench_version=str(results.get("sumbench", "")))
+    return load_v2(directory, results)

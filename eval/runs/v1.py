@@ -63,19 +63,32 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
 
 def load_v1(directory: Path, results: dict[str, Any]) -> Run:
     """The run in a version-1 folder (``results`` is its parsed ``results.json``)."""
-    from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, RESULTS, _json_lines
+    from sumbench.eval.runs import checks as c
+    from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, RESULTS
 
     where = directory / RESULTS
     try:
         config = results["config"]
         metric, signature, aggregation = _metric(config["scoring"], results["signature_fields"])
-        rows = [r for _, r in _json_lines(directory / PER_EXAMPLE)]
-        predictions = {str(r["id"]): r["prediction"] for _, r in _json_lines(directory / PREDICTIONS)}
-        ids = tuple(str(r["id"]) for r in rows)
+        lines = list(c.json_lines(directory / PER_EXAMPLE))
+        ids = tuple(c.unique_ids(lines, directory / PER_EXAMPLE))
+        count = c.integer(results["reference_set"]["examples"], str(where), "reference_set.examples", 1)
+        if len(ids) != count:
+            raise c.corrupt(directory / PER_EXAMPLE, f"{len(ids)} examples, but results.json "
+                                                     f"counts {count}")
+        rows = [r for _, r in lines]
+        prediction_lines = list(c.json_lines(directory / PREDICTIONS))
+        if sorted(c.unique_ids(prediction_lines, directory / PREDICTIONS)) != sorted(ids):
+            raise c.corrupt(directory / PREDICTIONS, "its ids differ from per_example.jsonl's")
+        predictions = {str(r["id"]): c.text(r["prediction"], w, "prediction")
+                       for w, r in prediction_lines}
         types = list(results["scores"])
-        columns = {t: {c: np.array([float(r[t][c]) for r in rows]) for c in COMPONENTS}
-                   for t in types}
-        scores = {t: {c: Interval(**results["scores"][t][c]) for c in COMPONENTS} for t in types}
+        columns = {t: {k: np.array([c.number(r[t][k], w, f"{t}.{k}", 0.0, 1.0)
+                                    for w, r in lines]) for k in COMPONENTS} for t in types}
+        scores = {t: {k: Interval(*(c.number(results["scores"][t][k][x], str(where),
+                                             f"scores.{t}.{k}.{x}", 0.0, 1.0)
+                                    for x in ("low", "mid", "high"))) for k in COMPONENTS}
+                  for t in types}
         result = MetricResult(name=metric.name, signature=signature, settings=metric.settings(),
                               info=metric.info(), columns=columns, scores=scores,
                               aggregation=aggregation,
@@ -97,5 +110,7 @@ def load_v1(directory: Path, results: dict[str, Any]) -> Run:
             counts=dict(results.get("counts", {})), generation=dict(results.get("generation", {})),
             diagnostics=diagnostics, diagnostics_mean=(results.get("diagnostics") or {}).get("mean"),
             path=directory, schema_version=1, sumbench_version=str(results["signature_fields"]["sumbench"]))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise InputError(f"{where}: corrupt version-1 run folder ({type(exc).__name__}: {exc})") from None
