@@ -13,4 +13,5 @@ COMMANDS: tuple[str, ...] = (
     "sumbench.eval.commands.compare",
     "sumbench.eval.commands.check",
     "sumbench.eval.commands.report",
+    "sumbench.eval.commands.meta",
 )

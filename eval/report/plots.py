@@ -6,9 +6,10 @@ inside each function, through the object-oriented API (``matplotlib.figure.Figur
 pyplot backend or global state.  PNGs are written without a ``Software`` tag, so the
 same data gives the same bytes for a given matplotlib version.
 
-Three figures: score distributions (one histogram panel per ROUGE type, one outline
+Four figures: score distributions (one histogram panel per ROUGE type, one outline
 per run), ROUGE against summary length (scatter, one colour per run) and the comparison
-chart (mean F per ROUGE type and run, with the runs' confidence intervals as error bars).
+chart (mean F per ROUGE type and run, with the runs' confidence intervals as error bars),
+and for ``sumbench meta`` the heatmap of correlations (metrics x judgments, a panel per level).
 """
 
 from __future__ import annotations
@@ -127,4 +128,32 @@ def comparison_chart(names: Sequence[str], values: Sequence[Sequence[Interval]],
     ax.margins(y=0.15)
     ax.legend(fontsize=9, frameon=False, ncols=min(4, len(names)), loc="upper right")
     _style(ax)
+    return _data_uri(figure)
+
+
+def correlation_heatmap(metrics: Sequence[str], judgments: Sequence[str],
+                        panels: Sequence[tuple[str, np.ndarray]], title: str) -> str:
+    """Correlations as a diverging heatmap, metrics (rows) x judgments (columns), one
+    panel per level; ``panels`` is ``(panel title, values of shape (metrics, judgments))``.
+    The colour scale is fixed to [-1, 1] (red negative, blue positive) and every cell
+    shows its value."""
+    height = 0.9 + 0.32 * len(metrics)
+    width = max(4.0, 1.6 + 1.05 * len(judgments) * len(panels) + 1.2 * len(panels))
+    figure = _figure(min(width, 14.0), max(2.4, height))
+    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    image = None
+    for k, (ax, (panel, values)) in enumerate(zip(axes, panels)):
+        image = ax.imshow(values, cmap="RdBu", vmin=-1.0, vmax=1.0, aspect="auto")
+        ax.set_xticks(range(len(judgments)), list(judgments), rotation=30, ha="right", fontsize=8)
+        ax.set_yticks(range(len(metrics)), list(metrics) if k == 0 else [""] * len(metrics),
+                      fontsize=8)
+        ax.set_title(panel, fontsize=10)
+        for i in range(len(metrics)):
+            for j in range(len(judgments)):
+                value = values[i, j]
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(value) > 0.6 else "#1f2328")
+    if image is not None:
+        figure.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
+    figure.suptitle(title, fontsize=11)
     return _data_uri(figure)
