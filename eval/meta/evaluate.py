@@ -213,6 +213,7 @@ def _undefined(level: str, metric: str, judgment: str, name: str) -> InputError:
 def evaluate_aligned(data: Aligned, settings: MetaSettings) -> tuple[list[Correlation],
                                                                      list[MetricTest]]:
     """The correlations (with intervals) and tests for aligned matrices."""
+    pairs = _test_pairs(settings, list(data.metrics))  # a usage error before any work
     m, n = len(data.systems), len(data.inputs)
     draws = (bootstrap_draws(m, n, settings.resampling, settings.samples, settings.seed)
              if settings.resampling else None)
@@ -234,7 +235,7 @@ def evaluate_aligned(data: Aligned, settings: MetaSettings) -> tuple[list[Correl
                     correlations.append(Correlation(metric, judgment, level, name, value,
                                                     int(point.used), of[level], interval))
     tests = []
-    for a, b in _test_pairs(settings, list(data.metrics)):
+    for a, b in pairs:
         for judgment, Z in data.judgments.items():
             for level in settings.levels:
                 for name in settings.coefficients:
