@@ -80,6 +80,12 @@ class MetaSettings:
         if self.summary_filter is not None and "summary" not in self.levels:
             raise UsageError("the summary-level filter applies to the summary level, which "
                              "is not among the levels")
+        if self.summary_filter is not None:
+            try:
+                import scipy.special  # noqa: F401  (the filter's p-values are scipy's)
+            except ImportError:
+                raise UsageError("the summary-level filter needs scipy for its p-values: "
+                                 "pip install 'sumbench[meta]'") from None
 
     def signature(self) -> str:
         from sumbench import __version__
