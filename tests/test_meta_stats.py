@@ -162,6 +162,20 @@ def test_bootstrap_equals_a_plain_loop(method: str, level: str) -> None:
         assert interval.high == pytest.approx(np.percentile(defined, 95), abs=1e-12)
 
 
+@pytest.mark.parametrize("method", ["inputs", "both"])
+def test_filtered_summary_level_bootstrap_equals_a_plain_loop(method: str) -> None:
+    """REALSumm's filter is applied inside every resample (scipy's p-values there too)."""
+    _, X, Z = matrices(6, m=8, n=10)
+    draws = bootstrap_draws(8, 10, method, samples=40, seed=5)
+    for name in ("pearson", "kendall"):
+        fast = bootstrap_samples(
+            X, Z, lambda a, b: correlate("summary", a, b, name, SummaryFilter(0.1)).value, draws)
+        for b in range(40):
+            x, z = draws.take(X, b, b + 1)[0], draws.take(Z, b, b + 1)[0]
+            slow = scipy_level("summary", x, z, name, 0.1)
+            assert (np.isnan(fast[b]) and np.isnan(slow)) or fast[b] == pytest.approx(slow, abs=1e-12)
+
+
 def test_bootstrap_reports_undefined_resamples() -> None:
     X, _, Z = matrices(2, m=3, n=4)
     draws = bootstrap_draws(3, 4, "systems", samples=300, seed=0)

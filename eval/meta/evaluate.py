@@ -16,6 +16,7 @@ and the signatures of the metrics that came from runs.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Sequence, Union
@@ -80,12 +81,9 @@ class MetaSettings:
         if self.summary_filter is not None and "summary" not in self.levels:
             raise UsageError("the summary-level filter applies to the summary level, which "
                              "is not among the levels")
-        if self.summary_filter is not None:
-            try:
-                import scipy.special  # noqa: F401  (the filter's p-values are scipy's)
-            except ImportError:
-                raise UsageError("the summary-level filter needs scipy for its p-values: "
-                                 "pip install 'sumbench[meta]'") from None
+        if self.summary_filter is not None and importlib.util.find_spec("scipy") is None:
+            raise UsageError("the summary-level filter needs scipy for its p-values (they "
+                             "are scipy's): pip install 'sumbench[meta]'")
 
     def signature(self) -> str:
         from sumbench import __version__
@@ -208,10 +206,13 @@ def _test_pairs(settings: MetaSettings, metrics: Sequence[str]) -> list[tuple[st
     return list(combinations(dict.fromkeys(chosen), 2))
 
 
-def _undefined(level: str, metric: str, judgment: str, name: str) -> InputError:
+def _undefined(level: str, metric: str, judgment: str, name: str,
+               summary_filter: SummaryFilter | None) -> InputError:
     why = {"system": "the systems' mean scores are all equal for one of them",
            "summary": "on every input the metric or the judgment is the same for all systems",
            "global": "one of them is constant"}[level]
+    if level == "summary" and summary_filter is not None:
+        why = f"no input's correlation has {summary_filter.label} (REALSumm's filter)"
     return InputError(f"the {level}-level {name} correlation of {metric} with {judgment} is "
                       f"undefined: {why}")
 
@@ -233,7 +234,7 @@ def evaluate_aligned(data: Aligned, settings: MetaSettings) -> tuple[list[Correl
                     point = correlate(level, X, Z, name, settings.summary_filter)
                     value = float(point.value)
                     if value != value:  # NaN
-                        raise _undefined(level, metric, judgment, name)
+                        raise _undefined(level, metric, judgment, name, settings.summary_filter)
                     interval = None
                     if draws is not None:
                         interval = percentile_interval(bootstrap_samples(X, Z, statistic, draws),
