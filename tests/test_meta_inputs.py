@@ -191,3 +191,29 @@ def test_runs_with_different_metric_settings_are_refused() -> None:
             make_run("b", {"rouge1": np.linspace(0, 1, 4)}, signature=signature(stem="none"))]
     with pytest.raises(InputError, match="'stem' is porter in 'a' but none in 'b'"):
         tables_from_runs(runs)
+
+
+def test_api_meta_on_runs_and_a_summeval_file(tmp_path: Path) -> None:
+    """sumbench.meta with in-memory runs (one per SummEval system) equals scipy on the
+    file's averaged expert ratings, at the system and summary levels."""
+    import sumbench
+    from scipy import stats
+
+    path = summeval_file(tmp_path / "model_annotations.aligned.paired.jsonl", systems=5, docs=6)
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    docs = list(dict.fromkeys(r["id"] for r in records))
+    rng = np.random.default_rng(3)
+    runs = [make_run(f"M{s}", {"rouge1": rng.uniform(0, 1, size=6)}, ids=tuple(docs))
+            for s in range(5)]
+    result = sumbench.meta(runs, human=path, judgments=["coherence=expert_annotations.coherence"],
+                           components=["f"], settings=sumbench.MetaSettings(resampling=None))
+    assert result.metrics == ("rouge1/F",) and result.judgments == ("coherence",)
+    human = {(r["model_id"], r["id"]): np.mean([a["coherence"] for a in r["expert_annotations"]])
+             for r in records}
+    X = np.array([run.values(run.resolve("rouge1"), "fmeasure") for run in runs])
+    Z = np.array([[human[(f"M{s}", d)] for d in docs] for s in range(5)])
+    got = result.find("rouge1/F", "coherence", "system", "kendall").value
+    assert got == pytest.approx(stats.kendalltau(X.mean(axis=1), Z.mean(axis=1))[0], abs=1e-12)
+    per_doc = [stats.pearsonr(X[:, j], Z[:, j])[0] for j in range(6)]
+    got = result.find("rouge1/F", "coherence", "summary", "pearson").value
+    assert got == pytest.approx(np.nanmean(per_doc), abs=1e-12)
