@@ -13,6 +13,8 @@ as ``sumbench.<name>``)::
     print(sumbench.compare([lead3, mine]).metrics[0])     # paired tests, as 'sumbench compare'
     board = sumbench.leaderboard(["runs/study"])          # a study folder: ranks and clusters
     same = sumbench.load_run("runs/lead3")               # the same Run, read back
+    agreement = sumbench.meta([lead3, mine, ...], human="judgments.jsonl",  # one run per system
+                              judgments=["overall"])     # correlations with human judgments
 
 Functions return the values the CLI prints; nothing here prints.
 """
@@ -27,17 +29,20 @@ from sumbench.eval.data import FieldMap, ReferenceSet, load_reference_set
 from sumbench.eval.gate import GateConfig, GateResult, check_runs
 from sumbench.eval.leaderboard import Leaderboard, LeaderboardSettings, build_leaderboard
 from sumbench.eval.metrics import available_metrics, build_metrics
+from sumbench.eval.meta.evaluate import MetaResult, MetaSettings
 from sumbench.eval.metrics.base import BootstrapSettings, Metric
 from sumbench.eval.pipeline import evaluate_summarizer, make_run
 from sumbench.eval.runs import Run, load_run
 from sumbench.eval.runs.study import load_runs, write_study
+from sumbench.eval.stats.correlation_levels import SummaryFilter
 from sumbench.summarize.base import Summarizer, get_summarizer
 
 __all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "GateConfig",
-           "GateResult", "Leaderboard", "LeaderboardSettings", "Metric", "ReferenceSet", "Run",
-           "Summarizer", "available_metrics", "check", "compare", "get_metric",
-           "get_summarizer", "leaderboard", "load_references", "load_run", "load_runs",
-           "report", "run", "save_study", "score"]
+           "GateResult", "Leaderboard", "LeaderboardSettings", "MetaResult", "MetaSettings",
+           "Metric", "ReferenceSet", "Run", "Summarizer", "SummaryFilter", "available_metrics",
+           "check", "compare", "get_metric", "get_summarizer", "leaderboard",
+           "load_references", "load_run", "load_runs", "meta", "report", "run", "save_study",
+           "score"]
 
 MetricSpec = Union[str, Metric]
 RunSpec = Union[Run, str, Path]
@@ -143,3 +148,24 @@ def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench r
     from sumbench.eval.report.markdown import report_markdown
 
     return report_markdown(loaded, comparison, title=title, leaderboard=board)
+
+
+def meta(runs: Sequence[RunSpec] = (), human: str | Path | None = None,
+         judgments: Sequence[str] = (), human_format: str | None = None,
+         doc_field: str | None = None, system_field: Sequence[str] | None = None,
+         metric_fields: Sequence[str] = (), scores: str | Path | None = None,
+         measures: Sequence[str] | None = None, components: Sequence[str] = ("all",),
+         settings: MetaSettings = MetaSettings()) -> MetaResult:
+    """Correlate metrics with human judgments, as ``sumbench meta``: ``runs`` (run
+    folders or runs, one per system: the run name is the system) and/or
+    ``metric_fields`` of ``scores`` (default: the ``human`` file) against the
+    ``judgments`` fields of ``human`` (``LABEL=PATH`` allowed; empty = the format's
+    defaults).  ``settings`` chooses levels, coefficients, intervals and tests."""
+    from sumbench.eval.errors import UsageError
+    from sumbench.eval.meta.inputs import meta_from_sources
+
+    if human is None:
+        raise UsageError("meta needs the human judgments: human='judgments.jsonl'")
+    return meta_from_sources(_expand(runs), human, judgments, human_format,
+                             doc_field, system_field, metric_fields, scores, measures,
+                             components, settings)

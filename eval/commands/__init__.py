@@ -14,4 +14,5 @@ COMMANDS: tuple[str, ...] = (
     "sumbench.eval.commands.check",
     "sumbench.eval.commands.report",
     "sumbench.eval.commands.leaderboard",
+    "sumbench.eval.commands.meta",
 )

@@ -14,6 +14,8 @@ working, so every figure gives each system its own row, labelled on the axis and
 by the ranking measure: a forest plot of each measure's mean and interval, box plots of
 the per-example scores, and the mean summary length.  Row height grows with the number
 of systems, so no two labels overlap and no legend covers data.
+For ``sumbench meta``: the heatmap of correlations (metrics x judgments, a panel
+per level).
 """
 
 from __future__ import annotations
@@ -195,4 +197,32 @@ def length_chart(names: Sequence[str], lengths: Sequence[np.ndarray]) -> str:
     ax.set_yticks(y, list(names), fontsize=8)
     ax.set_xlabel("summary length in words (bar: mean; line: quartiles)")
     _style(ax)
+    return _data_uri(figure)
+
+
+def correlation_heatmap(metrics: Sequence[str], judgments: Sequence[str],
+                        panels: Sequence[tuple[str, np.ndarray]], title: str) -> str:
+    """Correlations as a diverging heatmap, metrics (rows) x judgments (columns), one
+    panel per level; ``panels`` is ``(panel title, values of shape (metrics, judgments))``.
+    The colour scale is fixed to [-1, 1] (red negative, blue positive) and every cell
+    shows its value."""
+    height = 0.9 + 0.32 * len(metrics)
+    width = max(4.0, 1.6 + 1.05 * len(judgments) * len(panels) + 1.2 * len(panels))
+    figure = _figure(min(width, 14.0), max(2.4, height))
+    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    image = None
+    for k, (ax, (panel, values)) in enumerate(zip(axes, panels)):
+        image = ax.imshow(values, cmap="RdBu", vmin=-1.0, vmax=1.0, aspect="auto")
+        ax.set_xticks(range(len(judgments)), list(judgments), rotation=30, ha="right", fontsize=8)
+        ax.set_yticks(range(len(metrics)), list(metrics) if k == 0 else [""] * len(metrics),
+                      fontsize=8)
+        ax.set_title(panel, fontsize=10)
+        for i in range(len(metrics)):
+            for j in range(len(judgments)):
+                value = values[i, j]
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(value) > 0.6 else "#1f2328")
+    if image is not None:
+        figure.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
+    figure.suptitle(title, fontsize=11)
     return _data_uri(figure)

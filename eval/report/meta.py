@@ -1,0 +1,190 @@
+"""How ``sumbench meta`` shows its results: the console text, a Markdown section and a
+self-contained HTML page (with the heatmap of :func:`sumbench.eval.report.plots.correlation_heatmap`).
+
+All three show the same rows (:func:`level_rows`): for each judgment and level, one row
+per metric and one cell per coefficient -- the correlation, its bootstrap interval and,
+at the summary level when some inputs were left out, ``used/of`` inputs -- then the
+permutation tests, the notes (every exclusion), the sources and the signatures.
+Correlations are printed with 4 decimals.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+import numpy as np
+
+from sumbench.eval.meta.evaluate import Correlation, MetaResult
+from sumbench.eval.report.tables import grid
+from sumbench.eval.stats.correlation import COEFFICIENT_LABELS
+from sumbench.eval.stats.correlation_levels import LEVEL_HELP
+
+RESAMPLED = {"both": "systems and inputs", "systems": "systems", "inputs": "inputs"}
+
+
+def cell(c: Correlation) -> str:
+    """``0.4585 [0.3151, 0.5888]``, with ``(14/20)`` when some units were left out."""
+    text = f"{c.value:.4f}"
+    if c.interval is not None:
+        text += (f" [{c.interval.low:.4f}, {c.interval.high:.4f}]" if c.interval.low is not None
+                 else " [no interval]")
+    if c.used < c.of:
+        text += f" ({c.used}/{c.of})"
+    return text
+
+
+def level_title(result: MetaResult, judgment: str, level: str) -> str:
+    m, n = len(result.systems), len(result.inputs)
+    what = {"system": f"{m} systems' means over {n} inputs",
+            "summary": f"per input across {m} systems, mean over {n} inputs"
+                       + (f" with p <= {result.settings.summary_filter.max_p:g} (REALSumm's "
+                          "filter)" if result.settings.summary_filter else ""),
+            "global": f"{m * n} summaries pooled"}[level]
+    return f"{judgment}: {level} level ({what})"
+
+
+def level_rows(result: MetaResult, judgment: str, level: str) -> tuple[list[str], list[list[str]]]:
+    """``(header, rows)`` for one judgment at one level."""
+    coefficients = result.settings.coefficients
+    ci = f" [{result.settings.confidence * 100:g}% CI]" if result.settings.resampling else ""
+    header = ["metric"] + [COEFFICIENT_LABELS[c] + ci for c in coefficients]
+    rows = [[metric] + [cell(result.find(metric, judgment, level, c)) for c in coefficients]
+            for metric in result.metrics]
+    return header, rows
+
+
+def test_rows(result: MetaResult) -> tuple[list[str], list[list[str]]]:
+    header = ["judgment", "level", "correlation", "metric A", "metric B", "r(A) - r(B)", "p"]
+    rows = [[t.judgment, t.level, COEFFICIENT_LABELS[t.coefficient], t.a, t.b,
+             f"{t.difference:+.4f}", f"{t.p_value:.4f}"] for t in result.tests]
+    return header, rows
+
+
+def heading(result: MetaResult) -> str:
+    m, n = len(result.systems), len(result.inputs)
+    return (f"Meta-evaluation: {len(result.metrics)} metric(s) x {len(result.judgments)} "
+            f"judgment(s) on {m} systems x {n} inputs ({m * n} summaries)")
+
+
+def resampling_text(result: MetaResult) -> str:
+    s = result.settings
+    parts = []
+    if s.resampling:
+        parts.append(f"intervals: percentile bootstrap, {s.samples} resamples of the "
+                     f"{RESAMPLED[s.resampling]}, seed {s.seed}")
+    else:
+        parts.append("no intervals")
+    if s.tests is not None:
+        parts.append(f"tests: permutation ({s.permutation}), {s.permutations} permutations, "
+                     "two-sided")
+    return "; ".join(parts)
+
+
+def console_text(result: MetaResult) -> str:
+    lines = [heading(result), resampling_text(result)]
+    for judgment in result.judgments:
+        for level in result.settings.levels:
+            header, rows = level_rows(result, judgment, level)
+            lines += ["", level_title(result, judgment, level)]
+            lines += grid(header, rows, set(range(1, len(header))))
+    if result.tests:
+        header, rows = test_rows(result)
+        lines += ["", "Is metric A's correlation different from metric B's?"]
+        lines += grid(header, rows, {5, 6})
+    if result.notes:
+        lines += ["", "Notes:"] + [f"- {n}" for n in result.notes]
+    lines += ["", "Sources:"] + [f"- {k}: {v}" for k, v in result.sources.items()]
+    lines += ["", f"signature: {result.signature}"]
+    lines += [f"{metric} signature: {s}" for metric, s in result.metric_signatures.items()]
+    return "\n".join(lines)
+
+
+def markdown_section(result: MetaResult, depth: int = 2) -> list[str]:
+    """The meta-evaluation as Markdown lines, its headings at ``depth``."""
+    from sumbench.eval.report.markdown import cell as md, code, table
+
+    hashes = "#" * depth
+    lines = [f"{hashes} Meta-evaluation", "", md(heading(result)) + ".", md(resampling_text(result))
+             + ".", ""]
+    for judgment in result.judgments:
+        for level in result.settings.levels:
+            header, rows = level_rows(result, judgment, level)
+            lines += [f"{hashes}# {md(level_title(result, judgment, level))}", ""]
+            lines += table([md(h) for h in header], [[md(c) for c in row] for row in rows],
+                           "l" + "r" * (len(header) - 1))
+            lines.append("")
+    if result.tests:
+        header, rows = test_rows(result)
+        lines += [f"{hashes}# Tests between metrics", "",
+                  "Permutation test of equal correlations (two-sided p).", ""]
+        lines += table(header, [[md(c) for c in row] for row in rows], "lllllrr") + [""]
+    if result.notes:
+        lines += ["Notes:", ""] + [f"- {md(n)}" for n in result.notes] + [""]
+    lines += ["Sources:", ""] + [f"- {md(k)}: {md(v)}" for k, v in result.sources.items()]
+    lines += ["", "Signatures:", "", f"- meta: {code(result.signature)}"]
+    lines += [f"- {md(m)}: {code(s)}" for m, s in result.metric_signatures.items()]
+    return lines
+
+
+def markdown_document(result: MetaResult, title: str = "sumbench meta-evaluation") -> str:
+    from sumbench.eval.report.markdown import cell as md
+
+    return "\n".join([f"# {md(title)}", ""] + markdown_section(result)) + "\n"
+
+
+def heatmaps(result: MetaResult) -> list[tuple[str, str]]:
+    """One heatmap per coefficient: ``(coefficient label, PNG data URI)``."""
+    from sumbench.eval.report import plots
+
+    out = []
+    for c in result.settings.coefficients:
+        panels = [(f"{level} level", np.array([[result.find(m, j, level, c).value
+                                                 for j in result.judgments]
+                                                for m in result.metrics]))
+                  for level in result.settings.levels]
+        out.append((COEFFICIENT_LABELS[c], plots.correlation_heatmap(
+            result.metrics, result.judgments, panels, COEFFICIENT_LABELS[c])))
+    return out
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="n">{escape(c)}</td>' if i else
+                                    f"<td>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_document(result: MetaResult, title: str = "sumbench meta-evaluation") -> str:
+    """One self-contained page (no network, as the run report): tables, heatmaps, tests,
+    notes and signatures; every text from the data escaped."""
+    from sumbench import __version__
+    from sumbench.eval.report.html import CSP, CSS
+
+    parts = [f"<h1>{escape(title)}</h1>", f'<p class="sub">{escape(heading(result))}</p>',
+             f"<p>{escape(resampling_text(result))}.</p>"]
+    for label, uri in heatmaps(result):
+        parts.append(f'<img alt="Heatmap of {escape(label)} by metric and judgment" src="{uri}">')
+    for judgment in result.judgments:
+        for level in result.settings.levels:
+            header, rows = level_rows(result, judgment, level)
+            parts.append(f"<h3>{escape(level_title(result, judgment, level))}</h3>"
+                         f'<p class="sub">{escape(LEVEL_HELP[level])}</p>'
+                         + _html_table(header, rows))
+    if result.tests:
+        header, rows = test_rows(result)
+        parts.append("<h2>Tests between metrics</h2><p>Permutation test of equal "
+                     "correlations (two-sided p).</p>" + _html_table(header, rows))
+    parts += [f'<p class="note">Note: {escape(n)}</p>' for n in result.notes]
+    parts.append("<h2>Sources and signatures</h2>" + "".join(
+        f"<p>{escape(k)}: <code>{escape(v)}</code></p>" for k, v in result.sources.items()))
+    parts.append(f"<p>meta: <code>{escape(result.signature)}</code></p>")
+    parts += [f"<p>{escape(m)}: <code>{escape(s)}</code></p>"
+              for m, s in result.metric_signatures.items()]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+            + "".join(parts)
+            + f'<p class="sub">Made by sumbench {escape(__version__)}.</p></main></body></html>\n')
