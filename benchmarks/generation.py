@@ -11,12 +11,13 @@
    fresh Python processes (imports included, as ``sumbench run`` twice experiences it).
 
 Default: tiny random-weight models built from a config (tests/tiny_models.py), on CPU.
-``--device cuda --shape bart-large`` builds a random-weight model with BART-large's
-dimensions and reports examples/s and tokens/s there.  Usage::
+``--shape large`` builds random-weight models with real models' dimensions -- BART-large
+(seq2seq, 406M parameters) and SmolLM2-360M (a Llama, causal) -- for a GPU, and reports
+examples/s and tokens/s there (``--shape bart-large`` is the seq2seq one alone).  Usage::
 
     python benchmarks/generation.py --threads 1           # tiny causal + seq2seq, CPU
-    python benchmarks/generation.py --device cuda --shape bart-large --articles 64 \\
-        --batch-size 32 --new-tokens 64
+    python benchmarks/generation.py --device cuda --shape large --articles 32 \\
+        --batch-size 32 --new-tokens 64 --repeats 2 --skip-cache
 """
 
 from __future__ import annotations
@@ -51,6 +52,30 @@ def build_bart_large(directory: Path) -> Path:
     torch.manual_seed(0)
     directory.mkdir(parents=True, exist_ok=True)
     BartForConditionalGeneration(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
+def build_smollm2_shape(directory: Path) -> Path:
+    """Random weights with HuggingFaceTB/SmolLM2-360M-Instruct's dimensions (a Llama:
+    32 layers, width 960, 15 heads with 5 key-value heads, vocabulary 49,152), and the
+    tiny tokenizer with a chat template."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from tiny_models import CHAT_TEMPLATE
+
+    tokenizer = train_tokenizer(fixture_articles())
+    tokenizer.model_max_length = 8192
+    tokenizer.chat_template = CHAT_TEMPLATE
+    config = LlamaConfig(vocab_size=49152, hidden_size=960, intermediate_size=2560,
+                         num_hidden_layers=32, num_attention_heads=15, num_key_value_heads=5,
+                         max_position_embeddings=8192, rope_theta=100000.0,
+                         tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    directory.mkdir(parents=True, exist_ok=True)
+    LlamaForCausalLM(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
 
@@ -204,8 +229,9 @@ def report(kind: str, path: Path, args: argparse.Namespace) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", choices=["causal", "seq2seq", "both"], default="both")
-    parser.add_argument("--shape", choices=["tiny", "bart-large"], default="tiny",
-                        help="bart-large: random weights with BART-large's dimensions (seq2seq)")
+    parser.add_argument("--shape", choices=["tiny", "bart-large", "large"], default="tiny",
+                        help="large: random weights with BART-large's (seq2seq) and "
+                             "SmolLM2-360M's (causal) dimensions; bart-large: the first alone")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "mps"])
     parser.add_argument("--articles", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=16)
@@ -226,9 +252,13 @@ def main() -> int:
           + (f" ({torch.cuda.get_device_name()})" if args.device == "cuda" else ""))
     numbers = []
     with tempfile.TemporaryDirectory() as folder:
-        if args.shape == "bart-large":
-            path = build_bart_large(Path(folder) / "bart-large-shape")
-            numbers.append(report("seq2seq", path, args))
+        if args.shape in ("bart-large", "large"):
+            kinds = ["causal", "seq2seq"] if args.model == "both" else [args.model]
+            if args.shape == "bart-large":
+                kinds = ["seq2seq"]
+            builders = {"seq2seq": build_bart_large, "causal": build_smollm2_shape}
+            for kind in kinds:
+                numbers.append(report(kind, builders[kind](Path(folder) / kind), args))
         else:
             kinds = ["causal", "seq2seq"] if args.model == "both" else [args.model]
             for kind in kinds:
