@@ -1,6 +1,14 @@
-"""Speed of sumbench's fast ROUGE and bootstrap against rouge-score, measured in one run.
+"""Speed of sumbench's ROUGE against rouge-score and rouge-score-rs, measured in one run.
 
     python benchmarks/rouge_speed.py [--n N] [--pairs PAIRS.jsonl] [--processes 1 2]
+                                     [--repeats 3]
+
+The headline (issue 15): the whole ``sumbench score`` command -- a subprocess, as a user
+runs it: start-up, reading, scoring, notices, bootstrap, writing the run folder --
+against rouge-score's scoring loop plus its ``BootstrapAggregator`` (the definition),
+and against bare ``rouge-score-rs`` ``score_batch`` (the fastest peer), with the
+accelerator (the default install) and without it (``--backend fast``); the run folders'
+per-example values must equal rouge-score's.  Then the engines alone, as before:
 
 Workload: the standard pairs of ``../shared/bench/make_pairs.py`` (11,490 CNN/DailyMail-
 shaped pairs; needs ``wordfreq``), generated once into ``benchmarks/_work/``, or any
@@ -12,9 +20,9 @@ rouge2, rougeL and rougeLsum with stemming by
   ``--processes`` value above 1 (cold memo before each run);
 
 then checks that every number is equal, and times the bootstrap:
-``rouge_score.scoring.BootstrapAggregator`` (1000 samples) against
-``eval.stats.bootstrap_interval`` on the same per-example scores.  Prints times and
-ratios only; ratios compare runs made in the same process on the same machine.
+``rouge_score.scoring.BootstrapAggregator`` (1000 samples) against sumbench's bootstrap
+on the same per-example scores.  Prints times and ratios only; ratios compare runs made
+in one run on the same machine (commands: the median of ``--repeats`` runs).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -84,6 +93,69 @@ def max_differences(a: dict, b: dict) -> tuple[float, int]:
     return worst, unequal
 
 
+def command_time(argv: list[str], repeats: int) -> float:
+    """The median wall time of ``repeats`` runs of a command (a fresh process each)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def whole_commands(predictions, references, expected, baseline_s: float, args) -> None:
+    """``sumbench score`` as a user runs it, against rouge-score + BootstrapAggregator
+    (``baseline_s``) and bare rouge-score-rs; values checked against rouge-score's."""
+    import tempfile
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    refs_file, preds_file = WORK / f"refs_{len(references)}.jsonl", WORK / f"preds_{len(references)}.jsonl"
+    with open(refs_file, "w", encoding="utf-8") as r, open(preds_file, "w", encoding="utf-8") as p:
+        for i, (prediction, reference) in enumerate(zip(predictions, references)):
+            r.write(json.dumps({"id": str(i), "article": "(not used)", "highlights": reference}) + "\n")
+            p.write(json.dumps({"id": str(i), "prediction": prediction}) + "\n")
+    sumbench = str(Path(sys.executable).with_name("sumbench"))
+    rows = [("rouge-score loop + BootstrapAggregator", baseline_s)]
+    try:
+        from rouge_score_rs import rouge_scorer as rs
+
+        scorer = rs.RougeScorer(list(TYPES), use_stemmer=not args.no_stemmer)
+        scorer.score_batch(references[:10], predictions[:10])  # start the thread pool
+        start = time.perf_counter()
+        scorer.score_batch(references, predictions)
+        bare = time.perf_counter() - start
+        rows.append(("rouge-score-rs score_batch, bare", bare))
+    except ImportError:
+        bare = None
+    stem = ["--no-stemmer"] if args.no_stemmer else []
+    unequal = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for label, extra in (("sumbench score (default: accelerator)", []),
+                             ("sumbench score --backend fast (pure Python)", ["--backend", "fast"])):
+            out = Path(folder) / label.split()[2]
+            argv = [sumbench, "score", "-p", str(preds_file), "-r", str(refs_file), *stem, *extra]
+            seconds = command_time(argv + ["-o", str(out) + "-timed"], args.repeats)
+            subprocess.run(argv + ["-o", str(out)], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            got = {t: np.zeros((len(predictions), 3)) for t in TYPES}
+            with open(out / "per_example.jsonl", encoding="utf-8") as lines:
+                for i, line in enumerate(lines):
+                    scores = json.loads(line)["scores"]["rouge"]
+                    for t in TYPES:
+                        got[t][i] = [scores[t][c] for c in ("precision", "recall", "fmeasure")]
+            unequal[label] = max_differences(expected, got)[1]
+            rows.append((label, seconds))
+            for stale in Path(folder).glob("*-timed*"):
+                shutil.rmtree(stale, ignore_errors=True)
+    print(f"\nwhole commands ({len(predictions)} pairs, {len(TYPES)} types, stemming "
+          f"{'off' if args.no_stemmer else 'on'}; commands: median of {args.repeats}):")
+    for label, seconds in rows:
+        against = f"x{baseline_s / seconds:6.1f} vs rouge-score"
+        peer = f", {seconds / bare:4.2f}x bare rouge-score-rs" if bare else ""
+        note = f", unequal values {unequal[label]}" if label in unequal else ""
+        print(f"  {label:45s} {seconds:7.2f} s  {against}{peer}{note}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=11490, help="number of pairs (default 11490)")
@@ -92,6 +164,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-stemmer", action="store_true")
     parser.add_argument("--bootstrap-samples", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each whole command")
     args = parser.parse_args()
 
     import rouge_score  # noqa: F401  (imports nltk, so neither side pays for it below)
@@ -100,7 +173,7 @@ def main() -> None:
     from sumbench.eval.metrics.rouge import rust as rouge_rust
     from sumbench.eval.metrics.rouge.engine import RougeConfig
     from sumbench.eval.metrics.rouge.fast import score_pairs
-    from sumbench.eval.scoring import aggregate_scores
+    from sumbench.eval.metrics.base import BootstrapSettings, bootstrap_columns
     from sumbench.eval.metrics.rouge.stemming import clear_caches
 
     predictions, references = load_pairs(args.pairs, args.n, args.seed)
@@ -157,9 +230,13 @@ def main() -> None:
 
     def aggregate_sumbench():
         # what a sumbench run does: one set of resamples for all types and columns
-        return aggregate_scores(expected, args.bootstrap_samples, 0, 0.95)
+        columns = {t: {c: expected[t][:, k] for k, c in enumerate(("precision", "recall",
+                                                                     "fmeasure"))}
+                   for t in TYPES}
+        return bootstrap_columns(columns, BootstrapSettings(args.bootstrap_samples, 0, 0.95))
 
     rs_intervals, rs_wall, _ = timed(aggregate_rouge_score)
+    whole_commands(predictions, references, expected, ref_wall + rs_wall, args)
     sb_intervals, sb_wall, _ = timed(aggregate_sumbench)
     print(f"bootstrap {args.bootstrap_samples} samples, {len(TYPES)} types x 3 columns: "
           f"rouge-score BootstrapAggregator {rs_wall:.3f} s, sumbench aggregate_scores "

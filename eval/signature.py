@@ -18,7 +18,7 @@ differences are shown as notes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import metadata
+from functools import lru_cache
 from typing import Iterable
 
 NOTE_FIELDS = frozenset({"sumbench", "bs", "seed", "ci"})
@@ -44,8 +44,11 @@ def epilog() -> str:
     return "signature fields: " + "; ".join(f"{k} = {v}" for k, v in FIELD_HELP.items())
 
 
+@lru_cache(maxsize=None)
 def package_version(name: str) -> str:
     """The installed version of a distribution (``unknown`` when it is not installed)."""
+    from importlib import metadata  # 40 ms to import: only when a signature is made
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
