@@ -162,7 +162,7 @@ def test_batching_and_an_empty_summary(tiny_nli) -> None:
 def test_hub_name_offline_fails_fast(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
-    import huggingface_hub
+    import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
     with pytest.raises(OfflineError, match="cannot reach the Hugging Face hub"):
@@ -195,7 +195,8 @@ def test_cli_run_score_compare_check_report(tiny_nli, tmp_path) -> None:
     results = json.loads((lead3 / "results.json").read_text())
     faithful = results["metrics"]["faithfulness-nli"]
     assert faithful["signature"].startswith(
-        "metric:faithfulness-nli|impl:summac-zs|model:" + str(tiny_nli))
+        "metric:faithfulness-nli|impl:summac-zs|weights:sha256:")
+    assert "|premises:window|maxlen:model|dtype:float32|split:sentencex-" in faithful["signature"]
     assert faithful["info"]["range"] == [-1.0, 1.0] and faithful["details"]["windows"] >= 4
     rows = [json.loads(line)["scores"]["faithfulness-nli"]["faithfulness"]["score"]
             for line in (lead3 / "per_example.jsonl").open()]

@@ -18,7 +18,7 @@ from cli_util import sumbench
 from test_openai_summarizer import KEY, ChatServer
 
 from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, UsageError
+from sumbench.eval.errors import InputError, OfflineError, UsageError
 from sumbench.eval.metrics import build_metrics
 from sumbench.eval.metrics.judge.ratings import from_probabilities, from_samples, read_rating
 from sumbench.eval.metrics.judge.rubrics import BUILTIN, builtin_rubric, parse_rubric
@@ -208,6 +208,16 @@ def test_options_that_do_not_apply_are_usage_errors(options, message) -> None:
         build_metrics(["judge"], options)
 
 
+def test_a_hub_judge_offline_fails_fast(tmp_path, monkeypatch) -> None:
+    import huggingface_hub.constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(OfflineError, match="--judge-model: hf:acme/judge: cannot reach the "
+                                           "Hugging Face hub"):
+        build_metrics(["judge"], {"judge_model": "hf:acme/judge"})
+
+
 def test_rubric_files_replace_or_join_the_builtins(tmp_path) -> None:
     own = tmp_path / "style.txt"
     own.write_text("name: style\nrange: 1-3\n---\nArticle {article}\nSummary {summary}\nStyle:\n")
@@ -261,8 +271,9 @@ def test_hf_judge_matches_the_hand_computed_distribution(tiny_causal, tmp_path) 
                 for a, s in zip(ARTICLES, SUMMARIES)]
     np.testing.assert_allclose(scored.columns["relevance"]["score"], expected, atol=1e-5)
     assert len(set(np.round(expected, 6))) == 2  # the two prompts differ: a real check
-    assert str(metric.signature()).startswith(
-        f"metric:judge|impl:g-eval|model:hf:{tiny_causal}|weights:sha256:")
+    assert re.match(r"metric:judge\|impl:g-eval\|weights:sha256:[0-9a-f]{64}\|dtype:auto\|"
+                    r"rubrics:relevance=[0-9a-f]{12}\|method:probabilities\|bs:1000\|",
+                    str(metric.signature()))
 
 
 def test_hf_judge_cuts_long_articles_and_says_so(tiny_causal, tmp_path) -> None:
@@ -301,7 +312,8 @@ def test_cli_run_score_compare_check_report(server, tmp_path) -> None:
     judged = json.loads((lead3 / "results.json").read_text())["metrics"]["judge"]
     assert judged["info"]["range"] == [1.0, 5.0] and judged["info"]["scale"] == 1.0
     assert judged["scores"]["coherence"]["score"]["mid"] == pytest.approx((5 * 0.6 + 0.6) / 0.9)
-    assert "|server:http://127.0.0.1:" in judged["signature"] and KEY not in done.out + done.err
+    assert "|model:openai:fake-judge|server:http://127.0.0.1:" in judged["signature"]
+    assert KEY not in done.out + done.err
 
     asked = len(server.requests)
     scored = sumbench("score", "-p", lead3 / "predictions.jsonl", "-r", lead3 / "references.jsonl",

@@ -87,13 +87,17 @@ class FaithfulnessNliMetric(Metric):
             raise ValueError(f"faithfulness-nli: unknown option(s) {', '.join(unknown)}")
         parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
                   for o in cls.options}
-        return NliConfig(model=parsed["nli_model"], premises=parsed["nli_premises"],
+        model = parsed["nli_model"]
+        model = model[len("hf:"):] if model.startswith("hf:") else model  # as summarisers spell it
+        return NliConfig(model=model, premises=parsed["nli_premises"],
                          max_length=parsed["nli_max_length"], dtype=parsed["nli_dtype"],
                          batch_size=parsed["nli_batch_size"], device=parsed["nli_device"])
 
     # -- description -------------------------------------------------------------------
     def weights(self) -> str:
-        """``hub:<id>@<commit>`` or the SHA-256 of the local checkpoint's files."""
+        """``hub:<id>@<commit>`` or the SHA-256 of the local checkpoint's files: the
+        signature names the checkpoint by this alone, so that the same weights in two
+        folders (two machines) give comparable runs."""
         if self._weights is None:
             from sumbench.common.hub import weights_fingerprint
 
@@ -102,7 +106,7 @@ class FaithfulnessNliMetric(Metric):
 
     def signature_fields(self) -> list[tuple[str, str]]:
         config = self.config
-        return [("impl", "summac-zs"), ("model", config.model), ("weights", self.weights()),
+        return [("impl", "summac-zs"), ("weights", self.weights()),
                 ("premises", config.premises),
                 ("maxlen", str(config.max_length) if config.max_length else "model"),
                 ("dtype", config.dtype), ("split", f"sentencex-{package_version('sentencex')}"),

@@ -182,14 +182,15 @@ class JudgeMetric(Metric):
 
     def signature_fields(self) -> list[tuple[str, str]]:
         config = self.config
-        fields = [("impl", "g-eval"), ("model", config.model)]
-        if config.family == HF:
+        fields = [("impl", "g-eval")]
+        if config.family == HF:  # the weights name the model (a folder's path does not)
             fields += [("weights", self._weights()),
                        ("dtype", str(self.backend.options["dtype"]))]
             if self.backend.options["max_input_tokens"] is not None:
                 fields.append(("maxin", str(self.backend.options["max_input_tokens"])))
         else:
-            fields.append(("server", str(self.backend.settings()["base_url"])))
+            fields += [("model", config.model),
+                       ("server", str(self.backend.settings()["base_url"]))]
         fields.append(("rubrics", ",".join(f"{r.name}={r.short_hash}" for r in config.rubrics)))
         fields.append(("method", config.method))
         if config.method == SAMPLES:
