@@ -175,8 +175,10 @@ def test_hub_name_offline_fails_fast(tmp_path, monkeypatch) -> None:
 
 
 def test_metric_modules_import_neither_torch_nor_transformers() -> None:
-    code = ("import sys; import sumbench.eval.metrics.faithfulness.metric, "
-            "sumbench.eval.metrics.judge.metric, sumbench.eval.cli; "
+    modules = ", ".join(f"sumbench.eval.metrics.{m}" for m in (
+        "faithfulness.metric", "faithfulness.nli", "faithfulness.premises", "judge.metric",
+        "judge.calls", "judge.ratings", "judge.rubrics"))
+    code = (f"import sys; import {modules}, sumbench.eval.cli, sumbench.summarize.hf; "
             "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
