@@ -56,3 +56,7 @@ def redact(text: str, secret: str | None) -> str:
     if not secret:
         return text
     return text.replace(secret, "***")
+
+
+class NoProbabilitiesError(ApiError):
+    """The server answered without the token probabilities (``logprobs``) asked for."""

@@ -14,6 +14,10 @@ batch; on CUDA out-of-memory the batch is halved and retried.  Results are yield
 batch by :meth:`HfSummarizer.summarize_iter` so the generation cache can commit each one
 as soon as it exists.  ``torch`` and ``transformers`` are imported only when the model is
 first needed: a run served entirely from the cache never loads them.
+
+Besides summaries the back-end gives answers to arbitrary prompts
+(:mod:`sumbench.summarize.answers`): next-token probabilities over candidate strings and
+sampled completions, with the same loading, chat template and article truncation.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sumbench.summarize.answers import (
+    CandidateProbabilities,
+    Prompt,
+    SampledAnswers,
+    candidate_token_ids,
+)
 from sumbench.summarize.errors import ModelLoadError, SummarizerError, SummarizerOptionError
 from sumbench.summarize.generation import (
     CLEANUP_VERSION,
@@ -43,6 +53,7 @@ from sumbench.common.hub import (
     read_json_file,
     weights_fingerprint,
 )
+from sumbench.summarize.hf_answers import first_token_probabilities, sample_completions
 from sumbench.summarize.options import CACHE, HF, options_for, resolve_options
 
 PREFIX = "hf:"
@@ -237,8 +248,8 @@ class HfSummarizer:
             return self.options["prompt_template"]
         return None if loaded.seq2seq else DEFAULT_PROMPT_TEMPLATE
 
-    def _prompt_ids(self, loaded: _Loaded, article: str) -> list[int]:
-        template = self._template(loaded)
+    def _prompt_ids(self, loaded: _Loaded, article: str, template: str | None = None) -> list[int]:
+        template = template if template is not None else self._template(loaded)
         text = render_prompt(template, article) if template else loaded.prefix + article
         tokenizer = loaded.tokenizer
         if loaded.chat:
@@ -255,17 +266,19 @@ class HfSummarizer:
             return loaded.input_limit
         return loaded.input_limit - int(loaded.generation_config.max_new_tokens or 0)
 
-    def _encode(self, loaded: _Loaded, article: str) -> tuple[list[int], bool]:
-        """Token ids of the model input, and whether the article had to be cut."""
-        ids = self._prompt_ids(loaded, article)
+    def _encode(self, loaded: _Loaded, article: str,
+                template: str | None = None) -> tuple[list[int], bool]:
+        """Token ids of the model input, and whether the article had to be cut.
+        ``template`` overrides the summariser's prompt template (answers, see below)."""
+        ids = self._prompt_ids(loaded, article, template)
         budget = self._budget(loaded)
         if budget is None or len(ids) <= budget:
             return ids, False
         tokenizer = loaded.tokenizer
-        if loaded.seq2seq and self._template(loaded) is None:
+        if loaded.seq2seq and template is None and self._template(loaded) is None:
             text = loaded.prefix + article
             return list(tokenizer(text, truncation=True, max_length=budget)["input_ids"]), True
-        overhead = len(self._prompt_ids(loaded, ""))
+        overhead = len(self._prompt_ids(loaded, "", template))
         keep = budget - overhead
         if keep < 1:
             raise SummarizerOptionError(f"{self._name}: the prompt alone takes {overhead} "
@@ -273,7 +286,7 @@ class HfSummarizer:
         article_ids = tokenizer(article, add_special_tokens=False)["input_ids"]
         while keep >= 1:
             cut = tokenizer.decode(article_ids[:keep], skip_special_tokens=True)
-            ids = self._prompt_ids(loaded, cut)
+            ids = self._prompt_ids(loaded, cut, template)
             if len(ids) <= budget:
                 return ids, True
             keep -= max(1, len(ids) - budget)
@@ -334,6 +347,53 @@ class HfSummarizer:
                     bar.update(len(chunk))
                     elapsed = max(bar.format_dict.get("elapsed", 0.0), 1e-9)
                     bar.set_postfix(tokens_per_s=f"{new_tokens / elapsed:.0f}")
+        finally:
+            if bar is not None:
+                bar.close()
+
+    # -- answers instead of summaries (summarize/answers.py) ---------------------------
+    def answer_probabilities(self, prompts: Sequence[Prompt],
+                             candidates: Sequence[str]) -> Iterator[CandidateProbabilities]:
+        """Yield, per prompt (any order), the probability that the model's next token
+        spells each candidate; prompts are batched by length like articles."""
+        if not prompts:
+            return
+        loaded = self._load()
+        token_ids = candidate_token_ids(loaded.tokenizer, candidates)
+        inputs = [self._encode(loaded, p.article, p.template) for p in prompts]
+        order = sorted(range(len(prompts)), key=lambda i: -len(inputs[i][0]))
+        size = self.options["batch_size"]
+        bar = self._progress_bar(len(prompts))
+        try:
+            for start in range(0, len(order), size):
+                chunk = order[start:start + size]
+                rows = first_token_probabilities(loaded, [inputs[i][0] for i in chunk]).cpu()
+                for row, i in zip(rows, chunk):
+                    spelled = {c: float(row[list(ids)].sum()) for c, ids in token_ids.items()}
+                    yield CandidateProbabilities(i, spelled, inputs[i][1], len(inputs[i][0]))
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def sample_answers(self, prompts: Sequence[Prompt], n: int) -> Iterator[SampledAnswers]:
+        """Yield ``n`` sampled completions per prompt, in order, with this summariser's
+        generation settings (``--do-sample``, ``--temperature``, ``--generation-seed``...)."""
+        if n < 1:
+            raise SummarizerOptionError(f"{self._name}: samples per prompt must be >= 1")
+        if not prompts:
+            return
+        loaded = self._load()
+        seed = self.requested.get("seed")
+        bar = self._progress_bar(len(prompts))
+        try:
+            for i, prompt in enumerate(prompts):
+                ids, truncated = self._encode(loaded, prompt.article, prompt.template)
+                texts = sample_completions(loaded, ids, n, seed)
+                yield SampledAnswers(i, tuple(texts), truncated)
+                if bar is not None:
+                    bar.update(1)
         finally:
             if bar is not None:
                 bar.close()

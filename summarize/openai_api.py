@@ -8,6 +8,10 @@ flight (a thread pool), retries with exponential backoff on 429, 5xx and timeout
 (``Retry-After`` is honoured when longer), and at once a clear error on 401/403/404.
 The API key is read from the environment variable named by ``api_key_env`` and never
 appears in settings, logs or error messages.
+
+Besides summaries the back-end gives answers to arbitrary prompts
+(:mod:`sumbench.summarize.answers`): candidate probabilities from the ``logprobs`` /
+``top_logprobs`` fields of the first answer token, and ``n`` sampled completions.
 """
 
 from __future__ import annotations
@@ -24,11 +28,19 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from sumbench.summarize.answers import (
+    CandidateProbabilities,
+    Prompt,
+    SampledAnswers,
+    check_candidates,
+    probabilities_from_top_logprobs,
+)
 from sumbench.summarize.errors import (
     ApiAuthError,
     ApiError,
     ApiNotFoundError,
     ApiRetriesExhausted,
+    NoProbabilitiesError,
     SummarizerOptionError,
     redact,
 )
@@ -49,6 +61,7 @@ CACHE_KEYS = tuple(o.name for o in options_for(CACHE))
 SUPPORTED_FIELDS = ("max_new_tokens", "seed", "temperature", "top_p")
 RETRY_STATUS = frozenset({408, 429})  # and every 5xx
 MAX_BACKOFF_S = 60.0
+TOP_LOGPROBS = 20  # the most OpenAI's API returns
 
 
 def _public_url(url: str) -> str:
@@ -105,9 +118,13 @@ class OpenAiSummarizer:
         return self._name
 
     def _body(self, article: str) -> dict[str, Any]:
+        return self._request_body(render_prompt(self.template, article))
+
+    def _request_body(self, content: str) -> dict[str, Any]:
+        """The request for one user message with this summariser's settings."""
         body: dict[str, Any] = {
             "model": self.model,
-            "messages": [{"role": "user", "content": render_prompt(self.template, article)}],
+            "messages": [{"role": "user", "content": content}],
             "max_tokens": self.requested.get("max_new_tokens", DEFAULT_MAX_NEW_TOKENS),
             "temperature": self.requested.get("temperature", 0.0),
         }
@@ -176,13 +193,15 @@ class OpenAiSummarizer:
 
     def complete(self, article: str) -> str:
         """The raw completion for one article, with retries."""
-        body = self._body(article)
+        return self._content(self._request(self._body(article)))
+
+    def _request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The server's answer to ``body``, with retries on 429, 5xx and timeouts."""
         last = ""
         for attempt in range(self.options["max_retries"] + 1):
             delay = min(MAX_BACKOFF_S, self.retry_base_s * 2 ** attempt)
             try:
-                payload = self._post(body)
-                return self._content(payload)
+                return self._post(body)
             except urllib.error.HTTPError as exc:
                 message = self._server_message(exc)
                 if exc.code not in RETRY_STATUS and exc.code < 500:
@@ -214,20 +233,74 @@ class OpenAiSummarizer:
         return str(content or "")
 
     # -- many requests -----------------------------------------------------------------
-    def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
-        """Yield summaries as requests finish; at most ``concurrency`` in flight."""
-        language = self.options["language"]
+    def _concurrently(self, work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """``(index, work(item))`` as requests finish; at most ``concurrency`` in flight."""
         executor = ThreadPoolExecutor(max_workers=self.options["concurrency"],
                                       thread_name_prefix="sumbench-openai")
         try:
-            pending = {executor.submit(self.complete, a): i for i, a in enumerate(articles)}
+            pending = {executor.submit(work, item): i for i, item in enumerate(items)}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     index = pending.pop(future)
-                    yield Generated(index, clean_summary(future.result(), language))
+                    yield index, future.result()
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+
+    def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
+        """Yield summaries as requests finish; at most ``concurrency`` in flight."""
+        language = self.options["language"]
+        for index, text in self._concurrently(self.complete, articles):
+            yield Generated(index, clean_summary(text, language))
+
+    # -- answers instead of summaries (summarize/answers.py) ---------------------------
+    def answer_probabilities(self, prompts: Sequence[Prompt],
+                             candidates: Sequence[str]) -> Iterator[CandidateProbabilities]:
+        """Yield, per prompt (any order), the candidates' probabilities read from the
+        ``top_logprobs`` of the first answer token (one token asked for, temperature 0);
+        a candidate outside the server's top list counts 0."""
+        candidates = check_candidates(candidates)
+
+        def ask(prompt: Prompt) -> dict[str, float]:
+            body = self._request_body(prompt.render())
+            body.update(max_tokens=1, temperature=0.0, logprobs=True, top_logprobs=TOP_LOGPROBS)
+            return probabilities_from_top_logprobs(self._top_logprobs(self._request(body)),
+                                                   candidates)
+
+        for index, probabilities in self._concurrently(ask, prompts):
+            yield CandidateProbabilities(index, probabilities)
+
+    def sample_answers(self, prompts: Sequence[Prompt], n: int) -> Iterator[SampledAnswers]:
+        """Yield ``n`` completions per prompt (one request with ``n``), raw, with this
+        summariser's settings (``--temperature``, ``--generation-seed``...)."""
+        if n < 1:
+            raise SummarizerOptionError(f"{self._name}: samples per prompt must be >= 1")
+
+        def ask(prompt: Prompt) -> tuple[str, ...]:
+            body = self._request_body(prompt.render())
+            body["n"] = n
+            choices = self._request(body).get("choices")
+            texts = tuple(self._content({"choices": [c]}) for c in (choices or []))
+            if len(texts) != n:
+                raise ApiError(f"{self._name}: {_public_url(self.url)}: asked for n={n} "
+                               f"answers, got {len(texts)} (the server may not support n)")
+            return texts
+
+        for index, texts in self._concurrently(ask, prompts):
+            yield SampledAnswers(index, texts)
+
+    def _top_logprobs(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            entries = payload["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+            checked = [{"token": str(e["token"]), "logprob": float(e["logprob"])} for e in entries]
+        except (KeyError, IndexError, TypeError, ValueError):
+            checked = []
+        if not checked:
+            raise NoProbabilitiesError(
+                f"{self._name}: {_public_url(self.url)}: the answer has no "
+                "choices[0].logprobs.content[0].top_logprobs: the server does not return "
+                "token probabilities")
+        return checked
 
     def summarize(self, articles: Sequence[str]) -> list[str]:
         summaries = [""] * len(articles)

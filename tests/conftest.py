@@ -30,3 +30,13 @@ def tiny_gpt2(tmp_path_factory):
     from tiny_models import build_causal
 
     return build_causal(tmp_path_factory.mktemp("tiny-gpt2"), chat=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_nli(tmp_path_factory):
+    """Folder of a tiny BERT NLI classifier, labels neutral/ENTAILMENT/Contradiction
+    (256 positions, word-level tokenizer)."""
+    pytest.importorskip("transformers")
+    from tiny_models import build_nli
+
+    return build_nli(tmp_path_factory.mktemp("tiny-nli"))

@@ -90,3 +90,45 @@ def build_causal(directory: Path, chat: bool = True) -> Path:
                             initializer_range=0.5)
         model = GPT2LMHeadModel(config)
     return _save(model, tokenizer, directory)
+
+
+NLI_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
+# A label order no NLI checkpoint uses, so that a metric assuming positions fails.
+NLI_LABELS = {0: "neutral", 1: "ENTAILMENT", 2: "Contradiction"}
+
+
+def train_word_tokenizer(texts: list[str], max_length: int):
+    """A lower-casing word-level tokenizer (one token per word or punctuation run) with
+    BERT's pair template ``[CLS] A [SEP] B [SEP]``: token counts are easy to reason about."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.Lowercase()
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.train_from_iterator(texts, trainers.WordLevelTrainer(special_tokens=NLI_SPECIALS))
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", tokenizer.token_to_id("[CLS]")),
+                        ("[SEP]", tokenizer.token_to_id("[SEP]"))])
+    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]",
+                                   pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]",
+                                   model_max_length=max_length)
+
+
+def build_nli(directory: Path, labels: dict[int, str] = NLI_LABELS,
+              max_positions: int = 256) -> Path:
+    """A tiny BERT sequence classifier with random weights and the labels ``labels``
+    (``config.id2label``), its word-level tokenizer trained on the fixtures."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    tokenizer = train_word_tokenizer(fixture_articles(), max_positions)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64,
+                        max_position_embeddings=max_positions, type_vocab_size=2,
+                        num_labels=len(labels), id2label=dict(labels),
+                        label2id={v: k for k, v in labels.items()},
+                        pad_token_id=tokenizer.pad_token_id, initializer_range=0.5)
+    torch.manual_seed(2)
+    return _save(BertForSequenceClassification(config), tokenizer, directory)

@@ -23,6 +23,8 @@ from sumbench.eval.errors import UsageError
 METRICS: dict[str, str] = {
     "rouge": "sumbench.eval.metrics.rouge.metric:RougeMetric",
     "rouge155": "sumbench.eval.metrics.rouge155.metric:Rouge155Metric",
+    "faithfulness-nli": "sumbench.eval.metrics.faithfulness.metric:FaithfulnessNliMetric",
+    "judge": "sumbench.eval.metrics.judge.metric:JudgeMetric",
 }
 ENTRY_POINT_GROUP = "sumbench.metrics"
 DEFAULT_METRICS = ("rouge",)
