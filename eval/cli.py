@@ -21,8 +21,9 @@ from sumbench.eval.signature import epilog
 INTERNAL_ERROR = 3
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    """The parser, and the command modules by name."""
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict]:
+    """The parser, and the command modules by name; ``only`` registers just that command
+    (what a command line naming one needs: the others' modules are not imported)."""
     parser = argparse.ArgumentParser(
         prog="sumbench", epilog=epilog(),
         description="Summarisation evaluation: ROUGE with rouge-score semantics, seeded "
@@ -31,6 +32,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for module_name in COMMANDS:
+        if only is not None and module_name.rsplit(".", 1)[-1] != only:
+            continue
         module = importlib.import_module(module_name)
         module.register(subparsers)
         modules[module.NAME] = module
@@ -39,7 +42,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sumbench`` console script."""
-    parser, modules = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    known = {name.rsplit(".", 1)[-1] for name in COMMANDS}
+    parser, modules = build_parser(words[0] if words and words[0] in known else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

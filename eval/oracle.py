@@ -57,7 +57,7 @@ class ReferenceNgrams:
         self.totals = (len(tokens), max(len(tokens) - 1, 0))
         self.overlap = [0, 0]
 
-    def gain(self, order: int, current: Counter, change: Counter) -> int:
+    def gain(self, order: int, current: dict, change: dict) -> int:
         """How much the clipped overlap of n-gram ``order`` grows under ``change``."""
         ref = self.counts[order]
         delta = 0
@@ -81,17 +81,25 @@ class GreedySearch:
 
     ``add(i)`` puts sentence ``i`` in and returns ROUGE-1 F + ROUGE-2 F of the selection
     joined in article order; ``run`` is the greedy search from the empty selection.
+    Only n-grams some reference has can change an overlap, so each sentence keeps just
+    those (with its full counts for the totals); the selection's counts likewise.
     """
 
     def __init__(self, sentence_tokens: list[list[str]], references: list[ReferenceNgrams],
                  multi_ref: str) -> None:
         self.tokens = sentence_tokens
-        self.unigrams = [Counter((t,) for t in s) for s in sentence_tokens]
-        self.bigrams = [_bigrams(s) for s in sentence_tokens]
         self.references = references
         self.multi_ref = multi_ref
+        known = (set().union(*(r.counts[0] for r in references)),
+                 set().union(*(r.counts[1] for r in references)))
+        self.known = known
+        self.unigrams = [{g: c for g, c in Counter((t,) for t in s).items() if g in known[0]}
+                         for s in sentence_tokens]
+        self.bigrams = [{g: c for g, c in _bigrams(s).items() if g in known[1]}
+                        for s in sentence_tokens]
+        self.sizes = [(len(s), max(len(s) - 1, 0)) for s in sentence_tokens]
         self.chosen: list[int] = []
-        self.current = (Counter(), Counter())
+        self.current: tuple[dict, dict] = ({}, {})
         self.totals = [0, 0]
 
     def _neighbours(self, index: int) -> tuple[int | None, int | None]:
@@ -100,34 +108,45 @@ class GreedySearch:
         after = [i for i in self.chosen if i > index and self.tokens[i]]
         return (max(before) if before else None, min(after) if after else None)
 
-    def _changes(self, index: int) -> tuple[Counter, Counter]:
-        """Unigram and bigram count changes if sentence ``index`` joins the selection."""
-        bigram_change = Counter(self.bigrams[index])
+    def _changes(self, index: int) -> tuple[dict, dict, int, int]:
+        """The unigram and bigram count changes (of the n-grams some reference has) if
+        sentence ``index`` joins the selection, and the changes of the two totals."""
+        unigram_total, bigram_total = self.sizes[index]
+        bigram_change = self.bigrams[index]
         words = self.tokens[index]
-        if words:
+        if words and self.chosen:
             before, after = self._neighbours(index)
+            joins = []
             if before is not None:
-                bigram_change[(self.tokens[before][-1], words[0])] += 1
+                joins.append(((self.tokens[before][-1], words[0]), 1))
             if after is not None:
-                bigram_change[(words[-1], self.tokens[after][0])] += 1
+                joins.append(((words[-1], self.tokens[after][0]), 1))
             if before is not None and after is not None:
-                bigram_change[(self.tokens[before][-1], self.tokens[after][0])] -= 1
-        return self.unigrams[index], bigram_change
+                joins.append(((self.tokens[before][-1], self.tokens[after][0]), -1))
+            if joins:
+                bigram_change = dict(bigram_change)
+                for gram, diff in joins:
+                    bigram_total += diff
+                    if gram in self.known[1]:
+                        bigram_change[gram] = bigram_change.get(gram, 0) + diff
+        return self.unigrams[index], bigram_change, unigram_total, bigram_total
 
     def _combine(self, values: list[float]) -> float:
         if not values:
             return 0.0
         return max(values) if self.multi_ref == "max" else sum(values) / len(values)
 
-    def _objective(self, changes: tuple[Counter, Counter]) -> tuple[float, list[list[int]]]:
+    def _objective(self, changes: tuple[dict, dict, int, int]) -> tuple[float, list[list[int]]]:
         """ROUGE-1 F + ROUGE-2 F after ``changes``, and each reference's new overlaps."""
-        totals = [self.totals[n] + sum(changes[n].values()) for n in (0, 1)]
-        overlaps, scores = [], [[], []]
+        unigrams, bigrams, unigram_total, bigram_total = changes
+        totals = (self.totals[0] + unigram_total, self.totals[1] + bigram_total)
+        overlaps, scores = [], ([], [])
         for ref in self.references:
-            new = [ref.overlap[n] + ref.gain(n, self.current[n], changes[n]) for n in (0, 1)]
+            new = [ref.overlap[0] + ref.gain(0, self.current[0], unigrams),
+                   ref.overlap[1] + ref.gain(1, self.current[1], bigrams)]
             overlaps.append(new)
-            for n in (0, 1):
-                scores[n].append(_fmeasure(new[n], totals[n], ref.totals[n]))
+            scores[0].append(_fmeasure(new[0], totals[0], ref.totals[0]))
+            scores[1].append(_fmeasure(new[1], totals[1], ref.totals[1]))
         return self._combine(scores[0]) + self._combine(scores[1]), overlaps
 
     def add(self, index: int) -> float:
@@ -137,8 +156,10 @@ class GreedySearch:
         changes = self._changes(index)
         value, overlaps = self._objective(changes)
         for n in (0, 1):
-            self.current[n].update(changes[n])
-            self.totals[n] += sum(changes[n].values())
+            current = self.current[n]
+            for gram, diff in changes[n].items():
+                current[gram] = current.get(gram, 0) + diff
+            self.totals[n] += changes[2 + n]
         for ref, new in zip(self.references, overlaps):
             ref.overlap = new
         self.chosen.append(index)

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sumbench.eval.data.fields import FieldMap
 from sumbench.eval.data.registry import READERS, detect_format, get_reader
 from sumbench.eval.errors import InputError, UsageError
@@ -92,6 +90,8 @@ def load_reference_set(spec: str | None = None, fmt: str | None = None,
         if sample < 1:
             raise UsageError("--sample must be at least 1")
         if sample < len(examples):
+            import numpy as np
+
             chosen = np.sort(np.random.default_rng(seed).choice(len(examples), sample, replace=False))
             examples = [examples[i] for i in chosen]
     if limit is not None:

@@ -11,6 +11,7 @@ intervals (one set of resamples for every column).
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -107,11 +108,16 @@ class RougeMetric(Metric):
         prepared = [prepare_for_lsum(p, split) for p in predictions]
         references = [[prepare_for_lsum(r, split) for r in e.reference_texts()]
                       for e in examples]
-        notices = rouge_notices([e.id for e in examples], prepared, references,
-                                config.rouge.tokenizer,
-                                lsum_checked=uses_lsum and split == "newline")
-        per_type = score_pairs(prepared, references, config.rouge, processes=config.processes,
-                               backend=config.backend)
+        # The engines that leave the interpreter (the Rust one releases the GIL, the
+        # parallel one works in other processes) score while this thread checks the
+        # texts for the notices.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scoring = pool.submit(score_pairs, prepared, references, config.rouge,
+                                  processes=config.processes, backend=config.backend)
+            notices = rouge_notices([e.id for e in examples], prepared, references,
+                                    config.rouge.tokenizer,
+                                    lsum_checked=uses_lsum and split == "newline")
+            per_type = scoring.result()
         columns = {t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
                    for t, values in per_type.items()}
         return MetricScores(columns=columns, notices=tuple(notices))
