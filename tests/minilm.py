@@ -36,16 +36,17 @@ def minilm_folder(zip_path: Path) -> Path:
     """The unpacked checkpoint folder (unpacked on first use; atomic, so concurrent test
     sessions never see half a folder)."""
     stat = zip_path.stat()
-    target = cache_root() / f"all-MiniLM-L6-v2-{stat.st_size}-{int(stat.st_mtime)}"
+    unpacked = cache_root() / f"{stat.st_size}-{int(stat.st_mtime)}"
+    target = unpacked / "all-MiniLM-L6-v2"
     if (target / "config.json").is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".unpack-"))
+    cache_root().mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=cache_root(), prefix=".unpack-"))
     try:
         with zipfile.ZipFile(zip_path) as archive:
-            archive.extractall(scratch)
+            archive.extractall(scratch / "all-MiniLM-L6-v2")
         try:
-            scratch.rename(target)
+            scratch.rename(unpacked)
         except OSError:  # another session finished first
             if not (target / "config.json").is_file():
                 raise
