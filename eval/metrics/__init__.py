@@ -23,6 +23,7 @@ from sumbench.eval.errors import UsageError
 METRICS: dict[str, str] = {
     "rouge": "sumbench.eval.metrics.rouge.metric:RougeMetric",
     "rouge155": "sumbench.eval.metrics.rouge155.metric:Rouge155Metric",
+    "bertscore": "sumbench.eval.metrics.bertscore.metric:BertScoreMetric",
     "faithfulness-nli": "sumbench.eval.metrics.faithfulness.metric:FaithfulnessNliMetric",
     "judge": "sumbench.eval.metrics.judge.metric:JudgeMetric",
 }
