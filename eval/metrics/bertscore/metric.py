@@ -128,12 +128,6 @@ class BertScoreMetric(Metric):
                              f"has layers 0..{declared}")
 
     # -- description -------------------------------------------------------------------
-    def model_name(self) -> str:
-        """The hub id, or a local folder's name (its path differs between machines;
-        the weights hash identifies it)."""
-        name = self.config.model if not self.source.local else Path(self.source.location).name
-        return name.replace("|", "_")
-
     def weights(self) -> str:
         """``hub:<id>@<commit>`` or ``sha256:<hash of the folder's files>``."""
         if self._fingerprint is None:
@@ -144,7 +138,9 @@ class BertScoreMetric(Metric):
 
     def signature_fields(self) -> list[tuple[str, str]]:
         baseline = self.config.baseline
-        return [("impl", f"bert-score-{BERT_SCORE_VERSION}"), ("model", self.model_name()),
+        # The weights name the model (hub id and commit, or the checkpoint's hash), so the
+        # same checkpoint in two folders signs the same; the model as given is a setting.
+        return [("impl", f"bert-score-{BERT_SCORE_VERSION}"),
                 ("weights", self.weights()), ("layer", str(self.config.layer)),
                 ("idf", "refs" if self.config.idf else "no"),
                 ("rescale", baseline.signature_value() if baseline else "none"),
