@@ -18,7 +18,6 @@ first :meth:`BertScoreMetric.score`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
