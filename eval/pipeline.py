@@ -38,15 +38,19 @@ def score_metric(metric: Metric, examples: Sequence[Example],
             if len(values) != len(examples):
                 raise RuntimeError(f"metric {metric.name} returned {len(values)} values of "
                                    f"{measure}.{component} for {len(examples)} examples")
-    aggregation: dict[str, Any] = {"method": "own"}
-    if metric.uses_bootstrap:
-        aggregation = {"method": "bootstrap", "samples": metric.bootstrap.samples,
-                       "seed": metric.bootstrap.seed, "confidence": metric.bootstrap.confidence}
     return MetricResult(name=metric.name, signature=metric.signature(),
                         settings=metric.settings(), info=metric.info(),
                         columns=scored.columns, scores=metric.aggregate(scored.columns),
-                        aggregation=aggregation, notices=scored.notices,
+                        aggregation=aggregation_of(metric), notices=scored.notices,
                         details=dict(scored.details))
+
+
+def aggregation_of(metric: Metric) -> dict[str, Any]:
+    """How a metric's aggregates were made, as ``results.json`` records it."""
+    if not metric.uses_bootstrap:
+        return {"method": "own"}
+    return {"method": "bootstrap", "samples": metric.bootstrap.samples,
+            "seed": metric.bootstrap.seed, "confidence": metric.bootstrap.confidence}
 
 
 def make_run(references: ReferenceSet, predictions: Sequence[str], metrics: Sequence[Metric],

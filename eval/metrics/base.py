@@ -123,6 +123,10 @@ class Metric:
     description: ClassVar[str] = ""
     options: ClassVar[tuple[Option, ...]] = ()
     uses_bootstrap: ClassVar[bool] = True  # False: the metric aggregates its own way
+    # True: scoring chunks of examples and joining the columns gives the same numbers
+    # as scoring all at once (no corpus-level statistic such as an IDF); the metric can
+    # then score a predictions file of any size (sumbench score --stream).
+    streamable: ClassVar[bool] = False
     version: ClassVar[str] = ""  # engine name and version, as it appears in the signature
 
     def __init__(self, config: Any = None, bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
@@ -170,6 +174,13 @@ class Metric:
         """Mean and seeded percentile-bootstrap interval of every column, from one set of
         resamples for all of them (:func:`bootstrap_columns`)."""
         return bootstrap_columns(columns, self.bootstrap)
+
+    def notices(self, examples: Sequence[Example], predictions: Sequence[str],
+                total: int) -> tuple[Notice, ...]:
+        """The notices :meth:`score` gives, for ``examples`` out of ``total`` scored
+        (a streamable metric's notices must depend on each example alone, so that they
+        can be computed again on the examples that any chunk flagged)."""
+        return ()
 
 
 def bootstrap_columns(columns: Columns, settings: BootstrapSettings) -> Scores:

@@ -42,7 +42,7 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
                 f"exc={scoring['rouge155_exceptions']}"
         keys = ("impl", "tok", "stem", "lsum", "refs", "flags", "bs", "seed", "ci")
         values = {**stored, "flags": flags}
-        aggregation = {"method": "rouge155"}
+        aggregation = {"method": "own"}
     else:
         from sumbench.eval.metrics.rouge.metric import RougeMetric
 
