@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from sumbench.common.terminal import escape_controls
+
 MAX_IDS_SHOWN = 5
 
 
@@ -31,9 +33,18 @@ class Notice:
 
 
 def ids_text(ids: Sequence[str]) -> str:
-    """Up to :data:`MAX_IDS_SHOWN` ids, then how many more."""
-    shown = ", ".join(ids[:MAX_IDS_SHOWN])
+    """Up to :data:`MAX_IDS_SHOWN` ids, then how many more.  Ids come from the user's
+    files: control characters and newlines in them are escaped (they are printed)."""
+    shown = ", ".join(escape_controls(str(i), newlines=True) for i in ids[:MAX_IDS_SHOWN])
     return shown + (f" (+{len(ids) - MAX_IDS_SHOWN} more)" if len(ids) > MAX_IDS_SHOWN else "")
+
+
+def examples_text(ids: Sequence[str], total: int) -> str:
+    """``"all 19 examples"`` when ``ids`` are all ``total`` examples (more than one), else
+    ``"3 example(s): a, b, c"``."""
+    if total > 1 and len(ids) == total:
+        return f"all {total} examples"
+    return f"{len(ids)} example(s): {ids_text(ids)}"
 
 
 def empty_predictions(ids: Sequence[str], predictions: Sequence[str]) -> Notice | None:
@@ -41,5 +52,8 @@ def empty_predictions(ids: Sequence[str], predictions: Sequence[str]) -> Notice 
     empty = [i for i, p in zip(ids, predictions) if not p.strip()]
     if not empty:
         return None
-    return Notice("empty-prediction",
-                  f"{len(empty)} empty prediction(s) scored 0: {ids_text(empty)}", tuple(empty))
+    if len(ids) > 1 and len(empty) == len(ids):
+        message = f"every prediction is empty (all {len(ids)} examples); they scored 0"
+    else:
+        message = f"{len(empty)} empty prediction(s) scored 0: {ids_text(empty)}"
+    return Notice("empty-prediction", message, tuple(empty))

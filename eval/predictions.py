@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sumbench.eval.data.fields import check_text, id_text
 from sumbench.eval.data.tabular import iter_jsonl
 from sumbench.eval.data.textio import read_text
 from sumbench.eval.errors import InputError
@@ -26,9 +27,11 @@ def _from_text_line(line: str) -> str:
 
 def _prediction_value(value: object, where: str) -> str:
     if isinstance(value, str):
-        return "\n".join(s.strip() for s in value.split("\n") if s.strip())
+        text = "\n".join(s.strip() for s in value.split("\n") if s.strip())
+        return check_text(text, where, "'prediction'")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "\n".join(s.strip() for s in value if s.strip())
+        text = "\n".join(s.strip() for s in value if s.strip())
+        return check_text(text, where, "'prediction'")
     raise InputError(f"{where}: 'prediction' must be a string or a list of strings, "
                      f"got {type(value).__name__}")
 
@@ -42,7 +45,7 @@ def _read_jsonl(path: Path) -> dict[str, str]:
         if missing:
             raise InputError(f"{where}: missing field {missing[0]!r}; fields present: "
                              f"{', '.join(record) or '(none)'}")
-        example_id = str(record["id"])
+        example_id = id_text(record["id"], where, "id")
         if example_id in predictions:
             raise InputError(f"{where}: duplicate id {example_id!r}")
         predictions[example_id] = _prediction_value(record["prediction"], where)
