@@ -83,3 +83,18 @@ def test_diagnostics_reach_the_reports(tmp_path: Path) -> None:
         assert sumbench("report", run, "--format", fmt, "--output", output).code == 0
         text = output.read_text()
         assert "extractive fragment coverage" in text and "100.0%" in text
+
+
+def test_baselines_write_all_their_run_folders_or_none(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    (out / "lead-3").mkdir(parents=True)
+    (out / "lead-3" / "results.json").write_text("an earlier run")
+    (out / "oracle").write_text("a file where the oracle's folder would go")
+    result = sumbench("run", "--baselines", "-s", "textrank", "--limit", "3", "-o", out)
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    assert "no run folder was written" in result.err and "oracle" in result.err
+    assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle"]  # no textrank/
+    assert [p.name for p in (out / "lead-3").iterdir()] == ["results.json"]
+    assert (out / "lead-3" / "results.json").read_text() == "an earlier run"
+    assert sumbench("run", "--baselines", "-o", "").code == 2  # an empty name stays an error

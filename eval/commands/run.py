@@ -5,12 +5,13 @@ fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side;
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
 
 from sumbench.eval.commands import check, options
-from sumbench.eval.errors import UsageError
+from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.signature import epilog
 
 NAME = "run"
@@ -111,6 +112,39 @@ def _gate(run, args: argparse.Namespace, gate) -> int:
     return check.publish(result, args)
 
 
+def save_all(runs, output_dir: Path) -> None:
+    """Write every run's folder (``output_dir/<name>/``) or none: all files are written
+    under temporary names first, and renamed into place only when every one of them is
+    complete; on a failure the temporary files and the folders made for them go."""
+    from sumbench.eval.runs.folder import folder_texts
+
+    planned = {output_dir / folder_name(run.name): folder_texts(run) for run in runs}
+    made: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    folder = output_dir
+    try:
+        for folder, files in planned.items():
+            missing = [p for p in (folder, *folder.parents) if not p.exists()]
+            for path in reversed(missing):
+                path.mkdir()
+                made.append(path)
+            for name, text in files.items():
+                temporary = folder / f".{name}.{os.getpid()}.tmp"
+                staged.append((temporary, folder / name))
+                with open(temporary, "w", encoding="utf-8") as out:
+                    out.write(text)
+    except OSError as exc:
+        for path in [temporary for temporary, _ in staged] + made[::-1]:
+            try:
+                path.rmdir() if path in made else path.unlink()
+            except OSError:
+                pass
+        raise InputError(f"{folder}: cannot write the run folder ({exc.strerror or exc}); "
+                         "no run folder was written") from None
+    for temporary, final in staged:
+        os.replace(temporary, final)
+
+
 def _emit_side_by_side(runs, args: argparse.Namespace, described: str) -> None:
     import json
 
@@ -121,8 +155,7 @@ def _emit_side_by_side(runs, args: argparse.Namespace, described: str) -> None:
         for line in notice_lines(run.all_notices()):
             print(f"{line} [{run.name}]", file=sys.stderr)
     if args.output_dir:
-        for run in runs:
-            run.save(Path(args.output_dir) / folder_name(run.name))
+        save_all(runs, Path(args.output_dir))
     names = [run.name for run in runs]
     if args.format == "json":
         merged = {run.name: results_dict(run) for run in runs}
