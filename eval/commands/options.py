@@ -186,7 +186,9 @@ def emit(run, args: argparse.Namespace, title: str) -> None:
     if args.format == "json":
         sys.stdout.write(results_json_text(results_dict(run)))
         return
-    print(score_table(run, title))
+    from sumbench.common.terminal import escape_controls
+
+    print(score_table(run, escape_controls(title, newlines=True)))  # names from files
     if run.diagnostics_mean is not None:
         print()
         print(diagnostics_table({run.name: run.diagnostics_mean}))
