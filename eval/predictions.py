@@ -4,7 +4,9 @@ Two formats: JSONL with ``id`` and ``prediction`` (a string, sentences separated
 newlines, or a list of sentences), detected by the ``.jsonl`` suffix or a first
 character ``{``; or plain text with one summary per line, aligned with the references,
 sentences separated by ``<n>`` (the convention of See et al.'s and PEGASUS' outputs)
-or by a literal backslash-n.
+or by a literal backslash-n.  Ids follow the reference readers' rules (strings, or
+integers written in decimal; anything else names the line), and so does text (no lone
+surrogates).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from sumbench.summarize.errors import (
     ApiAuthError,
@@ -70,7 +70,10 @@ MAX_RETRY_AFTER_S = 120.0  # the longest wait a server's Retry-After can impose
 
 def _public_url(url: str) -> str:
     """``url`` without user:password, query or fragment (a key can hide there)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
     host = parts.hostname or ""
     try:
         port = parts.port
@@ -82,11 +85,11 @@ def _public_url(url: str) -> str:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        port = None
+        return ("", "(unreadable)", None)
     return (parts.scheme.lower(), (parts.hostname or "").lower(),
             port or {"http": 80, "https": 443}.get(parts.scheme.lower()))
 
@@ -224,9 +227,16 @@ class OpenAiSummarizer:
 
     def _redirected(self, error: Redirected) -> ApiError:
         where = f"{self._name}: {_public_url(self.url)}"
-        target = redact(_public_url(error.location), self._key) if error.location else "(no Location)"
-        if error.location and _origin(error.location) != _origin(self.url) and \
-                urlsplit(error.location).netloc:
+        if not error.location:
+            target, cross = "(no Location)", False
+        else:
+            try:
+                resolved = urljoin(self.url, error.location)
+            except ValueError:
+                resolved = "(an unreadable URL)"
+            target = redact(_public_url(resolved), self._key)
+            cross = _origin(resolved) != _origin(self.url)
+        if cross:
             why = ("it leads to another origin, which must not receive the API key; if you "
                    "trust it, pass it as --base-url")
         else:
@@ -260,7 +270,7 @@ class OpenAiSummarizer:
                         "(--request-timeout: the deadline of a whole request)")
             except TransportError as exc:
                 last = redact(str(exc), self._key)
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            except (ValueError, RecursionError) as exc:  # JSON and UTF-8 errors included
                 last = f"the answer is not JSON ({type(exc).__name__})"
             if attempt < retries:
                 self._announce_wait(last, attempt + 1, retries, delay, asked)

@@ -144,10 +144,13 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Every 3xx reaches the caller as an ``HTTPError``."""
+    """Every 3xx reaches the caller as an ``HTTPError`` (its ``Location`` unparsed: a
+    malformed one must not raise from inside urllib)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def http_error_302(self, req, fp, code, msg, headers):
         return None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _read_at_most(response, limit: int, deadline: _Deadline) -> bytes:
@@ -192,16 +195,18 @@ def post(url: str, data: bytes, headers: Mapping[str, str], timeout: float) -> b
             with opener.open(request, timeout=deadline.remaining()) as response:
                 return _read_at_most(response, MAX_RESPONSE_BYTES, deadline)
         except urllib.error.HTTPError as exc:
-            if 300 <= exc.code < 400:
-                raise Redirected(exc.code, exc.headers.get("Location") if exc.headers else None) from None
-            try:
-                body = exc.read(MAX_ERROR_BYTES)
-            except (OSError, http.client.HTTPException):
-                body = b""
-            raise HttpStatus(exc.code, exc.headers, body) from None
+            with exc:
+                if 300 <= exc.code < 400:
+                    location = exc.headers.get("Location") if exc.headers else None
+                    raise Redirected(exc.code, location) from None
+                try:
+                    body = exc.read(MAX_ERROR_BYTES)
+                except (OSError, http.client.HTTPException):
+                    body = b""
+                raise HttpStatus(exc.code, exc.headers, body) from None
     except (Redirected, HttpStatus):
         raise
-    except (OSError, http.client.HTTPException, TransportError) as exc:
+    except (OSError, http.client.HTTPException, TransportError, ValueError) as exc:
         if deadline.expired or isinstance(exc, TimeoutError) or isinstance(
                 getattr(exc, "reason", None), TimeoutError):
             raise DeadlineExceeded(f"no answer within {timeout:g} s") from None

@@ -291,3 +291,12 @@ def test_ids_with_terminal_controls_are_printed_escaped(tmp_path: Path) -> None:
     missing = write(tmp_path / "q.jsonl", jsonl({"id": "zz\x1b]0;title\x07", "prediction": "x"}))
     line = one_error_line(sumbench("score", "-p", missing, "-r", refs))
     assert "\x1b" not in line and "\x07" not in line
+
+
+def test_a_run_named_after_a_hostile_file_name_prints_escaped(tmp_path: Path) -> None:
+    refs = write(tmp_path / "r.jsonl", jsonl({"id": "a", **ROW}))
+    preds = write(tmp_path / "p\x1b[31m\nfake.jsonl", jsonl({"id": "a", "prediction": "It voted."}))
+    result = sumbench("score", "-p", preds, "-r", refs)
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out
+    assert result.out.splitlines()[0].startswith(f"{tmp_path}/p\\u001b[31m\\u000afake.jsonl against")

@@ -8,9 +8,10 @@ recursion limit, or an integer too long to convert, is malformed JSON at its lin
 row with more or fewer values than the header is named by line; a field over ``csv``'s
 128 KiB default is accepted; an unterminated quote is reported at the line where the
 record starts (``csv`` in its lenient mode would swallow the rest of the file).  Parquet
-is read by pyarrow from the file (never from a Python buffer: a buffer released by one of
-pyarrow's threads while Python exits aborted the process, see tests/test_readers_fuzz.py)
-and on one thread.
+is read by pyarrow from the file and on one thread, never from a Python ``bytes`` buffer:
+when one of pyarrow's threads released such a buffer while Python was exiting, the
+process aborted (exit 134, about 1 run in 10 on an input error; see
+``tests/test_readers_hardening.py``).
 """
 
 from __future__ import annotations
