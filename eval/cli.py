@@ -3,6 +3,12 @@ and turns :class:`~sumbench.eval.errors.SumbenchError` into one line on stderr a
 (2 for usage and input errors), with no traceback.  Exit 1 means only "regression" (the
 gate), so an unexpected exception -- a bug -- exits 3 with its traceback: CI never reads
 a crash as a failed model.
+
+Everything the CLI prints goes through :class:`sumbench.common.terminal.SafeStream`: ids,
+file names, run names and server messages come from files and servers the user does not
+control, and their terminal control characters (ANSI escapes, carriage returns, bidi
+overrides) are printed escaped, never interpreted.  The error line is one line: a newline
+inside the message is escaped too.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import sys
 import traceback
 from typing import Sequence
 
+from sumbench.common.terminal import SafeStream, escape_controls
 from sumbench.eval import __version__
 from sumbench.eval.commands import COMMANDS
 from sumbench.eval.errors import SumbenchError
@@ -42,6 +49,15 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sumbench`` console script."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     known = {name.rsplit(".", 1)[-1] for name in COMMANDS}
     parser, modules = build_parser(words[0] if words and words[0] in known else None)
@@ -52,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return modules[args.command].execute(args)
     except SumbenchError as exc:
-        print(f"sumbench: error: {exc}", file=sys.stderr)
+        print(f"sumbench: error: {escape_controls(str(exc), newlines=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("sumbench: interrupted", file=sys.stderr)

@@ -4,14 +4,16 @@ Two formats: JSONL with ``id`` and ``prediction`` (a string, sentences separated
 newlines, or a list of sentences), detected by the ``.jsonl`` suffix or a first
 character ``{``; or plain text with one summary per line, aligned with the references,
 sentences separated by ``<n>`` (the convention of See et al.'s and PEGASUS' outputs)
-or by a literal backslash-n.
+or by a literal backslash-n.  Ids follow the reference readers' rules (strings, or
+integers written in decimal; anything else names the line), and so does text (no lone
+surrogates).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sumbench.eval.data.fields import sentence_lines
+from sumbench.eval.data.fields import check_text, id_text, sentence_lines
 from sumbench.eval.data.tabular import iter_jsonl
 from sumbench.eval.data.textio import read_text
 from sumbench.eval.errors import InputError
@@ -29,9 +31,11 @@ def prediction_value(value: object, where: str) -> str:
     """A prediction field's value as one text, one sentence per line (a list of sentences,
     or a string with newlines or in ``<t> ... </t>`` markup)."""
     if isinstance(value, str):
-        return "\n".join(s.strip() for s in sentence_lines(value) if s.strip())
+        text = "\n".join(s.strip() for s in sentence_lines(value) if s.strip())
+        return check_text(text, where, "'prediction'")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "\n".join(s.strip() for s in value if s.strip())
+        text = "\n".join(s.strip() for s in value if s.strip())
+        return check_text(text, where, "'prediction'")
     raise InputError(f"{where}: 'prediction' must be a string or a list of strings, "
                      f"got {type(value).__name__}")
 
@@ -45,7 +49,7 @@ def _read_jsonl(path: Path) -> dict[str, str]:
         if missing:
             raise InputError(f"{where}: missing field {missing[0]!r}; fields present: "
                              f"{', '.join(record) or '(none)'}")
-        example_id = str(record["id"])
+        example_id = id_text(record["id"], where, "id")
         if example_id in predictions:
             raise InputError(f"{where}: duplicate id {example_id!r}")
         predictions[example_id] = prediction_value(record["prediction"], where)

@@ -9,6 +9,10 @@ model.py``) with SQLite in WAL mode instead of a pickled dict.  Every summary is
 on its own the moment the summariser yields it, so a run killed with SIGKILL keeps every
 finished summary and the next run generates only the rest.  A summariser whose identity
 is ``None`` (sampling without a seed) is never cached.
+
+Every failure of the database (disk full, a lock held past :data:`BUSY_TIMEOUT_S`, a
+corrupt file or row) is a :class:`~sumbench.summarize.errors.CacheError` naming the
+cache file; the summaries committed before it stay.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,7 @@ from sumbench.summarize.options import CACHE, options_for, resolve_options
 
 CACHE_FILE = "generations.sqlite3"
 KEY_VERSION = 1
+BUSY_TIMEOUT_S = 60.0
 _SCHEMA = (
     ("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY, summarizer TEXT NOT NULL,"
      " summary TEXT NOT NULL, meta TEXT NOT NULL)"),
@@ -61,11 +66,12 @@ def cache_key(identity_hash: str, article: str) -> str:
 class GenerationCache:
     """The SQLite file; one connection, autocommit (every write is its own transaction)."""
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    def __init__(self, directory: str | Path | None = None,
+                 timeout: float = BUSY_TIMEOUT_S) -> None:
         self.directory = Path(directory) if directory else default_cache_dir()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.directory / CACHE_FILE, timeout=60,
+            self._db = sqlite3.connect(self.directory / CACHE_FILE, timeout=timeout,
                                        isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a committed row survives the process being killed.
@@ -79,32 +85,61 @@ class GenerationCache:
     def path(self) -> Path:
         return self.directory / CACHE_FILE
 
+    def _run(self, what: str, action: Callable[[], Any]) -> Any:
+        """``action()`` with database failures as a :class:`CacheError` naming the file."""
+        try:
+            return action()
+        except sqlite3.Error as exc:
+            raise CacheError(f"generation cache {self.path}: cannot {what}: {exc}") from None
+
+    def _json(self, text: Any, key: str) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            raise CacheError(f"generation cache {self.path}: corrupt row {key[:12]}...: not "
+                             "JSON; delete the file to start afresh") from None
+
     def get_many(self, keys: Sequence[str]) -> dict[str, tuple[str, dict]]:
         found: dict[str, tuple[str, dict]] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             chunk = unique[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, summary, meta in self._db.execute(
-                    f"SELECT key, summary, meta FROM generations WHERE key IN ({marks})", chunk):
-                found[key] = (summary, json.loads(meta))
+            rows = self._run("read", lambda: self._db.execute(
+                f"SELECT key, summary, meta FROM generations WHERE key IN ({marks})",
+                chunk).fetchall())
+            for key, summary, meta in rows:
+                meta = self._json(meta, key)
+                if not isinstance(summary, str) or not isinstance(meta, dict):
+                    raise CacheError(f"generation cache {self.path}: corrupt row {key[:12]}...; "
+                                     "delete the file to start afresh")
+                found[key] = (summary, meta)
         return found
 
     def put(self, key: str, summarizer: str, summary: str, meta: dict) -> None:
-        self._db.execute("INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?)",
-                         (key, summarizer, summary, json.dumps(meta, sort_keys=True)))
+        row = (key, summarizer, summary, json.dumps(meta, sort_keys=True))
+        self._run("write", lambda: self._db.execute(
+            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?)", row))
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM generations").fetchone()[0])
+        return int(self._run("read", lambda: self._db.execute(
+            "SELECT COUNT(*) FROM generations").fetchone()[0]))
 
     def get_settings(self, identity: str) -> dict | None:
-        row = self._db.execute("SELECT settings FROM settings WHERE identity = ?",
-                               (identity,)).fetchone()
-        return json.loads(row[0]) if row else None
+        row = self._run("read", lambda: self._db.execute(
+            "SELECT settings FROM settings WHERE identity = ?", (identity,)).fetchone())
+        if not row:
+            return None
+        settings = self._json(row[0], identity)
+        if not isinstance(settings, dict):
+            raise CacheError(f"generation cache {self.path}: corrupt settings row; delete "
+                             "the file to start afresh")
+        return settings
 
     def put_settings(self, identity: str, settings: dict) -> None:
-        self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
-                         (identity, json.dumps(settings, sort_keys=True, default=str)))
+        row = (identity, json.dumps(settings, sort_keys=True, default=str))
+        self._run("write", lambda: self._db.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?)", row))
 
     def file_digest(self, path: Path) -> str:
         """SHA-256 of a file, remembered by (path, size, mtime) so big weights hash once."""
@@ -112,12 +147,14 @@ class GenerationCache:
 
         stat = path.stat()
         where = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-        row = self._db.execute("SELECT sha256 FROM file_digests WHERE path = ? AND size = ? "
-                               "AND mtime_ns = ?", where).fetchone()
-        if row:
+        row = self._run("read", lambda: self._db.execute(
+            "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?",
+            where).fetchone())
+        if row and isinstance(row[0], str):
             return row[0]
         digest = file_sha256(path)
-        self._db.execute("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*where, digest))
+        self._run("write", lambda: self._db.execute(
+            "INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?, ?)", (*where, digest)))
         return digest
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ Everything here derives from :class:`SummarizerError`.  Bad options derive from
 ``ValueError`` too, so callers that already turn ``ValueError`` into a usage error (the
 run pipeline does) need nothing more.  Messages never contain an API key: the OpenAI
 backend builds them from the status code and the server's message with the key removed
-(:func:`redact`).
+(:func:`redact`, which also masks pieces of the key and case-changed copies).
 """
 
 from __future__ import annotations
@@ -51,11 +51,38 @@ class ApiRetriesExhausted(ApiError):
     """429, 5xx or timeouts went on after every retry."""
 
 
+REDACT_PIECE = 6  # characters of a key that are never shown together
+
+
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with every occurrence of ``secret`` (an API key) replaced by ``***``."""
+    """``text`` with every trace of ``secret`` (an API key) replaced by ``***``.
+
+    Servers echo keys in their own ways: whole, cut ("sk-abc...xyz12"), upper- or
+    lower-cased.  Every run of characters in which each :data:`REDACT_PIECE`-character
+    window is a piece of the key, in any letter case, is masked (a shorter key: the key
+    itself, in any case); a few characters of a key, as servers show them, stay.
+    """
     if not secret:
         return text
-    return text.replace(secret, "***")
+    width = min(REDACT_PIECE, len(secret))
+    key = secret.casefold()
+    pieces = {key[i:i + width] for i in range(len(key) - width + 1)}
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths (e.g. "ß"): fall back to lower()
+        folded = text.lower()
+        if len(folded) != len(text):
+            return text.replace(secret, "***")
+    masked = [False] * len(text)
+    for i in range(len(text) - width + 1):
+        if folded[i:i + width] in pieces:
+            masked[i:i + width] = [True] * width
+    out: list[str] = []
+    for char, hidden in zip(text, masked):
+        if not hidden:
+            out.append(char)
+        elif not out or out[-1] != "***":
+            out.append("***")
+    return "".join(out)
 
 
 class NoProbabilitiesError(ApiError):

@@ -12,8 +12,11 @@ model's limit are truncated and counted.  Articles are sorted by length, longest
 and generated in batches (original order restored), the way COMET and sentence-transformers
 batch; on CUDA out-of-memory the batch is halved and retried.  Results are yielded per
 batch by :meth:`HfSummarizer.summarize_iter` so the generation cache can commit each one
-as soon as it exists.  ``torch`` and ``transformers`` are imported only when the model is
-first needed: a run served entirely from the cache never loads them.
+as soon as it exists.  ``transformers`` is imported only when the model is first needed:
+a run served entirely from the cache never loads it or the model (``torch`` is imported to
+resolve ``--device auto`` for the cache key, unless the device is given as ``cpu``).
+Local ``.safetensors`` files are checked against their own header before loading, so a
+truncated download fails with its path.
 
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): next-token probabilities over candidate strings and
@@ -48,6 +51,7 @@ from sumbench.summarize.generation import (
 )
 from sumbench.common.hub import (
     ModelSource,
+    check_local_weights,
     file_sha256,
     locate_model,
     read_json_file,
@@ -79,6 +83,8 @@ class _Loaded:
 
 
 def resolve_device(requested: str) -> str:
+    if requested == "cpu":
+        return requested  # no torch import needed to know that
     import torch
 
     if requested == "auto":
@@ -94,13 +100,22 @@ def resolve_device(requested: str) -> str:
 
 
 def resolve_dtype(requested: str, device: str) -> str:
-    import torch
-
     if requested != "auto":
         return requested
     if device == "cuda":
+        import torch
+
         return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
     return "float16" if device == "mps" else "float32"
+
+
+def _safetensors_error() -> type:
+    """safetensors' own error type (not an OSError or ValueError), when installed."""
+    try:
+        from safetensors import SafetensorError
+    except ImportError:
+        return OSError
+    return SafetensorError
 
 
 def _out_of_memory_types() -> tuple[type, ...]:
@@ -137,9 +152,22 @@ class HfSummarizer:
 
     # -- identity, without loading anything heavy ---------------------------------------
     def _samples(self) -> bool:
+        """Whether generation samples: as requested, else as the checkpoint's
+        ``generation_config.json`` (or, without one, its ``config.json``, from which
+        ``transformers`` then takes the generation defaults) says.  A file that exists but
+        cannot be read means "unknown", and unknown is treated as sampling, with a
+        warning: summaries are then not cached unless a seed is given."""
         if "do_sample" in self.requested:
             return bool(self.requested["do_sample"])
-        own = read_json_file(self.source, "generation_config.json") or {}
+        try:
+            own = read_json_file(self.source, "generation_config.json")
+            if own is None:
+                own = read_json_file(self.source, "config.json") or {}
+        except ModelLoadError as exc:
+            print(f"sumbench: warning: {self._name}: cannot tell whether the model samples "
+                  f"({exc}); its summaries are not cached unless --generation-seed is given",
+                  file=sys.stderr)
+            return True
         return bool(own.get("do_sample", False))
 
     def fingerprint(self, digest: Callable[[Path], str] = file_sha256) -> str:
@@ -147,17 +175,26 @@ class HfSummarizer:
             self._fingerprint = weights_fingerprint(self.source, digest)
         return self._fingerprint
 
+    def resolved_placement(self) -> tuple[str, str]:
+        """``(device, dtype)`` as the model will run: ``auto`` resolved (which imports
+        torch, not transformers, unless the device is given as ``cpu``)."""
+        device = resolve_device(self.options["device"])
+        return device, resolve_dtype(self.options["dtype"], device)
+
     def cache_identity(self, digest: Callable[[Path], str] = file_sha256) -> dict | None:
         """Everything that determines the summaries (``None``: sampling without a seed,
-        never cached).  Device and batch size are left out: they must not change outputs."""
+        never cached).  The device type and dtype are in it, resolved: bfloat16 on a GPU
+        and float32 on a CPU give different summaries.  Batch size is left out."""
         if self._samples() and self.requested.get("seed") is None:
             return None
+        device, dtype = self.resolved_placement()
         return {
             "family": HF, "weights": self.fingerprint(digest), "gguf_file": self.source.gguf_file,
             "requested": self.requested, "prompt_template": self.options["prompt_template"],
             "default_prompt_template": DEFAULT_PROMPT_TEMPLATE,
             "default_max_new_tokens": DEFAULT_MAX_NEW_TOKENS,
-            "max_input_tokens": self.options["max_input_tokens"], "dtype": self.options["dtype"],
+            "max_input_tokens": self.options["max_input_tokens"], "device": device,
+            "dtype": dtype,
             "trust_remote_code": self.options["trust_remote_code"],
             "language": self.options["language"], "cleanup": CLEANUP_VERSION,
         }
@@ -176,11 +213,11 @@ class HfSummarizer:
         except ImportError:
             raise ModelLoadError("hf: summarisers need torch and transformers: "
                                  "pip install 'sumbench[hf]'") from None
-        device = resolve_device(self.options["device"])
-        dtype = resolve_dtype(self.options["dtype"], device)
+        device, dtype = self.resolved_placement()
         common = dict(self.source.pretrained_kwargs(),
                       trust_remote_code=self.options["trust_remote_code"])
         where = self._name
+        check_local_weights(self.source)  # a truncated weights file: its path, not a crash
         try:
             config = transformers.AutoConfig.from_pretrained(self.source.location, **common)
             seq2seq = bool(getattr(config, "is_encoder_decoder", False))
@@ -189,8 +226,10 @@ class HfSummarizer:
                     else transformers.AutoModelForCausalLM)
             model = auto.from_pretrained(self.source.location, config=config,
                                          dtype=getattr(torch, dtype), **common)
-        except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+        except (OSError, ValueError, KeyError, RuntimeError, ImportError, EOFError,
+                _safetensors_error()) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            message += f" ({self.source.location})" if self.source.local else ""
             hint = (" (pass --trust-remote-code to run the repository's code)"
                     if "trust_remote_code" in str(exc) else "")
             raise ModelLoadError(f"{where}: cannot load the model: {message}{hint}") from None

@@ -3,11 +3,21 @@
 vLLM, TGI, llama.cpp's server and Ollama all answer ``POST {base_url}/chat/completions``
 with the request and response shapes of OpenAI's Chat Completions API
 (https://platform.openai.com/docs/api-reference/chat); this is how generation scales past
-one machine.  Plain ``urllib`` (no ``openai`` package): at most ``concurrency`` requests in
-flight (a thread pool), retries with exponential backoff on 429, 5xx and timeouts
-(``Retry-After`` is honoured when longer), and at once a clear error on 401/403/404.
-The API key is read from the environment variable named by ``api_key_env`` and never
-appears in settings, logs or error messages.
+one machine.  Plain ``urllib`` (no ``openai`` package; the transport is
+:mod:`sumbench.summarize.transport`): at most ``concurrency`` requests in flight (a
+thread pool); ``request_timeout`` is a deadline for a whole request; retries with
+exponential backoff on 408, 429, 5xx, timeouts and broken exchanges (refused or reset
+connections, malformed status lines, bodies cut short), ``Retry-After`` honoured when
+longer but capped at :data:`MAX_RETRY_AFTER_S`, each wait shown on the progress line (or,
+without a terminal, as one line on stderr); at once a clear error on 401/403/404 and on
+any redirect.
+
+The API key is read from the environment variable named by ``api_key_env`` and goes
+only to ``base_url``'s origin: redirects are never followed (urllib would re-send the
+``Authorization`` header to the redirect's host), a ``base_url`` with user-info is
+refused, and server text quoted in errors has the key, or any 6-character piece of it
+in any letter case, replaced by ``***`` (:func:`~sumbench.summarize.errors.redact`).
+It never appears in settings, logs or error messages.
 
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): candidate probabilities from the ``logprobs`` /
@@ -17,16 +27,15 @@ Besides summaries the back-end gives answers to arbitrary prompts
 from __future__ import annotations
 
 import json
+import math
 import os
-import socket
+import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from sumbench.summarize.answers import (
     CandidateProbabilities,
@@ -55,6 +64,13 @@ from sumbench.summarize.generation import (
     requested_generation,
 )
 from sumbench.summarize.options import CACHE, OPENAI, options_for, resolve_options
+from sumbench.summarize.transport import (
+    DeadlineExceeded,
+    HttpStatus,
+    Redirected,
+    TransportError,
+    post,
+)
 
 PREFIX = "openai:"
 CACHE_KEYS = tuple(o.name for o in options_for(CACHE))
@@ -62,29 +78,70 @@ SUPPORTED_FIELDS = ("max_new_tokens", "seed", "temperature", "top_p")
 RETRY_STATUS = frozenset({408, 429})  # and every 5xx
 MAX_BACKOFF_S = 60.0
 TOP_LOGPROBS = 20  # the most OpenAI's API returns
+MAX_RETRY_AFTER_S = 120.0  # the longest wait a server's Retry-After can impose
 
 
 def _public_url(url: str) -> str:
-    """``url`` without user:password (a key can hide there)."""
-    parts = urlsplit(url)
+    """``url`` without user:password, query or fragment (a key can hide there)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
     host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port:
+        host += f":{port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ("", "(unreadable)", None)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(),
+            port or {"http": 80, "https": 443}.get(parts.scheme.lower()))
+
+
+def check_base_url(url: str) -> str:
+    """``url`` without a trailing slash, or :class:`SummarizerOptionError` (the message
+    never repeats the URL: it may hold a password)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise SummarizerOptionError("--base-url must start with http:// or https://")
+    if parts.username is not None or parts.password is not None:
+        raise SummarizerOptionError(
+            "--base-url must not hold a user name or password (user:password@host): "
+            "put the key in the environment variable named by --api-key-env")
+    if parts.query or parts.fragment:
+        raise SummarizerOptionError("--base-url must not have a query (?...) or a fragment "
+                                    "(#...): give the server address up to /v1")
+    try:
+        parts.port
+    except ValueError:
+        raise SummarizerOptionError("--base-url has an invalid port") from None
+    if not parts.hostname:
+        raise SummarizerOptionError("--base-url has no host name")
+    return url.rstrip("/")
+
+
 def retry_after_seconds(value: str | None) -> float | None:
-    """The delay a ``Retry-After`` header asks for (seconds or an HTTP date)."""
+    """The delay a ``Retry-After`` header asks for (seconds or an HTTP date); ``None``
+    when absent or unreadable."""
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 class OpenAiSummarizer:
@@ -106,12 +163,11 @@ class OpenAiSummarizer:
             raise SummarizerOptionError(f"{name}: not supported by the chat completions API: "
                                         f"{', '.join(unsupported)}")
         self.template = check_template(self.options["prompt_template"] or DEFAULT_PROMPT_TEMPLATE)
-        base = self.options["base_url"].rstrip("/")
-        if urlsplit(base).scheme not in ("http", "https"):
-            raise SummarizerOptionError("--base-url must start with http:// or https://")
-        self.url = base + "/chat/completions"
+        self.url = check_base_url(self.options["base_url"]) + "/chat/completions"
         self._key = os.environ.get(self.options["api_key_env"]) or None
         self._sleep: Callable[[float], None] = time.sleep
+        self.progress = True
+        self._bar: Any = None
 
     @property
     def name(self) -> str:
@@ -159,23 +215,18 @@ class OpenAiSummarizer:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
-        request = urllib.request.Request(self.url, data=json.dumps(body).encode(),
-                                         headers=headers, method="POST")
-        with urllib.request.urlopen(request, timeout=self.options["request_timeout"]) as response:
-            return json.loads(response.read().decode("utf-8"))
+        raw = post(self.url, json.dumps(body).encode(), headers, self.options["request_timeout"])
+        return json.loads(raw.decode("utf-8"))
 
-    def _server_message(self, error: urllib.error.HTTPError) -> str:
-        try:
-            raw = error.read().decode("utf-8", "replace")
-        except OSError:
-            raw = ""
+    def _server_message(self, error: HttpStatus) -> str:
+        raw = error.body.decode("utf-8", "replace")
         try:
             parsed = json.loads(raw)
             message = parsed.get("error", {}).get("message") if isinstance(parsed, dict) else None
             raw = str(message or raw)
-        except (json.JSONDecodeError, AttributeError):
+        except (json.JSONDecodeError, AttributeError, RecursionError):
             pass
-        return redact(" ".join(raw.split())[:300], self._key)
+        return redact(" ".join(raw.split()), self._key)[:300]
 
     def _fail(self, status: int, message: str) -> ApiError:
         where = f"{self._name}: {_public_url(self.url)}"
@@ -191,6 +242,25 @@ class OpenAiSummarizer:
                                     f"--base-url (it should end in /v1){detail}", status)
         return ApiError(f"{where}: HTTP {status}{detail}", status)
 
+    def _redirected(self, error: Redirected) -> ApiError:
+        where = f"{self._name}: {_public_url(self.url)}"
+        if not error.location:
+            target, cross = "(no Location)", False
+        else:
+            try:
+                resolved = urljoin(self.url, error.location)
+            except ValueError:
+                resolved = "(an unreadable URL)"
+            target = redact(_public_url(resolved), self._key)
+            cross = _origin(resolved) != _origin(self.url)
+        if cross:
+            why = ("it leads to another origin, which must not receive the API key; if you "
+                   "trust it, pass it as --base-url")
+        else:
+            why = "a redirected POST loses its body; pass the final address as --base-url"
+        return ApiError(f"{where}: HTTP {error.code} redirect to {target} not followed: {why}",
+                        error.code)
+
     def complete(self, article: str) -> str:
         """The raw completion for one article, with retries."""
         return self._content(self._request(self._body(article)))
@@ -198,31 +268,47 @@ class OpenAiSummarizer:
     def _request(self, body: dict[str, Any]) -> dict[str, Any]:
         """The server's answer to ``body``, with retries on 429, 5xx and timeouts."""
         last = ""
-        for attempt in range(self.options["max_retries"] + 1):
+        retries = self.options["max_retries"]
+        for attempt in range(retries + 1):
             delay = min(MAX_BACKOFF_S, self.retry_base_s * 2 ** attempt)
+            asked = None
             try:
                 return self._post(body)
-            except urllib.error.HTTPError as exc:
+            except HttpStatus as exc:
                 message = self._server_message(exc)
                 if exc.code not in RETRY_STATUS and exc.code < 500:
                     raise self._fail(exc.code, message) from None
                 last = f"HTTP {exc.code}" + (f": {message}" if message else "")
                 asked = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
                 if asked is not None:
-                    delay = min(max(delay, asked), MAX_BACKOFF_S * 5)
-            except TimeoutError:
-                last = f"no answer within {self.options['request_timeout']:g} s"
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                    last = f"no answer within {self.options['request_timeout']:g} s"
-                else:
-                    last = f"cannot connect: {redact(str(exc.reason), self._key)}"
-            except (ConnectionError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-                last = redact(f"{type(exc).__name__}: {exc}", self._key)
-            if attempt < self.options["max_retries"]:
+                    delay = max(delay, min(asked, MAX_RETRY_AFTER_S))
+            except Redirected as exc:
+                raise self._redirected(exc) from None
+            except DeadlineExceeded:
+                last = (f"no answer within {self.options['request_timeout']:g} s "
+                        "(--request-timeout: the deadline of a whole request)")
+            except TransportError as exc:
+                last = redact(str(exc), self._key)
+            except (ValueError, RecursionError) as exc:  # JSON and UTF-8 errors included
+                last = f"the answer is not JSON ({type(exc).__name__})"
+            if attempt < retries:
+                self._announce_wait(last, attempt + 1, retries, delay, asked)
                 self._sleep(delay)
         raise ApiRetriesExhausted(f"{self._name}: {_public_url(self.url)}: gave up after "
-                                  f"{self.options['max_retries'] + 1} attempts; last: {last}")
+                                  f"{retries + 1} attempts; last: {last}")
+
+    def _announce_wait(self, last: str, retry: int, retries: int, delay: float,
+                       asked: float | None) -> None:
+        """Show the coming wait on the progress bar, or as a line on stderr without one."""
+        capped = (f"; the server asked {asked:g} s, capped at {MAX_RETRY_AFTER_S:g} s"
+                  if asked is not None and asked > MAX_RETRY_AFTER_S else "")
+        bar = self._bar
+        if bar is not None and not bar.disable:
+            bar.set_postfix_str(f"waiting {delay:g} s before retry {retry}/{retries} "
+                                f"({last[:40]}{capped})")
+        elif self.progress:
+            print(f"sumbench: {self._name}: {last}; retry {retry}/{retries} in {delay:g} s"
+                  f"{capped}", file=sys.stderr)
 
     def _content(self, payload: dict[str, Any]) -> str:
         try:
@@ -237,6 +323,7 @@ class OpenAiSummarizer:
         """``(index, work(item))`` as requests finish; at most ``concurrency`` in flight."""
         executor = ThreadPoolExecutor(max_workers=self.options["concurrency"],
                                       thread_name_prefix="sumbench-openai")
+        self._bar = self._progress_bar(len(items))
         try:
             pending = {executor.submit(work, item): i for i, item in enumerate(items)}
             while pending:
@@ -244,8 +331,25 @@ class OpenAiSummarizer:
                 for future in done:
                     index = pending.pop(future)
                     yield index, future.result()
+                    if self._bar is not None:
+                        self._bar.update(1)
+                        self._bar.set_postfix_str("")
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            if self._bar is not None:
+                self._bar.close()
+            self._bar = None
+
+    def _progress_bar(self, total: int):
+        if not self.progress or total == 0:
+            return None
+        from tqdm.auto import tqdm
+
+        from sumbench.common.terminal import progress_stream
+
+        # disable=None: no bar when stderr is not a terminal (waits are printed instead).
+        return tqdm(total=total, unit="ex", desc=self._name, file=progress_stream(),
+                    disable=None, dynamic_ncols=True)
 
     def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
         """Yield summaries as requests finish; at most ``concurrency`` in flight."""

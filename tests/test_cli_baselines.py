@@ -16,7 +16,8 @@ def test_baselines_side_by_side_and_run_folders(tmp_path: Path) -> None:
     rows = {line.split()[0]: line for line in result.out.splitlines()
             if line.split() and line.split()[0] in ("textrank", "lead-3", "oracle")}
     assert set(rows) == {"textrank", "lead-3", "oracle"}
-    assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle", "textrank"]
+    # a study folder: one run folder per system and the index
+    assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle", "study.json", "textrank"]
     scores = {name: json.loads((out / name / "results.json").read_text())["metrics"]["rouge"]["scores"]
               for name in ("lead-3", "oracle")}
     for rouge_type in ("rouge1", "rouge2"):
@@ -83,3 +84,19 @@ def test_diagnostics_reach_the_reports(tmp_path: Path) -> None:
         assert sumbench("report", run, "--format", fmt, "--output", output).code == 0
         text = output.read_text()
         assert "extractive fragment coverage" in text and "100.0%" in text
+
+
+def test_baselines_write_all_their_run_folders_or_none(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    (out / "lead-3").mkdir(parents=True)
+    (out / "lead-3" / "results.json").write_text("an earlier run")
+    (out / "oracle").write_text("a file where the oracle's folder would go")
+    result = sumbench("run", "--baselines", "-s", "textrank", "--limit", "3", "-o", out)
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    assert "the study folder exists and is not empty" in result.err
+    assert sorted(p.name for p in out.iterdir()) == ["lead-3", "oracle"]  # no textrank/
+    assert [p.name for p in (out / "lead-3").iterdir()] == ["results.json"]
+    assert (out / "lead-3" / "results.json").read_text() == "an earlier run"
+    assert sumbench("run", "--baselines", "-o", "").code == 2  # an empty name stays an error
+

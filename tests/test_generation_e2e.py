@@ -134,7 +134,8 @@ print(json.dumps({{"predictions": predictions, "stats": summarizer.stats.to_dict
 
 def test_second_run_in_a_new_process_generates_nothing_and_imports_no_torch(tiny_seq2seq,
                                                                             tmp_path) -> None:
-    options = {"max_new_tokens": 8, "cache_dir": str(tmp_path / "cache")}
+    # --device cpu: resolving "auto" for the cache key would import torch (not the model).
+    options = {"max_new_tokens": 8, "cache_dir": str(tmp_path / "cache"), "device": "cpu"}
     script = tmp_path / "run.py"
     script.write_text(FRESH_PROCESS.format(tests=str(TESTS), name=f"hf:{tiny_seq2seq}",
                                            options=options))

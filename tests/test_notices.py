@@ -3,7 +3,10 @@ default tokenizer (accented, Cyrillic, CJK) and multi-sentence text without newl
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from cli_util import sumbench
 
 from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import BootstrapSettings
@@ -60,3 +63,83 @@ def test_non_ascii_example_scores_near_zero_with_default_and_not_with_unicode() 
                                        BootstrapSettings(10)), [example], prediction)
     assert unicode.scores["rouge1"]["fmeasure"].mid > 0.5
     assert unicode.notices == ()
+
+
+# -- issue 11: warnings that tell the truth -----------------------------------------------
+def write_pairs(tmp_path, pairs):
+    """(id, reference, prediction) triples -> (references file, predictions file)."""
+    refs, preds = tmp_path / "refs.jsonl", tmp_path / "preds.jsonl"
+    refs.write_text("".join(json.dumps({"id": i, "article": "An article. Two.", "highlights": r})
+                            + "\n" for i, r, _ in pairs))
+    preds.write_text("".join(json.dumps({"id": i, "prediction": p}) + "\n" for i, _, p in pairs))
+    return refs, preds
+
+
+def warnings_of(result) -> list[str]:
+    assert result.code == 0, result.err
+    return [l for l in result.err.splitlines() if l.startswith("sumbench: warning:")]
+
+
+def test_lsum_warning_says_which_side_lacks_newlines(tmp_path) -> None:
+    refs, preds = write_pairs(tmp_path, [
+        ("both", "The cat sat. The dog ran.", "The dog ran. The cat sat."),
+        ("pred", "The cat sat.\nThe dog ran.", "The dog ran. The cat sat."),
+        ("ref", "The cat sat. The dog ran.", "The dog ran.\nThe cat sat."),
+        ("fine", "The cat sat.\nThe dog ran.", "The dog ran.\nThe cat sat."),
+    ])
+    [warning] = warnings_of(sumbench("score", "-p", preds, "-r", refs))
+    assert ("predictions and references both lack newlines (their rougeLsum equals rougeL) "
+            "in 1 example(s): both") in warning
+    assert ("only the predictions lack newlines (rougeLsum reads each as one sentence) in "
+            "1 example(s): pred") in warning
+    assert ("only the references lack newlines (rougeLsum is computed on one-line "
+            "references, which does not make it rougeL) in 1 example(s): ref") in warning
+    scores = json.loads(sumbench("score", "-p", preds, "-r", refs, "-o", tmp_path / "run",
+                                 "--format", "json").out)
+    per_example = {json.loads(l)["id"]: json.loads(l)["scores"]["rouge"] for l in
+                   (tmp_path / "run" / "per_example.jsonl").read_text().splitlines()}
+    assert per_example["both"]["rougeLsum"] == per_example["both"]["rougeL"]
+    assert per_example["ref"]["rougeLsum"] != per_example["ref"]["rougeL"]  # not "equal"
+    assert scores["counts"]["examples"] == 4
+
+
+def test_lsum_warning_under_rouge155_names_summary_level_rouge_l(tmp_path) -> None:
+    refs, preds = write_pairs(tmp_path, [("x", "The cat sat.\nThe dog ran.",
+                                          "The dog ran. The cat sat.")])
+    [warning] = warnings_of(sumbench("score", "-p", preds, "-r", refs, "--metrics", "rouge155"))
+    assert "summary-level ROUGE-L" in warning and "rougeLsum" not in warning
+    assert "the predictions lack newlines" in warning and "equals rougeL" not in warning
+
+
+def test_a_warning_about_every_example_says_all(tmp_path) -> None:
+    refs, preds = write_pairs(tmp_path, [(f"e{i}", "The cat sat. The dog ran.",
+                                          "The dog ran. The cat sat.") for i in range(7)])
+    [warning] = warnings_of(sumbench("score", "-p", preds, "-r", refs))
+    assert "in all 7 examples" in warning and "e0" not in warning
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("".join(json.dumps({"id": f"e{i}", "prediction": ""}) + "\n"
+                             for i in range(7)))
+    warnings = warnings_of(sumbench("score", "-p", empty, "-r", refs))
+    assert any("every prediction is empty (all 7 examples)" in w for w in warnings)
+
+
+@pytest.mark.parametrize("tokenizer", ["default", "unicode"])
+def test_texts_without_a_single_token_are_warned_about(tmp_path, tokenizer) -> None:
+    refs, preds = write_pairs(tmp_path, [
+        ("emoji", "The council voted.", "\U0001F600\U0001F44D \U0001F389"),
+        ("punct", "The council voted.", "... !!! ??? -- ***"),
+        ("fine", "The council voted.", "The council voted."),
+        ("ref", "\u2605 \u2605 \u2605", "The council voted."),
+    ])
+    warnings = warnings_of(sumbench("score", "-p", preds, "-r", refs, "--tokenizer", tokenizer))
+    [warning] = [w for w in warnings if "keeps no token" in w]
+    assert f"the {tokenizer} tokenizer keeps no token at all of some predictions and " \
+           "references" in warning
+    assert "in 3 example(s): emoji, punct, ref; they score 0" in warning
+
+
+def test_no_token_warning_under_rouge155_and_not_for_other_scripts() -> None:
+    found = {n.code: n.ids for n in rouge_notices(["a", "b"], ["\u2014 \u2014", "\u041c\u043e\u0441\u043a\u0432\u0430"],
+                                                  [["x"], ["y"]], "rouge155", False)}
+    assert found["no-tokens"] == ("a",)  # Cyrillic is the non-ASCII warning's
+    assert found["non-ascii-dropped"] == ("b",)

@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from chat_server import ChatServer, ok
 
 from sumbench.summarize.cache import build_summarizer
 from sumbench.summarize.errors import (
@@ -25,76 +22,6 @@ from sumbench.summarize.errors import (
 from sumbench.summarize.openai_api import OpenAiSummarizer, retry_after_seconds
 
 KEY = "sk-test-5ecret-k3y-never-shown"
-
-
-class ChatServer:
-    """A threaded HTTP server answering ``POST /v1/chat/completions``.
-
-    ``script`` holds one behaviour per request, used in order (the last one repeats):
-    ``(status, body, headers, delay_s)``.  The server records requests, headers and the
-    largest number of requests it was handling at once.
-    """
-
-    def __init__(self) -> None:
-        self.script: deque = deque()
-        self.requests: list[dict] = []
-        self.auth: list[str | None] = []
-        self.lock = threading.Lock()
-        self.in_flight = 0
-        self.max_in_flight = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # keep test output quiet
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length))
-                with server.lock:
-                    server.in_flight += 1
-                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
-                    server.requests.append(body)
-                    server.auth.append(self.headers.get("Authorization"))
-                    step = server.script.popleft() if len(server.script) > 1 else server.script[0]
-                try:
-                    status, payload, headers, delay = step(body, self.headers) if callable(step) else step
-                    time.sleep(delay)
-                    if self.path != "/v1/chat/completions":
-                        status, payload, headers = 404, {"error": {"message": "no route"}}, {}
-                    data = json.dumps(payload).encode()
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-                finally:
-                    with server.lock:
-                        server.in_flight -= 1
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def ok(text: str | Callable = "- The council voted.\n- Buses will be free.", delay: float = 0.0):
-    def answer(body, headers):
-        content = text(body) if callable(text) else text
-        return 200, {"choices": [{"message": {"role": "assistant", "content": content}}]}, {}, delay
-    return answer
 
 
 def echo_article(body: dict) -> str:
@@ -232,11 +159,17 @@ def test_timeout_then_success(server, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
-def test_concurrency_is_bounded_as_configured(server, monkeypatch, concurrency) -> None:
-    server.script.append(ok(echo_article, delay=0.15))
-    summaries = make(server, monkeypatch, concurrency=concurrency).summarize(ARTICLES[:9])
-    assert len(summaries) == 9 and len(server.requests) == 9
-    assert server.max_in_flight == concurrency
+def test_concurrency_is_bounded_as_configured(monkeypatch, concurrency) -> None:
+    # The server counts a request until its answer starts and holds each one until
+    # `concurrency` are in flight: exceeding the bound is seen, reaching it is certain.
+    server = ChatServer(gather=concurrency)
+    try:
+        server.script.append(ok(echo_article))
+        summaries = make(server, monkeypatch, concurrency=concurrency).summarize(ARTICLES[:9])
+        assert len(summaries) == 9 and len(server.requests) == 9
+        assert server.max_in_flight == concurrency
+    finally:
+        server.close()
 
 
 def test_connection_refused_is_retried_then_reported(monkeypatch) -> None:
@@ -273,8 +206,15 @@ def test_option_checks() -> None:
         OpenAiSummarizer("openai:m", {"base_url": "ftp://x"})
     with pytest.raises(SummarizerOptionError, match="concurrency"):
         OpenAiSummarizer("openai:m", {"concurrency": 0})
-    settings = OpenAiSummarizer("openai:m", {"base_url": "http://user:pw@host:8000/v1"}).settings()
-    assert settings["base_url"] == "http://host:8000/v1"
+    with pytest.raises(SummarizerOptionError, match="user name or password") as caught:
+        OpenAiSummarizer("openai:m", {"base_url": "http://user:pw@host:8000/v1"})
+    assert "pw" not in str(caught.value)
+    with pytest.raises(SummarizerOptionError, match="query"):
+        OpenAiSummarizer("openai:m", {"base_url": "http://host:8000/v1?key=sk-1"})
+    with pytest.raises(SummarizerOptionError, match="port"):
+        OpenAiSummarizer("openai:m", {"base_url": "http://host:99999/v1"})
+    settings = OpenAiSummarizer("openai:m", {"base_url": "http://host:8000/v1/"}).settings()
+    assert settings["base_url"] == "http://host:8000/v1/"
 
 
 def test_retry_after_parsing() -> None:

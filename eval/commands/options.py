@@ -54,6 +54,11 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
                        help="field holding the example id (default: id; else the row number)")
     group.add_argument("--multi-reference", action="store_true",
                        help="the reference field is a list of several references")
+    from sumbench.eval.data.registry import reader_options
+
+    for option, owners in reader_options().values():
+        flags, keywords = option.argparse_arguments(" and ".join(owners) + " reader")
+        group.add_argument(*flags, **keywords)
 
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
@@ -138,13 +143,16 @@ def check_output_dir(args: argparse.Namespace) -> None:
 
 def load_references(args: argparse.Namespace, limit: int | None = None,
                     sample: int | None = None):
+    from sumbench.common.options import given_options
     from sumbench.eval.data import FieldMap, load_reference_set
+    from sumbench.eval.data.registry import reader_options
 
     fields = FieldMap(article=args.article_field, reference=args.reference_field,
                       id=args.id_field, multi_reference=args.multi_reference)
     seed = args.seed if args.seed is not None else DEFAULT_SEED
+    settings = given_options(args, [option for option, _ in reader_options().values()])
     return load_reference_set(args.references, fmt=args.references_format, fields=fields,
-                              limit=limit, sample=sample, seed=seed)
+                              limit=limit, sample=sample, seed=seed, reader_settings=settings)
 
 
 def describe(references) -> str:
@@ -166,19 +174,22 @@ def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
                              "and stored in results.json and per_example.jsonl")
 
 
-def emit(run, args: argparse.Namespace, title: str) -> None:
-    """Print warnings (stderr), the table or JSON (stdout); write the run folder."""
+def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None:
+    """Print warnings (stderr), the table or JSON (stdout); write the run folder (unless
+    ``saved``: a streamed run wrote it as it went)."""
     from sumbench.eval.report.console import diagnostics_table, notice_lines, score_table
     from sumbench.eval.runs.folder import results_dict, results_json_text
 
     for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
-    if args.output_dir:
+    if args.output_dir and not saved:
         run.save(args.output_dir)
     if args.format == "json":
         sys.stdout.write(results_json_text(results_dict(run)))
         return
-    print(score_table(run, title))
+    from sumbench.common.terminal import escape_controls
+
+    print(score_table(run, escape_controls(title, newlines=True)))  # names from files
     if run.diagnostics_mean is not None:
         print()
         print(diagnostics_table({run.name: run.diagnostics_mean}))

@@ -39,6 +39,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--prediction-field", metavar="FIELD",
                         help="read the predictions from this field of the reference file; a "
                              "document's rows must repeat its article and references")
+    parser.add_argument("--stream", action="store_true",
+                        help="score in chunks of 10,000 examples, writing the run folder as it "
+                             "goes: bounded memory for inputs of any size (one JSONL "
+                             "predictions file in the reference set's order; needs -o)")
     options.add_reference_options(parser, required=False)
     options.add_metric_options(parser)
     options.add_output_options(parser)
@@ -131,11 +135,39 @@ def _one_source(path: Path, references):
     return path.stem, predictions, {"name": f"file:{path.name}", "settings": {"predictions": str(path)}}
 
 
+def _stream(args: argparse.Namespace, metrics) -> int:
+    """``--stream``: one predictions file, chunk by chunk (:mod:`sumbench.eval.streaming`)."""
+    from sumbench.eval.data import FieldMap
+    from sumbench.eval.streaming import stream_run
+
+    given = [flag for flag, value in (("--system-field", args.system_field),
+                                      ("--prediction-field", args.prediction_field),
+                                      ("--diagnostics", args.diagnostics)) if value]
+    if given:
+        raise UsageError(f"{given[0]} cannot be combined with --stream")
+    if not args.predictions or len(args.predictions) != 1 or Path(args.predictions[0]).is_dir():
+        raise UsageError("--stream scores one predictions file (JSONL): give one --predictions")
+    if not args.references:
+        raise UsageError("--stream needs --references FILE")
+    if not args.output_dir:
+        raise UsageError("--stream writes the run folder as it goes: give --output-dir DIR")
+    fields = FieldMap(article=args.article_field, reference=args.reference_field,
+                      id=args.id_field, multi_reference=args.multi_reference)
+    path = Path(args.predictions[0])
+    run = stream_run(args.references, args.references_format, fields, path, metrics,
+                     args.output_dir, args.name or path.stem)
+    options.emit(run, args, f"{path} against {args.references} ({len(run)} examples)",
+                 saved=True)
+    return 0
+
+
 def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.pipeline import make_run
 
     options.check_output_dir(args)
     metrics = options.metrics_from_args(args)
+    if args.stream:
+        return _stream(args, metrics)
     references, systems = _systems(args)
     if len(systems) > 1 and args.name:
         raise UsageError("--name names a single run; each system's run is named after it")

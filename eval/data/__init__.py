@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from sumbench.eval.data.fields import FieldMap
 from sumbench.eval.data.registry import READERS, detect_format, get_reader
@@ -76,15 +76,18 @@ def _check_unique(examples: list[Example], spec: str) -> None:
 
 def load_reference_set(spec: str | None = None, fmt: str | None = None,
                        fields: FieldMap = FieldMap(), limit: int | None = None,
-                       sample: int | None = None, seed: int = 12345) -> ReferenceSet:
+                       sample: int | None = None, seed: int = 12345,
+                       reader_settings: Mapping[str, Any] | None = None) -> ReferenceSet:
     """Read ``spec`` (a path, a folder or ``hf:name``), then apply ``sample`` and ``limit``.
 
     ``sample`` draws that many examples without replacement with a seeded generator and
     keeps them in file order; ``limit`` then keeps the first ``limit``.
+    ``reader_settings`` are options of the reader (``max_member_bytes`` of ``story``...);
+    one the reader does not declare is a :class:`UsageError`.
     """
     spec = spec or default_reference_spec()
     fmt = fmt or detect_format(spec)
-    examples = get_reader(fmt).read(spec, fields)
+    examples = get_reader(fmt, reader_settings).read(spec, fields)
     _check_unique(examples, spec)
     if sample is not None:
         if sample < 1:

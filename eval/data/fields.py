@@ -10,6 +10,7 @@ files), is split on the tags instead (:func:`sentence_lines`).
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -21,6 +22,9 @@ ARTICLE_CANDIDATES = ("article", "document", "text", "source")
 REFERENCE_CANDIDATES = ("highlights", "summary", "references", "reference", "summaries", "target")
 ID_CANDIDATES = ("id", "doc_id", "example_id", "guid")
 MULTI_REFERENCE_FIELDS = ("references", "summaries")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_NAMES = {dict: "an object", list: "an array", tuple: "an array", bool: "a boolean",
+               type(None): "null"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,41 @@ def sentence_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def check_text(value: str, where: str, what: str) -> str:
+    """``value`` if it is valid Unicode text; a lone surrogate (JSON's ``"\\ud800"``
+    escape can make one) cannot be written as UTF-8 and is an :class:`InputError`."""
+    match = _SURROGATE.search(value)
+    if match:
+        raise InputError(f"{where}: {what} holds a lone surrogate (\\u{ord(match.group()):04x}), "
+                         "which is not valid Unicode text")
+    return value
+
+
+def _described(value: Any) -> str:
+    name = _JSON_NAMES.get(type(value))
+    if name is not None:
+        return f"{name} ({str(value).lower()})" if isinstance(value, bool) else name
+    if isinstance(value, float):
+        return f"a floating-point number ({value!r})"
+    return type(value).__name__
+
+
+def id_text(raw: Any, where: str, field: str) -> str:
+    """An example id as text: strings as they are, integers in decimal.  Anything else
+    (objects, arrays, booleans, floats, NaN) is an :class:`InputError` naming ``where``:
+    ``1.0`` or ``true`` would silently become ids that no other file spells the same."""
+    if raw is None:
+        raise InputError(f"{where}: missing id in field {field!r}")
+    if isinstance(raw, numbers.Integral) and not isinstance(raw, bool):
+        return str(int(raw))
+    if not isinstance(raw, str):
+        raise InputError(f"{where}: the id in field {field!r} must be a string or an "
+                         f"integer, got {_described(raw)}")
+    if not raw.strip():
+        raise InputError(f"{where}: missing id in field {field!r}")
+    return check_text(raw, where, f"the id in field {field!r}")
+
+
 def _sentences(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         lines = sentence_lines(value)
@@ -91,7 +130,8 @@ def _sentences(value: Any, where: str) -> tuple[str, ...]:
     else:
         raise InputError(f"{where}: a reference must be a string or a list of strings, "
                          f"got {type(value).__name__}")
-    return tuple(s for s in (" ".join(line.split()) for line in lines) if s)
+    return tuple(check_text(s, where, "a reference") for s in
+                 (" ".join(line.split()) for line in lines) if s)
 
 
 def parse_references(value: Any, multi: bool, where: str) -> tuple[tuple[str, ...], ...]:
@@ -118,14 +158,14 @@ def make_example(record: Mapping[str, Any], fields: ResolvedFields, index: int,
                          f"got {type(article).__name__}")
     if not article.strip():
         raise InputError(f"{where}: empty article")
+    check_text(article, where, f"field {fields.article!r}")
     if fields.id is not None:
-        raw_id = record.get(fields.id)
-        if raw_id is None or str(raw_id).strip() == "":
-            raise InputError(f"{where}: missing id in field {fields.id!r}")
-        example_id = str(raw_id)
+        example_id = id_text(record.get(fields.id), where, fields.id)
     else:
         example_id = str(index)
     references = parse_references(record.get(fields.reference), fields.multi_reference, where)
     title = record.get("title") if isinstance(record.get("title"), str) else None
+    if title is not None:
+        check_text(title, where, "field 'title'")
     return Example(id=example_id, article=article, references=references,
                    title=title, source=source)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from sumbench.eval.data.fields import FieldMap
-from sumbench.eval.data.textio import read_text
+from sumbench.eval.data.textio import iter_files, read_text
 from sumbench.eval.errors import InputError
 from sumbench.eval.data.records import Example
 
 BULLET = "- "
+SUFFIX = ".txt"
 
 
 def parse_article_file(text: str, example_id: str, where: str) -> Example:
@@ -56,12 +57,12 @@ class PlainTextReader:
 
     @staticmethod
     def detect_directory(path: Path) -> bool:
-        return any(path.glob("*.txt"))
+        return next(iter_files(path, SUFFIX, recursive=False), None) is not None
 
     def read(self, spec: str, fields: FieldMap) -> list[Example]:
         path = Path(spec)
         if path.is_dir():
-            files = sorted(path.glob("*.txt"))
+            files = sorted(iter_files(path, SUFFIX, recursive=False))
             if not files:
                 raise InputError(f"{path}: no .txt files in this folder")
         else:

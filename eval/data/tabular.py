@@ -3,8 +3,20 @@
 Each reader is one class with a ``name``, a ``suffixes`` tuple used for detection, a
 ``records`` method (``(where, record)`` pairs, ``where`` naming file and line) and a
 ``read`` method that turns the records into examples; :mod:`sumbench.eval.data.registry`
-looks them up by name or by suffix.  :mod:`sumbench.eval.data.systems` reads the same
-records when a file holds several systems' predictions.
+looks them up by name or by suffix.  :mod:`sumbench.eval.data.systems` and
+:mod:`sumbench.eval.streaming` read the same records.  JSON is parsed by orjson, and by
+the standard library where orjson refuses (an integer over 64 bits), which also words
+every error.
+
+What a hostile or broken file can do and what it gets: JSON nested deeper than Python's
+recursion limit, or an integer too long to convert, is malformed JSON at its line; a CSV
+row with more or fewer values than the header is named by line; a field over ``csv``'s
+128 KiB default is accepted; an unterminated quote is reported at the line where the
+record starts (``csv`` in its lenient mode would swallow the rest of the file).  Parquet
+is read by pyarrow from the file and on one thread, never from a Python ``bytes`` buffer:
+when one of pyarrow's threads released such a buffer while Python was exiting, the
+process aborted (exit 134, about 1 run in 10 on an input error; see
+``tests/test_readers_hardening.py``).
 """
 
 from __future__ import annotations
@@ -12,11 +24,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from sumbench.eval.data.fields import FieldMap, make_example, resolve_fields
-from sumbench.eval.data.textio import read_bytes, read_text
+from sumbench.eval.data.textio import check_readable, read_text
 from sumbench.eval.errors import InputError
 from sumbench.eval.data.records import Example
 
@@ -59,10 +72,27 @@ def iter_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: malformed JSON: {exc.msg} (column {exc.colno})") from None
+        yield where, parse_json(line, where)
+
+
+def parse_json(text: str, where: str, whole_file: bool = False) -> Any:
+    """``json.loads`` with every failure an :class:`InputError` naming ``where`` (plus the
+    line of a syntax error when ``text`` is a ``whole_file``)."""
+    import orjson
+
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass  # the standard library decides, and words the error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f":{exc.lineno}" if whole_file else ""
+        raise InputError(f"{where}{at}: malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{where}: malformed JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise InputError(f"{where}: malformed JSON: {str(exc).split(';')[0]}") from None
 
 
 class JsonReader:
@@ -73,12 +103,7 @@ class JsonReader:
 
     def records(self, spec: str) -> Iterator[tuple[str, Any]]:
         path = Path(spec)
-        text = read_text(path)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg} "
-                             f"(column {exc.colno})") from None
+        data = parse_json(read_text(path), str(path), whole_file=True)
         if isinstance(data, dict):
             lists = [v for v in data.values() if isinstance(v, list)]
             if len(lists) != 1:
@@ -100,20 +125,47 @@ class CsvReader:
     suffixes = (".csv",)
     delimiter = ","
 
-    def records(self, spec: str) -> Iterator[tuple[str, Any]]:
-        path = Path(spec)
-        reader = csv.DictReader(io.StringIO(read_text(path), newline=""),
-                                delimiter=self.delimiter)
-        if not reader.fieldnames:
-            raise InputError(f"{path}: empty file, expected a header row")
-        try:
-            for row in reader:
-                yield f"{path}:{reader.line_num}", row
-        except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
-
     def read(self, spec: str, fields: FieldMap) -> list[Example]:
         return _examples_from_records(self.records(spec), Path(spec), fields)
+
+    def records(self, spec: str | Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """``(where, row)`` per record; malformed CSV names the line."""
+        path = Path(spec)
+        _allow_long_fields()
+        rows = csv.reader(io.StringIO(read_text(path), newline=""), delimiter=self.delimiter,
+                          strict=True)
+        header = None
+        while True:
+            start = rows.line_num + 1
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                reason = ("unterminated quote: the quoted field opened in the record that "
+                          "starts here is never closed" if "unexpected end of data" in str(exc)
+                          else str(exc))
+                raise InputError(f"{path}:{start}: malformed CSV at line {start}: "
+                                 f"{reason}") from None
+            if not row:
+                continue  # a blank line
+            if header is None:
+                header = row
+                continue
+            if len(row) != len(header):
+                shown = ", ".join(header[:10]) + (", ..." if len(header) > 10 else "")
+                raise InputError(f"{path}:{start}: {len(row)} values but the header has "
+                                 f"{len(header)} columns ({shown[:300]})")
+            yield f"{path}:{start}", dict(zip(header, row))
+        if header is None:
+            raise InputError(f"{path}: empty file, expected a header row")
+
+
+def _allow_long_fields() -> None:
+    """Lift ``csv``'s 128 KiB field limit (a long article is not malformed)."""
+    limit = min(sys.maxsize, 2**31 - 1)
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
 
 
 class TsvReader(CsvReader):
@@ -131,17 +183,25 @@ class ParquetReader:
     suffixes = (".parquet", ".pq")
 
     def records(self, spec: str) -> Iterator[tuple[str, Any]]:
+        import pyarrow
         import pyarrow.lib
         import pyarrow.parquet as pq
 
         path = Path(spec)
-        data = read_bytes(path)
+        check_readable(path)
         try:
-            table = pq.read_table(pyarrow.BufferReader(data))
+            # From the file, on one thread: see the module docstring.
+            with pyarrow.OSFile(str(path)) as source:
+                table = pq.read_table(source, use_threads=False, pre_buffer=False)
+            rows = table.to_pylist()
         except (pyarrow.lib.ArrowException, OSError) as exc:
-            raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
-        rows = table.to_pylist()
+            raise InputError(f"{path}: not a readable Parquet file: {_first_line(exc)}") from None
         return ((f"{path}: row {i}", r) for i, r in enumerate(rows))
 
     def read(self, spec: str, fields: FieldMap) -> list[Example]:
         return _examples_from_records(self.records(spec), Path(spec), fields)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,8 +1,11 @@
-"""Reading user files as UTF-8 with errors that name the file, the line and the byte."""
+"""Reading user files as UTF-8 with errors that name the file, the line and the byte, and
+listing folders with errors instead of silent gaps."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Iterator
 
 from sumbench.eval.errors import InputError
 
@@ -11,6 +14,19 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, or an :class:`InputError` saying why it cannot be read."""
     try:
         return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def check_readable(path: Path) -> None:
+    """Raise the :class:`InputError` :func:`read_bytes` would, without reading the file."""
+    try:
+        with open(path, "rb"):
+            pass
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -34,3 +50,38 @@ def decode_utf8(data: bytes, path: Path | str) -> str:
 def read_text(path: Path) -> str:
     """The file as text, UTF-8 strictly."""
     return decode_utf8(read_bytes(path), path)
+
+
+def _folder_error(folder: Path | str, exc: OSError) -> InputError:
+    return InputError(f"{folder}: cannot read folder: {exc.strerror or exc}")
+
+
+def iter_files(folder: Path, suffix: str, recursive: bool) -> Iterator[Path]:
+    """Files of ``folder`` whose name ends with ``suffix``, in the folder only
+    or in its whole tree (symbolic links to folders are not followed, as in
+    ``Path.rglob``), in no particular order.  A folder that cannot be listed is an
+    :class:`InputError` (``Path.glob`` would skip it without a word), and so is a
+    matching entry that is not a regular file (a FIFO would block the reader)."""
+    def entries(directory: Path) -> list[os.DirEntry]:
+        try:
+            with os.scandir(directory) as listing:
+                return list(listing)
+        except OSError as exc:
+            raise _folder_error(directory, exc) from None
+
+    pending = [folder]
+    while pending:
+        directory = pending.pop()
+        for entry in sorted(entries(directory), key=lambda e: e.name):
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                matches = entry.name.endswith(suffix)
+                if matches and not is_dir and not entry.is_file():
+                    raise InputError(f"{entry.path}: not a regular file")
+            except OSError as exc:
+                raise InputError(f"{entry.path}: cannot read: {exc.strerror or exc}") from None
+            if is_dir:
+                if recursive:
+                    pending.append(Path(entry.path))
+            elif matches:
+                yield Path(entry.path)

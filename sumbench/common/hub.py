@@ -201,21 +201,84 @@ def weights_fingerprint(source: ModelSource,
 
 def read_json_file(source: ModelSource, filename: str) -> dict | None:
     """A small JSON file of the checkpoint (``generation_config.json``...) without loading
-    the model: from the folder, or from the hub cache / hub for hub models."""
+    the model: from the folder, or from the hub cache / hub for hub models.  ``None`` when
+    the checkpoint has no such file; :class:`ModelLoadError` when it cannot be read or is
+    not a JSON object (the caller must not take a failed read for an absent file)."""
     if source.gguf_file:
         return None
+    where = f"hf:{source.spec}: {filename}"
     if source.local:
         path = Path(source.location) / filename
+        if not path.exists():
+            return None
     else:
         from huggingface_hub import hf_hub_download
+        from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
 
         try:
             path = Path(hf_hub_download(source.location, filename, revision=source.revision,
                                         local_files_only=source.local_files_only))
-        except Exception:  # absent from the repository or the cache: treated as absent
+        except LocalEntryNotFoundError as exc:  # offline and not in the cache: unknown
+            raise ModelLoadError(f"{where}: not in the local hub cache: {_first_line(exc)}") from None
+        except EntryNotFoundError:  # the repository has no such file
             return None
+        except Exception as exc:  # network and HTTP errors of many types: one clear line
+            raise ModelLoadError(f"{where}: cannot fetch: {_first_line(exc)}") from None
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    return loaded if isinstance(loaded, dict) else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ModelLoadError(f"{where}: cannot read: {_first_line(exc)}") from None
+    if not isinstance(loaded, dict):
+        raise ModelLoadError(f"{where}: not a JSON object")
+    return loaded
+
+
+SAFETENSORS_HEADER_LIMIT = 100 << 20  # the safetensors format's own bound on its header
+
+
+def check_safetensors(path: Path) -> None:
+    """Raise :class:`ModelLoadError` naming ``path`` when a ``.safetensors`` file is
+    truncated or corrupt: its 8-byte header length, JSON header and the tensors' byte
+    ranges must agree with the file's size (the format: huggingface/safetensors, README).
+    Reads only the header."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            prefix = handle.read(8)
+            if len(prefix) < 8:
+                raise ValueError("shorter than its 8-byte header length")
+            length = int.from_bytes(prefix, "little")
+            if length > min(SAFETENSORS_HEADER_LIMIT, size - 8):
+                raise ValueError(f"header length {length} does not fit in the file "
+                                 f"({size} bytes)")
+            header = json.loads(handle.read(length).decode("utf-8"))
+    except OSError as exc:
+        raise ModelLoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ModelLoadError(f"{path}: corrupt safetensors file: {_first_line(exc)}") from None
+    if not isinstance(header, dict):
+        raise ModelLoadError(f"{path}: corrupt safetensors file: the header is not an object")
+    end = 0
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
+            raise ModelLoadError(f"{path}: corrupt safetensors file: tensor {name!r} has no "
+                                 "valid data_offsets")
+        end = max(end, offsets[1])
+    data = size - 8 - length
+    if end != data:
+        raise ModelLoadError(f"{path}: corrupt safetensors file: the tensors need {end} bytes "
+                             f"after the header, the file has {data}"
+                             + (" (truncated)" if end > data else ""))
+
+
+def check_local_weights(source: ModelSource) -> None:
+    """Check every ``.safetensors`` file of a local checkpoint (see
+    :func:`check_safetensors`) before ``transformers`` reads them."""
+    if not source.local or source.gguf_file:
+        return
+    for path in sorted(Path(source.location).glob("*.safetensors")):
+        check_safetensors(path)

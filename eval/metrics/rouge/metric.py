@@ -49,6 +49,7 @@ class RougeMetricConfig:
 class RougeMetric(Metric):
     name = "rouge"
     description = "ROUGE-N/L/Lsum P, R, F with rouge-score 0.1.2's numbers, bit for bit"
+    streamable = True
     options = (
         Option("rouge_types", "list", DEFAULT_TYPES, "ROUGE types: rouge1..rouge9, rougeL, "
                "rougeLsum"),
@@ -101,22 +102,37 @@ class RougeMetric(Metric):
         return MetricInfo(headline="fmeasure", gate=gate,
                           labels={"precision": "P", "recall": "R", "fmeasure": "F"})
 
-    def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+    def _prepared(self, examples: Sequence[Example], predictions: Sequence[str]):
+        """The texts as the engine reads them (sentence split for Lsum) and whether the
+        newline check of Lsum applies."""
         config = self.config
         uses_lsum = "rougeLsum" in config.rouge.rouge_types
         split = config.lsum_split if uses_lsum else "newline"
         prepared = [prepare_for_lsum(p, split) for p in predictions]
         references = [[prepare_for_lsum(r, split) for r in e.reference_texts()]
                       for e in examples]
+        return prepared, references, uses_lsum and split == "newline"
+
+    def _notices(self, examples: Sequence[Example], prepared: list[str],
+                 references: list[list[str]], lsum_checked: bool, total: int) -> list:
+        return rouge_notices([e.id for e in examples], prepared, references,
+                             self.config.rouge.tokenizer, lsum_checked=lsum_checked, total=total)
+
+    def notices(self, examples: Sequence[Example], predictions: Sequence[str],
+                total: int) -> tuple:
+        prepared, references, lsum_checked = self._prepared(examples, predictions)
+        return tuple(self._notices(examples, prepared, references, lsum_checked, total))
+
+    def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+        config = self.config
+        prepared, references, lsum_checked = self._prepared(examples, predictions)
         # The engines that leave the interpreter (the Rust one releases the GIL, the
         # parallel one works in other processes) score while this thread checks the
         # texts for the notices.
         with ThreadPoolExecutor(max_workers=1) as pool:
             scoring = pool.submit(score_pairs, prepared, references, config.rouge,
                                   processes=config.processes, backend=config.backend)
-            notices = rouge_notices([e.id for e in examples], prepared, references,
-                                    config.rouge.tokenizer,
-                                    lsum_checked=uses_lsum and split == "newline")
+            notices = self._notices(examples, prepared, references, lsum_checked, len(examples))
             per_type = scoring.result()
         columns = {t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
                    for t, values in per_type.items()}

@@ -1,17 +1,24 @@
 """ROUGE's own warnings: texts that reach ROUGE-Lsum (or ROUGE-1.5.5's summary-level
-ROUGE-L) as one line although they hold several sentences, and texts whose words the
-ASCII-only tokenizers (rouge-score's default, ROUGE-1.5.5's) split or throw away."""
+ROUGE-L) as one line although they hold several sentences (said per side: only where
+both sides are one line does rougeLsum equal rougeL), texts whose words the ASCII-only
+tokenizers (rouge-score's default, ROUGE-1.5.5's) split or throw away, and texts of which
+the tokenizer keeps no token at all (emoji or punctuation only), which score 0.
+
+Both ROUGE metrics call :func:`rouge_notices`; ``tokenizer`` is ``default`` or ``unicode``
+for ``rouge`` and ``rouge155`` for the ROUGE-1.5.5 metric, whose summary-level ROUGE-L
+the Lsum warning then names."""
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sumbench.eval.metrics.rouge.lsum import unsplit_multi_sentence
-from sumbench.eval.notices import Notice, ids_text
+from sumbench.eval.notices import Notice, examples_text
 
 DAMAGED_WORDS_THRESHOLD = 0.05
 _WORD = re.compile(r"[^\W\d_]+")
+_ROUGE155_TOKEN = re.compile(r"[a-z0-9]")
 
 
 def damaged_word_fraction(text: str) -> float:
@@ -20,33 +27,69 @@ def damaged_word_fraction(text: str) -> float:
     A word (a run of letters of any script) with a letter outside ``a-z`` loses that
     letter: "Bäckerei" becomes "b" + "ckerei", "Москва" disappears.
     """
+    if text.isascii():  # the common case, in C: nothing to lose
+        return 0.0
     words = _WORD.findall(text)
     if not words:
         return 0.0
     return sum(1 for w in words if not w.isascii()) / len(words)
 
 
+def _one_line(text: str) -> bool:
+    return "\n" not in text.strip()
+
+
 def lsum_without_newlines(ids: Sequence[str], predictions: Sequence[str],
-                          references: Sequence[Sequence[str]]) -> Notice | None:
-    """Texts reaching ROUGE-Lsum as one line although they hold several sentences."""
+                          references: Sequence[Sequence[str]],
+                          tokenizer: str = "default", total: int | None = None) -> Notice | None:
+    """Texts reaching ROUGE-Lsum (rouge155: summary-level ROUGE-L) as one line although
+    they hold several sentences, said per side.  rougeLsum equals rougeL only where every
+    text of the example is one line; a one-line side alone still changes rougeLsum (its
+    sentences are one LCS unit), without making it rougeL."""
     flagged_predictions = set(unsplit_multi_sentence(predictions))
     flagged_references = {i for i, refs in enumerate(references)
                           if unsplit_multi_sentence(list(refs))}
     flagged = sorted(flagged_predictions | flagged_references)
     if not flagged:
         return None
-    which = [w for w, s in (("predictions", flagged_predictions),
-                            ("references", flagged_references)) if s]
+    total = len(ids) if total is None else total
+
+    def clause(text: str, members: Sequence[int]) -> str:
+        return f"{text} in {examples_text([ids[i] for i in sorted(members)], total)}"
+
+    clauses = []
+    if tokenizer == "rouge155":
+        measure = "ROUGE-1.5.5's summary-level ROUGE-L"
+        for side, members in (("predictions", flagged_predictions),
+                              ("references", flagged_references)):
+            if members:
+                clauses.append(clause(f"the {side} lack newlines (summary-level ROUGE-L "
+                                      "reads each as one sentence)", members))
+    else:
+        measure = "rougeLsum"
+        equal = [i for i in flagged
+                 if _one_line(predictions[i]) and all(_one_line(r) for r in references[i])]
+        rest = set(flagged) - set(equal)
+        if equal:
+            clauses.append(clause("predictions and references both lack newlines (their "
+                                  "rougeLsum equals rougeL)", equal))
+        if flagged_predictions & rest:
+            clauses.append(clause("only the predictions lack newlines (rougeLsum reads each "
+                                  "as one sentence)", flagged_predictions & rest))
+        if flagged_references & rest:
+            clauses.append(clause("only the references lack newlines (rougeLsum is computed "
+                                  "on one-line references, which does not make it rougeL)",
+                                  flagged_references & rest))
     bad = [ids[i] for i in flagged]
-    return Notice(
-        "lsum-no-newline",
-        f"{len(bad)} example(s) have {' and '.join(which)} with several sentences but no "
-        f"newline, so their rougeLsum equals rougeL: {ids_text(bad)}; put one sentence per "
-        "line or pass --lsum-split auto", tuple(bad))
+    return Notice("lsum-no-newline",
+                  f"{measure} needs one sentence per line and texts with several sentences have "
+                  "no newline: " + "; ".join(clauses)
+                  + "; put one sentence per line or pass --lsum-split auto", tuple(bad))
 
 
 def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
-                    references: Sequence[Sequence[str]], tokenizer: str) -> Notice | None:
+                    references: Sequence[Sequence[str]], tokenizer: str,
+                    total: int | None = None) -> Notice | None:
     """Examples whose text the default (or ROUGE-1.5.5's) tokenizer mostly throws away."""
     if tokenizer not in ("default", "rouge155"):
         return None
@@ -59,20 +102,63 @@ def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
             worst = max(worst, share)
     if not bad:
         return None
-    remedy = ("ROUGE-1.5.5 has no tokenizer for other scripts; score with --rouge-impl "
-              "rouge-score --tokenizer unicode" if tokenizer == "rouge155"
-              else "pass --tokenizer unicode")
+    remedy = ("ROUGE-1.5.5 has no tokenizer for other scripts; score with --metrics rouge "
+              "--tokenizer unicode" if tokenizer == "rouge155" else "pass --tokenizer unicode")
     return Notice(
         "non-ascii-dropped",
         f"the {tokenizer} tokenizer keeps only ASCII letters and digits: it splits or drops "
-        f"up to {worst:.0%} of the words in {len(bad)} example(s): {ids_text(bad)}; their "
+        f"up to {worst:.0%} of the words in "
+        f"{examples_text(bad, len(ids) if total is None else total)}; their "
         f"scores are too low for that reason; {remedy}", tuple(bad))
+
+
+def _token_finder(tokenizer: str) -> Callable[[str], bool]:
+    """A test of whether ``tokenizer`` keeps at least one token of a text."""
+    if tokenizer == "rouge155":  # the script's bytes, lower-cased, runs of a-z0-9
+        return lambda text: bool(_ROUGE155_TOKEN.search(
+            text.encode("utf-8").decode("latin-1").lower()))
+    from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
+
+    tokenize = get_tokenizer(tokenizer, False).tokenize
+    return lambda text: bool(tokenize(text))
+
+
+def no_tokens(ids: Sequence[str], predictions: Sequence[str],
+              references: Sequence[Sequence[str]], tokenizer: str,
+              total: int | None = None) -> Notice | None:
+    """Texts that are not empty but of which the tokenizer keeps nothing (emoji only,
+    punctuation only): they score 0.  Texts with letters of other scripts are left to
+    :func:`letters_dropped`, which names them already."""
+    has_token = _token_finder(tokenizer)
+
+    def tokenless(text: str) -> bool:
+        return bool(text.strip()) and not _WORD.search(text) and not has_token(text)
+
+    sides = {"predictions": [i for i, p in enumerate(predictions) if tokenless(p)],
+             "references": [i for i, refs in enumerate(references)
+                            if any(tokenless(r) for r in refs)]}
+    flagged = sorted(set(sides["predictions"]) | set(sides["references"]))
+    if not flagged:
+        return None
+    which = " and ".join(side for side, members in sides.items() if members)
+    bad = [ids[i] for i in flagged]
+    return Notice(
+        "no-tokens",
+        f"the {tokenizer} tokenizer keeps no token at all of some {which} (emoji, symbols or "
+        f"punctuation only) in {examples_text(bad, len(ids) if total is None else total)}; "
+        "they score 0 for that reason",
+        tuple(bad))
 
 
 def rouge_notices(ids: Sequence[str], predictions: Sequence[str],
                   references: Sequence[Sequence[str]], tokenizer: str,
-                  lsum_checked: bool) -> list[Notice]:
-    """The ROUGE notices that apply, in a fixed order."""
-    found = [lsum_without_newlines(ids, predictions, references) if lsum_checked else None,
-             letters_dropped(ids, predictions, references, tokenizer)]
+                  lsum_checked: bool, total: int | None = None) -> list[Notice]:
+    """The ROUGE notices that apply, in a fixed order.  ``total`` is the number of
+    examples scored when ``ids`` are only some of them (the ones a chunk flagged, when
+    a streamed run computes its notices again); every notice depends on each example
+    alone, so the result is the one the whole set gives."""
+    found = [lsum_without_newlines(ids, predictions, references, tokenizer, total)
+             if lsum_checked else None,
+             letters_dropped(ids, predictions, references, tokenizer, total),
+             no_tokens(ids, predictions, references, tokenizer, total)]
     return [n for n in found if n is not None]

@@ -44,6 +44,7 @@ class Rouge155Metric(Metric):
     name = "rouge155"
     description = "the ROUGE-1.5.5 Perl script's numbers and intervals, exactly, in Python"
     uses_bootstrap = False
+    streamable = True
     options = (
         Option("rouge155_flags", "str", DEFAULT_FLAGS, "ROUGE-1.5.5 options as a Perl flag "
                "string; -c/-r set its intervals; write a single flag with '=': "
@@ -87,19 +88,31 @@ class Rouge155Metric(Metric):
         return MetricInfo(headline="fmeasure", gate=gate,
                           labels={"precision": "P", "recall": "R", "fmeasure": "F"})
 
-    def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
-        from sumbench.eval.metrics.rouge155 import score_rouge155
-
+    def _prepared(self, examples: Sequence[Example], predictions: Sequence[str]):
         split = self.config.lsum_split
         prepared = [prepare_for_lsum(p, split) for p in predictions]
         references = [[prepare_for_lsum(r, split) for r in e.reference_texts()]
                       for e in examples]
-        notices = rouge_notices([e.id for e in examples], prepared, references, "rouge155",
-                                lsum_checked=split == "newline")
+        return prepared, references
+
+    def notices(self, examples: Sequence[Example], predictions: Sequence[str],
+                total: int) -> tuple:
+        """The newline check applies when summary-level ROUGE-L is computed (not under
+        ``-x``) on texts as given."""
+        prepared, references = self._prepared(examples, predictions)
+        checked = self.config.lsum_split == "newline" and self.config.perl.rouge_l
+        return tuple(rouge_notices([e.id for e in examples], prepared, references, "rouge155",
+                                   lsum_checked=checked, total=total))
+
+    def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+        from sumbench.eval.metrics.rouge155 import score_rouge155
+
+        prepared, references = self._prepared(examples, predictions)
         per_type = score_rouge155(prepared, references, self.config.perl)
         columns = {t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
                    for t, values in per_type.items()}
-        return MetricScores(columns=columns, notices=tuple(notices))
+        return MetricScores(columns=columns,
+                            notices=self.notices(examples, predictions, len(examples)))
 
     def aggregate(self, columns: Columns) -> Scores:
         """The script's corpus averages and intervals (not the plain mean)."""
