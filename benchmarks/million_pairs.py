@@ -64,19 +64,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=WORK) as folder:
         argv = [sumbench, "score", "--stream", "-p", str(preds), "-r", str(refs),
                 "--backend", args.backend, "-o", str(Path(folder) / "run")]
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        out = process.stdout.read()
+        out_file, err_file = Path(folder) / "stdout", Path(folder) / "stderr"
+        with open(out_file, "w") as out, open(err_file, "w") as err:
+            start = time.perf_counter()
+            process = subprocess.Popen(argv, stdout=out, stderr=err)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(process.stderr.read())
+            sys.exit(err_file.read_text())
+        out = out_file.read_text()
         sizes = {p.name: p.stat().st_size for p in (Path(folder) / "run").iterdir()}
     peak_gib = usage.ru_maxrss * 1024 / 2**30  # ru_maxrss is in KiB on Linux
     print(f"{args.n:,} pairs, backend {args.backend}: {seconds:.1f} s "
           f"({args.n / seconds:,.0f} pairs/s), peak memory {peak_gib:.2f} GiB")
     print("run folder: " + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(sizes.items())))
-    print(out.strip().splitlines()[-1])
+    print("\n".join(line for line in out.splitlines()
+                    if line.startswith(("rouge1 ", "rougeLsum ", "signature:"))))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from sumbench.eval.runs.folder import (
     REFERENCES,
     RESULTS,
     example_record,
+    per_example_jsonl,
     results_dict,
     results_json_text,
 )
@@ -128,6 +129,9 @@ class _Staging:
 
         self.handles[name].write(b"".join(orjson.dumps(r) + b"\n" for r in records))
 
+    def write_bytes(self, name: str, lines: bytes) -> None:
+        self.handles[name].write(lines)
+
     def commit(self, results: str) -> None:
         for handle in self.handles.values():
             handle.close()
@@ -197,7 +201,7 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
                     flagged[metric.name][example.id] = (example, text)
         staging.write(REFERENCES, [example_record(e) for e in examples])
         staging.write(PREDICTIONS, [{"id": e.id, "prediction": t} for e, t in zip(examples, texts)])
-        staging.write(PER_EXAMPLE, _per_example(examples, chunk_scores))
+        staging.write_bytes(PER_EXAMPLE, per_example_jsonl([e.id for e in examples], chunk_scores))
         ids += [e.id for e in examples]
         empty += [(e.id, t) for e, t in zip(examples, texts) if not t.strip()]
         counts["examples"] += len(examples)
@@ -228,16 +232,6 @@ def _fields(fields: FieldMap) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(fields)
-
-
-def _per_example(examples: Sequence[Example], scores: dict[str, dict]) -> list[dict]:
-    lists = {name: {m: {c: v.tolist() for c, v in comps.items()} for m, comps in measures.items()}
-             for name, measures in scores.items()}
-    return [{"id": e.id,
-             "scores": {name: {m: {c: values[i] for c, values in comps.items()}
-                               for m, comps in measures.items()}
-                        for name, measures in lists.items()}}
-            for i, e in enumerate(examples)]
 
 
 def _result(metric: Metric, parts: dict, flagged: dict[str, tuple[Example, str]],

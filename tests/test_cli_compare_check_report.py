@@ -210,3 +210,17 @@ def test_gate_options_and_publish_for_an_in_memory_run(runs, capsys, tmp_path):
     out = capsys.readouterr().out
     assert "PASS  rouge1" in out and "FAIL  rougeLsum" in out
     assert ET.parse(tmp_path / "j.xml").getroot().get("failures") == "1"
+
+
+def test_a_name_with_a_newline_keeps_each_table_row_on_one_line(tmp_path, capsys) -> None:
+    import numpy as np
+    from fake_runs import write_run
+
+    f = np.linspace(0.2, 0.6, 12)
+    a = write_run(tmp_path / "a", "line one\nline two", {"rouge1": f})
+    b = write_run(tmp_path / "b", "plain", {"rouge1": f[::-1].copy()})
+    for command in (["compare", str(a), str(b)], ["leaderboard", str(a), str(b)]):
+        code, out, _ = sumbench(capsys, *command)
+        assert code == 0
+        assert "line one\\u000aline two" in out
+        assert not any(line.startswith("line two") for line in out.splitlines())

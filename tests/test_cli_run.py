@@ -139,12 +139,21 @@ def test_python_api_mirrors_cli(tmp_path: Path) -> None:
 
 def test_results_identical_across_process_counts_and_backends(tmp_path: Path) -> None:
     runs = {}
-    for name, extra in {"p1": ["--processes", "1"], "p2": ["--processes", "2"],
-                        "ref": ["--backend", "reference"]}.items():
+    for name, extra in {"p1": ["--backend", "fast", "--processes", "1"],
+                        "p2": ["--backend", "fast", "--processes", "2"],
+                        "rust": ["--backend", "rust"], "ref": ["--backend", "reference"]}.items():
         out = tmp_path / name
         assert sumbench("run", "-o", out, *extra).code == 0
         runs[name] = ((out / "results.json").read_bytes(), (out / "per_example.jsonl").read_bytes())
-    assert runs["p1"] == runs["p2"] == runs["ref"]
+    assert runs["p1"] == runs["p2"] == runs["rust"] == runs["ref"]
+
+
+def test_processes_is_an_option_of_the_pure_python_engine_only(tmp_path: Path) -> None:
+    for backend in ("rust", "reference"):
+        result = sumbench("run", "--backend", backend, "--processes", "2", "-o", tmp_path / backend)
+        assert result.code == 2 and not (tmp_path / backend).exists()
+        assert result.err.startswith("sumbench: error: --processes sets the worker processes "
+                                     "of the pure-Python engine (--backend fast)")
 
 
 def test_rouge155_implementation_through_the_cli(tmp_path: Path) -> None:

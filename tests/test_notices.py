@@ -7,12 +7,14 @@ import json
 
 import pytest
 from cli_util import sumbench
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import BootstrapSettings
 from sumbench.eval.metrics.rouge.engine import RougeConfig
 from sumbench.eval.metrics.rouge.metric import RougeMetric, RougeMetricConfig
-from sumbench.eval.metrics.rouge.notices import damaged_word_fraction, rouge_notices
+from sumbench.eval.metrics.rouge.notices import damaged_word_fraction, may_be_damaged, rouge_notices
 from sumbench.eval.pipeline import score_metric
 
 
@@ -24,6 +26,26 @@ from sumbench.eval.pipeline import score_metric
 ])
 def test_damaged_word_fraction(text: str, expected: float) -> None:
     assert damaged_word_fraction(text) == pytest.approx(expected)
+
+
+# Words of mixed scripts, runs of other letters, punctuation and digits: the texts where
+# the bound of ``may_be_damaged`` is tight.
+_PIECES = st.sampled_from(["a", "word", "B\u00e4ckerei", "\u00e9", "\u00e9t\u00e9", "x\u00e9y\u00e9z",
+                           "\u041c\u043e\u0441\u043a\u0432\u0430", "\u6771", "\u201c", "\u2014",
+                           "don't", "2015", "_", "\u00b2", " ", "\n", "-", "\u0661"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join), st.sampled_from([0.0, 0.05, 0.3]))
+def test_the_cheap_bound_never_misses_a_damaged_text(text: str, threshold: float) -> None:
+    if damaged_word_fraction(text) > threshold:
+        assert may_be_damaged(text, threshold)
+
+
+def test_the_cheap_bound_skips_texts_with_few_foreign_letters() -> None:
+    assert not may_be_damaged("\u201cQuoted\u201d \u2014 plain words only")
+    assert not may_be_damaged("Jos\u00e9 " + "and more plain words " * 10)
+    assert may_be_damaged("Jos\u00e9 Mar\u00eda")
 
 
 def codes(predictions, references, tokenizer="default", lsum=True):

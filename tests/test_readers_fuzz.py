@@ -156,3 +156,28 @@ def test_through_the_cli_every_exit_is_0_or_2(case) -> None:
         assert "Traceback" not in result.err, result.err
         if result.code == 2:
             assert result.err.count("sumbench: error:") == 1, result.err
+
+
+# JSONL is read one line at a time (issue 15: ``score --stream`` on millions of lines);
+# the lines and the errors must be those of decoding the whole file and splitting it.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\xc3\xa9", b"\xe9", b"\xef\xbb\xbf",
+                                 b"\xf0\x9f\x98\x80", b"\xf0\x9f", b" "]), max_size=30).map(b"".join))
+def test_jsonl_lines_are_the_whole_file_split(tmp_path_factory, data: bytes) -> None:
+    from sumbench.eval.data.textio import InputError, iter_utf8_lines, read_text
+
+    path = tmp_path_factory.mktemp("lines") / "f.jsonl"
+    path.write_bytes(data)
+    try:
+        expected: object = list(enumerate(read_text(path).split("\n"), start=1))
+    except InputError as exc:
+        expected = str(exc)
+    try:
+        got: object = list(iter_utf8_lines(path))
+    except InputError as exc:
+        got = str(exc)
+    if isinstance(expected, list) and isinstance(got, list):
+        # The whole-file split ends with an empty line after a final newline.
+        if expected and expected[-1][1] == "" and len(expected) == len(got) + 1:
+            expected = expected[:-1]
+    assert got == expected

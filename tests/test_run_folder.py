@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from html import unescape
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import sumbench
 from cli_util import sumbench as cli
 from sumbench.eval.runs import load_run
@@ -74,3 +77,31 @@ def test_references_that_do_not_match_the_scores_are_refused(tmp_path):
     (folder / "references.jsonl").write_text("\n".join(reversed(lines)) + "\n")
     done = cli("compare", folder, folder)
     assert done.code == 2 and "references.jsonl" in done.err and "Traceback" not in done.err
+
+
+# per_example.jsonl is written from the score matrix at once (issue 15); it must be byte
+# for byte the file the record-by-record writer makes, whatever the names and values.
+_NAMES = st.text(min_size=1, max_size=6).filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF
+                                                                    for c in t))
+_FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 5).flatmap(lambda n: st.tuples(
+    st.lists(_NAMES, min_size=n, max_size=n),
+    st.dictionaries(_NAMES, st.dictionaries(_NAMES, st.dictionaries(
+        _NAMES, st.lists(_FLOATS, min_size=n, max_size=n), max_size=3), max_size=3),
+        max_size=3))))
+def test_the_per_example_file_is_the_records_written_one_by_one(case) -> None:
+    import numpy as np
+    import orjson
+
+    from sumbench.eval.runs.folder import per_example_jsonl
+
+    ids, values = case
+    scores = {name: {m: {c: np.array(v, dtype=np.float64) for c, v in comps.items()}
+                     for m, comps in measures.items()} for name, measures in values.items()}
+    expected = b"".join(orjson.dumps({"id": i, "scores": {
+        name: {m: {c: float(v[k]) for c, v in comps.items()} for m, comps in measures.items()}
+        for name, measures in scores.items()}}) + b"\n" for k, i in enumerate(ids))
+    assert per_example_jsonl(ids, scores) == expected

@@ -82,7 +82,7 @@ def sentence_lines(text: str) -> list[str]:
     """The sentences of ``text``: when it is in pyrouge's markup (it starts with ``<t>``),
     the pieces between the tags -- a last sentence cut off before its ``</t>`` (as in some
     released outputs) included; else its lines."""
-    if text.lstrip().startswith("<t>"):
+    if text.startswith("<t>") or (text[:1].isspace() and text.lstrip().startswith("<t>")):
         return [piece for piece in _TAG.split(text) if piece.strip()]
     return text.split("\n")
 
@@ -90,6 +90,8 @@ def sentence_lines(text: str) -> list[str]:
 def check_text(value: str, where: str, what: str) -> str:
     """``value`` if it is valid Unicode text; a lone surrogate (JSON's ``"\\ud800"``
     escape can make one) cannot be written as UTF-8 and is an :class:`InputError`."""
+    if value.isascii():  # the common case, in C: no surrogate
+        return value
     match = _SURROGATE.search(value)
     if match:
         raise InputError(f"{where}: {what} holds a lone surrogate (\\u{ord(match.group()):04x}), "
@@ -130,12 +132,20 @@ def _sentences(value: Any, where: str) -> tuple[str, ...]:
     else:
         raise InputError(f"{where}: a reference must be a string or a list of strings, "
                          f"got {type(value).__name__}")
-    return tuple(check_text(s, where, "a reference") for s in
-                 (" ".join(line.split()) for line in lines) if s)
+    sentences = tuple(filter(None, [" ".join(line.split()) for line in lines]))
+    for sentence in sentences:
+        if not sentence.isascii():
+            check_text(sentence, where, "a reference")
+    return sentences
 
 
 def parse_references(value: Any, multi: bool, where: str) -> tuple[tuple[str, ...], ...]:
     """Turn a reference field value into a tuple of references (each a tuple of sentences)."""
+    if isinstance(value, str):  # the common case: one reference, one text
+        refs: tuple[tuple[str, ...], ...] = (_sentences(value, where),)
+        if not refs[0]:
+            raise InputError(f"{where}: empty reference summary")
+        return refs
     if hasattr(value, "tolist"):  # numpy / arrow arrays from Parquet
         value = value.tolist()
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from sumbench.eval.data.fields import FieldMap, make_example, resolve_fields
-from sumbench.eval.data.textio import check_readable, read_text
+from sumbench.eval.data.textio import check_readable, iter_utf8_lines, read_text
 from sumbench.eval.errors import InputError
 from sumbench.eval.data.records import Example
 
@@ -67,8 +67,10 @@ class JsonlReader:
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
-    """``(where, object)`` per non-blank line; malformed JSON names file and line."""
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
+    """``(where, object)`` per non-blank line, read one line at a time (memory does not
+    grow with the file: ``score --stream`` reads millions of lines so); malformed JSON and
+    bytes that are not UTF-8 name the file and the line."""
+    for number, line in iter_utf8_lines(path):
         if not line.strip():
             continue
         where = f"{path}:{number}"

@@ -47,6 +47,34 @@ def decode_utf8(data: bytes, path: Path | str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def iter_utf8_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for each line of the file (split at ``\\n`` only, as
+    ``read_text(path).split("\\n")`` splits it, without the newline), read one at a time
+    and decoded strictly, with the errors of :func:`read_bytes` and :func:`decode_utf8`
+    (the offset counted from the start of the file)."""
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        read_bytes(path)  # raises the InputError that says why
+        raise
+    with handle:
+        offset = 0
+        number = 0
+        try:
+            for number, raw in enumerate(handle, start=1):
+                start = 3 if number == 1 and raw.startswith(b"\xef\xbb\xbf") else 0
+                try:
+                    line = raw[start:].decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"{path}:{number}: not valid UTF-8 (byte 0x{raw[start + exc.start]:02x} at "
+                        f"offset {offset + start + exc.start}); convert the file to UTF-8") from None
+                offset += len(raw)
+                yield number, line[:-1] if line.endswith("\n") else line
+        except OSError as exc:
+            raise InputError(f"{path}:{number + 1}: cannot read: {exc.strerror or exc}") from None
+
+
 def read_text(path: Path) -> str:
     """The file as text, UTF-8 strictly."""
     return decode_utf8(read_bytes(path), path)

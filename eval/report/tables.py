@@ -71,8 +71,12 @@ def side_by_side_rows(runs: Sequence[Run], names: Sequence[str],
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int],
          rule: str = "-") -> list[str]:
-    """Aligned plain-text columns with a rule under the header."""
-    table = [list(header)] + [list(r) for r in rows]
+    """Aligned plain-text columns with a rule under the header; a newline, tab or other
+    control character in a cell (a run or system name read from a file) is written as
+    ``\\uXXXX``, so that every row stays one line."""
+    from sumbench.common.terminal import escape_controls
+
+    table = [[escape_controls(c, newlines=True) for c in r] for r in [header, *rows]]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     lines = []
     for k, row in enumerate(table):

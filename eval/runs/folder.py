@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError
@@ -108,6 +108,48 @@ def per_example_records(run: Run) -> Iterable[dict[str, Any]]:
         yield record
 
 
+def per_example_jsonl(ids: Sequence[str],
+                      scores: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> bytes:
+    """``per_example.jsonl`` without diagnostics -- byte for byte what :func:`_jsonl` makes
+    of the records of :func:`per_example_records` -- from the score columns
+    (``{metric: {measure: {component: float64 array}}}``) at once: orjson writes all the
+    values as one matrix (the same shortest floats, ``null`` for NaN) and the keys, the
+    same on every line, are woven around each row's values."""
+    import numpy as np
+    import orjson
+
+    columns = [np.asarray(v) for measures in scores.values()
+               for comps in measures.values() for v in comps.values()]
+    if any(c.dtype != np.float64 for c in columns):  # ints and the like: as records do
+        return b"".join(orjson.dumps({"id": i, "scores": {
+            name: {m: {c: np.asarray(v)[k].item() for c, v in comps.items()}
+                   for m, comps in measures.items()} for name, measures in scores.items()}})
+            + b"\n" for k, i in enumerate(ids))
+    before: list[bytes] = []  # what comes before each value on a line
+    text = b',"scores":{'
+    for n, (name, measures) in enumerate(scores.items()):
+        text += (b"," if n else b"") + orjson.dumps(name) + b":{"
+        for m, (measure, comps) in enumerate(measures.items()):
+            text += (b"," if m else b"") + orjson.dumps(measure) + b":{"
+            for c, component in enumerate(comps):
+                before.append(text + (b"," if c else b"") + orjson.dumps(component) + b":")
+                text = b""
+            text += b"}"
+        text += b"}"
+    after = text + b"}}\n"
+    if columns and len(ids):
+        matrix = np.column_stack(columns)
+        rows = [row.split(b",") for row in
+                orjson.dumps(matrix, option=orjson.OPT_SERIALIZE_NUMPY)[2:-2].split(b"],[")]
+    else:
+        rows = [[] for _ in ids]
+    # One %-format a line, filled in C: the id, then each value after its keys.
+    line = b'{"id":%b' + b"".join(p.replace(b"%", b"%%") + b"%b" for p in before) \
+        + after.replace(b"%", b"%%")
+    return b"".join(line % (orjson.dumps(example_id), *values)
+                    for example_id, values in zip(ids, rows))
+
+
 def _jsonl(records: Iterable[Mapping[str, Any]]) -> str:
     """One compact JSON object a line (orjson: the shortest float that reads back equal)."""
     import orjson
@@ -124,7 +166,10 @@ def folder_texts(run: Run) -> dict[str, str]:
         RESULTS: results_json_text(results_dict(run)),
         REFERENCES: _jsonl(example_record(e) for e in run.examples),
         PREDICTIONS: _jsonl({"id": i, "prediction": p} for i, p in zip(run.ids, run.predictions)),
-        PER_EXAMPLE: _jsonl(per_example_records(run)),
+        PER_EXAMPLE: (_jsonl(per_example_records(run)) if run.diagnostics is not None else
+                      per_example_jsonl(run.ids, {name: result.columns
+                                                  for name, result in run.metrics.items()})
+                      .decode("utf-8")),
     }
 
 

@@ -10,13 +10,15 @@ intervals (one set of resamples for every column).
 
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
 from sumbench.eval.data.records import Example
+from sumbench.eval.errors import UsageError
 from sumbench.eval.metrics.base import Metric, MetricInfo, MetricScores
 from sumbench.eval.metrics.rouge.engine import (
     BACKENDS,
@@ -45,6 +47,23 @@ class RougeMetricConfig:
     backend: str = DEFAULT_BACKEND
     processes: int = 1
 
+    @property
+    def engine(self) -> str:
+        """The backend that runs: ``auto`` resolved (rust when installed and it applies)."""
+        if self.backend != "auto":
+            return self.backend
+        from sumbench.eval.metrics.rouge import rust
+
+        return "rust" if self.rouge.tokenizer == "default" and rust.available() else "fast"
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
 
 class RougeMetric(Metric):
     name = "rouge"
@@ -63,8 +82,8 @@ class RougeMetric(Metric):
                "(pure Python), rust (the rouge-score-rs accelerator, all cores), reference "
                "(rouge-score itself, slow); auto = rust when installed, else fast",
                choices=tuple(BACKENDS)),
-        Option("processes", "int", 1, "worker processes for the pure-Python engine",
-               minimum=1),
+        Option("processes", "int", 0, "worker processes of the pure-Python engine (fast); "
+               "0 = one per usable core", minimum=0),
     )
 
     @classmethod
@@ -81,8 +100,15 @@ class RougeMetric(Metric):
                              "use rouge1..rouge9, rougeL, rougeLsum")
         rouge = RougeConfig(rouge_types=types, use_stemmer=not parsed["no_stemmer"],
                             tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref"])
-        return RougeMetricConfig(rouge=rouge, lsum_split=parsed["lsum_split"],
-                                 backend=parsed["backend"], processes=parsed["processes"])
+        config = RougeMetricConfig(rouge=rouge, lsum_split=parsed["lsum_split"],
+                                   backend=parsed["backend"], processes=1)
+        processes = parsed["processes"]
+        if values.get("processes") is not None and config.engine != "fast":
+            raise UsageError(f"--processes sets the worker processes of the pure-Python engine "
+                             f"(--backend fast); the {config.engine} engine "
+                             + ("uses all cores (RAYON_NUM_THREADS limits them)"
+                                if config.engine == "rust" else "runs in one process"))
+        return replace(config, processes=processes or usable_cores())
 
     def signature_fields(self) -> list[tuple[str, str]]:
         rouge = self.config.rouge
@@ -126,14 +152,19 @@ class RougeMetric(Metric):
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
         config = self.config
         prepared, references, lsum_checked = self._prepared(examples, predictions)
-        # The engines that leave the interpreter (the Rust one releases the GIL, the
-        # parallel one works in other processes) score while this thread checks the
-        # texts for the notices.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scoring = pool.submit(score_pairs, prepared, references, config.rouge,
-                                  processes=config.processes, backend=config.backend)
-            notices = self._notices(examples, prepared, references, lsum_checked, len(examples))
-            per_type = scoring.result()
+        notices_of = (examples, prepared, references, lsum_checked, len(examples))
+        if config.engine == "rust":
+            # The Rust engine releases the GIL: it scores while this thread checks the
+            # texts for the notices.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                scoring = pool.submit(score_pairs, prepared, references, config.rouge,
+                                      processes=config.processes, backend=config.backend)
+                notices = self._notices(*notices_of)
+                per_type = scoring.result()
+        else:  # no second thread: the pure-Python engine's workers can be forked
+            notices = self._notices(*notices_of)
+            per_type = score_pairs(prepared, references, config.rouge,
+                                   processes=config.processes, backend=config.backend)
         columns = {t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
                    for t, values in per_type.items()}
         return MetricScores(columns=columns, notices=tuple(notices))

@@ -7,7 +7,7 @@ whatever the chunking, so the output equals the single-process output exactly, a
 parent holds no per-pair state besides the score arrays.
 
 Start method: workers are forked when the parent runs no other Python thread.  That is
-cheap (the parent's modules and stem memo are inherited; it imports nltk first so that
+cheap (the parent's modules and stem memo are inherited; it loads the stemmer first so that
 workers do not each pay for that) and safe here: a worker only runs Python code, the
 stemmer and non-BLAS NumPy, and the native thread pools a parent may hold (OpenBLAS,
 started by importing NumPy) have at-fork handlers.  With other Python threads running,
@@ -57,7 +57,7 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sumbench.eval.metrics.rouge.fast", "nltk.stem.porter"])
+        context.set_forkserver_preload(["sumbench.eval.metrics.rouge.fast"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -74,7 +74,7 @@ def score_parallel(predictions: Sequence[str], references: Sequence[Sequence[str
     if config.use_stemmer:
         from sumbench.eval.metrics.rouge.stemming import porter_stem
 
-        porter_stem("warming")  # import nltk once, before forking
+        porter_stem("warming")  # load the stemmer once, before forking
     with warnings.catch_warnings():
         # Python >= 3.12 warns on any fork while native threads exist (see docstring)
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
