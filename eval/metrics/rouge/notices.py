@@ -43,11 +43,13 @@ def may_be_damaged(text: str, threshold: float = DAMAGED_WORDS_THRESHOLD) -> boo
     """False only where :func:`damaged_word_fraction` is surely at most ``threshold``,
     from counts taken in C rather than a word-by-word scan.
 
-    With ``n`` letters outside ASCII and ``r`` runs of ASCII letters: at most ``n`` words
-    are damaged, and the ASCII letters of the damaged words form at most ``n + d`` of the
-    runs (each other letter cuts a word once more), so there are at least ``r - n`` words
-    and the share is at most ``n / (r - n)``.  Most texts fail the first test: curly
-    quotes and dashes make a text non-ASCII without holding a letter of another script.
+    With ``n`` letters outside ASCII, ``r`` runs of ASCII letters and ``d`` damaged words
+    (``d <= n``, as each holds such a letter): each undamaged word is one run, and the
+    damaged words hold at most ``n + d`` runs (a word of ``k`` such letters at most
+    ``k + 1``), so there are at least ``r - n - d`` undamaged words, at least ``r - n``
+    words in all, and the share ``d / words`` is at most ``n / (r - n)``.  Most texts stop
+    at the first test: curly quotes and dashes make a text non-ASCII without holding a
+    letter of another script.
     """
     if text.isascii() or not _NON_ASCII_LETTER.search(text):
         return False
