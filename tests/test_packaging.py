@@ -41,9 +41,11 @@ def test_every_package_folder_is_listed_and_every_listed_one_exists():
         for init in (ROOT / top).rglob("__init__.py"):
             relative = init.parent.relative_to(ROOT / top)
             found.add(".".join([name, *relative.parts]))
-    assert found == listed
-    for package in listed:
-        assert (folder_of(package) / "__init__.py").is_file(), package
+    # Folders of data only (the judge's prompts) are listed with their files as data.
+    data_only = {p for p in listed if not (folder_of(p) / "__init__.py").exists()}
+    for package in data_only:
+        assert package in SETUPTOOLS["package-data"] and folder_of(package).is_dir(), package
+    assert found == listed - data_only
 
 
 def test_console_script_and_no_other_top_level_name():
@@ -81,6 +83,8 @@ def test_readme_example_runs_in_a_fresh_venv_beside_own_eval_and_summarize(tmp_p
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
     assert not (Path(site) / "eval").exists() and not (Path(site) / "summarize").exists()
+    for rubric in ("coherence", "consistency", "fluency", "relevance"):  # package data
+        assert (Path(site) / "sumbench/eval/metrics/judge/prompts" / f"{rubric}.txt").is_file()
     project = tmp_path / "project"
     for name in ("eval", "summarize"):
         (project / name).mkdir(parents=True)

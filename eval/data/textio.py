@@ -10,16 +10,21 @@ from typing import Iterator
 from sumbench.eval.errors import InputError
 
 
+def unreadable(path: Path | str, exc: OSError) -> InputError:
+    """The :class:`InputError` for a file that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{path}: is a directory, expected a file")
+    return InputError(f"{path}: cannot read: {exc.strerror or exc}")
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or an :class:`InputError` saying why it cannot be read."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise unreadable(path, exc) from None
 
 
 def check_readable(path: Path) -> None:
@@ -27,12 +32,8 @@ def check_readable(path: Path) -> None:
     try:
         with open(path, "rb"):
             pass
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise unreadable(path, exc) from None
 
 
 def decode_utf8(data: bytes, path: Path | str) -> str:
@@ -54,9 +55,8 @@ def iter_utf8_lines(path: Path) -> Iterator[tuple[int, str]]:
     (the offset counted from the start of the file)."""
     try:
         handle = open(path, "rb")
-    except OSError:
-        read_bytes(path)  # raises the InputError that says why
-        raise
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     with handle:
         offset = 0
         number = 0
