@@ -32,7 +32,6 @@ import argparse
 import dataclasses
 import importlib.util
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -40,19 +39,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REALSUMM = ROOT.parent / "shared" / "data" / "realsumm_dev.jsonl"
 WORK = ROOT / "benchmarks" / "_work" / "meta_models"
 RUBRIC = ROOT / "benchmarks" / "rubrics" / "coverage.txt"
-_T = re.compile(r"<t>(.*?)</t>", re.DOTALL)
 
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from meta_realsumm import REALSUMM, sentences  # noqa: E402
 from minilm import minilm_folder, model_zip  # noqa: E402
-
-
-def sentences(text: str) -> list[str]:
-    if "<t>" not in text:
-        return [text.strip()] if text.strip() else []
-    return [s.strip() for s in _T.findall(text) if s.strip()]
 
 
 def system_sets(data: Path, docs: int, work: Path) -> list[tuple[str, Path, list[str]]]:

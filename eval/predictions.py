@@ -40,19 +40,24 @@ def prediction_value(value: object, where: str) -> str:
                      f"got {type(value).__name__}")
 
 
+def prediction_record(record: object, where: str) -> tuple[str, str]:
+    """``(id, prediction text)`` of one JSONL predictions record, checked."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object with 'id' and 'prediction'")
+    missing = [k for k in ("id", "prediction") if k not in record]
+    if missing:
+        raise InputError(f"{where}: missing field {missing[0]!r}; fields present: "
+                         f"{', '.join(record) or '(none)'}")
+    return id_text(record["id"], where, "id"), prediction_value(record["prediction"], where)
+
+
 def _read_jsonl(path: Path) -> dict[str, str]:
     predictions: dict[str, str] = {}
     for where, record in iter_jsonl(path):
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: expected a JSON object with 'id' and 'prediction'")
-        missing = [k for k in ("id", "prediction") if k not in record]
-        if missing:
-            raise InputError(f"{where}: missing field {missing[0]!r}; fields present: "
-                             f"{', '.join(record) or '(none)'}")
-        example_id = id_text(record["id"], where, "id")
+        example_id, text = prediction_record(record, where)
         if example_id in predictions:
             raise InputError(f"{where}: duplicate id {example_id!r}")
-        predictions[example_id] = prediction_value(record["prediction"], where)
+        predictions[example_id] = text
     if not predictions:
         raise InputError(f"{path}: no predictions")
     return predictions

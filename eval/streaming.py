@@ -16,9 +16,6 @@ so (``Metric.streamable``) and are refused here.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -26,20 +23,22 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from sumbench.eval.data import FieldMap
+from sumbench.eval.data import FieldMap, Fingerprint
 from sumbench.eval.data.fields import make_example, resolve_fields
 from sumbench.eval.data.records import Example
 from sumbench.eval.data.registry import detect_format, get_reader
 from sumbench.eval.errors import InputError, UsageError
+from sumbench.eval.files import StagedFiles
 from sumbench.eval.metrics.base import Metric
 from sumbench.eval.notices import empty_predictions
-from sumbench.eval.predictions import prediction_value
+from sumbench.eval.predictions import prediction_record
 from sumbench.eval.runs.folder import (
     PER_EXAMPLE,
     PREDICTIONS,
     REFERENCES,
     RESULTS,
     example_record,
+    jsonl_bytes,
     per_example_jsonl,
     results_dict,
     results_json_text,
@@ -47,20 +46,6 @@ from sumbench.eval.runs.folder import (
 from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
 
 CHUNK = 10_000
-
-
-class Fingerprint:
-    """:func:`sumbench.eval.data.fingerprint`, one example at a time."""
-
-    def __init__(self) -> None:
-        self._digest = hashlib.sha256()
-
-    def add(self, example: Example) -> None:
-        self._digest.update(json.dumps([example.id, example.references], ensure_ascii=False).encode())
-        self._digest.update(b"\n")
-
-    def value(self) -> str:
-        return "sha256:" + self._digest.hexdigest()
 
 
 def _examples(spec: str, fmt: str, fields: FieldMap) -> Iterator[Example]:
@@ -77,13 +62,12 @@ def _examples(spec: str, fmt: str, fields: FieldMap) -> Iterator[Example]:
 
 
 def _predictions(path: Path) -> Iterator[tuple[str, str, str]]:
-    """``(where, id, text)`` for each line of a JSONL predictions file."""
+    """``(where, id, text)`` for each line of a JSONL predictions file, checked as
+    :func:`~sumbench.eval.predictions.read_predictions` checks them."""
     from sumbench.eval.data.tabular import iter_jsonl
 
     for where, record in iter_jsonl(path):
-        if not isinstance(record, dict) or "id" not in record or "prediction" not in record:
-            raise InputError(f"{where}: expected an object with 'id' and 'prediction'")
-        yield where, str(record["id"]), prediction_value(record["prediction"], where)
+        yield (where, *prediction_record(record, where))
 
 
 def _chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
@@ -113,40 +97,6 @@ def _chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
         yield examples, texts
 
 
-class _Staging:
-    """The run folder's line files, written under temporary names as chunks come."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        directory.mkdir(parents=True, exist_ok=True)
-        self.paths = {name: directory / f".{name}.{os.getpid()}.tmp"
-                      for name in (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS)}
-        self.handles = {name: open(path, "wb") for name, path in self.paths.items()
-                        if name != RESULTS}
-
-    def write(self, name: str, records: Sequence[dict]) -> None:
-        import orjson
-
-        self.handles[name].write(b"".join(orjson.dumps(r) + b"\n" for r in records))
-
-    def write_bytes(self, name: str, lines: bytes) -> None:
-        self.handles[name].write(lines)
-
-    def commit(self, results: str) -> None:
-        for handle in self.handles.values():
-            handle.close()
-        self.paths[RESULTS].write_text(results, encoding="utf-8")
-        for name, path in self.paths.items():
-            os.replace(path, self.directory / name)
-
-    def abandon(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
-        for path in self.paths.values():
-            if path.exists():
-                path.unlink()
-
-
 def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | Path,
                metrics: Sequence[Metric], directory: str | Path, name: str,
                chunk: int = CHUNK, progress: bool = True) -> Run:
@@ -159,10 +109,11 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
                          "once; score them without --stream")
     fmt = fmt or detect_format(spec)
     predictions = Path(predictions)
-    staging = _Staging(Path(directory))
+    staging = StagedFiles(Path(directory), (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS))
     try:
         run = _score_chunks(spec, fmt, fields, predictions, metrics, staging, name, chunk, progress)
-        staging.commit(results_json_text(results_dict(run)))
+        staging.append(RESULTS, results_json_text(results_dict(run)).encode("utf-8"))
+        staging.commit()
     except BaseException:
         staging.abandon()
         raise
@@ -170,7 +121,7 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
 
 
 def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
-                  metrics: Sequence[Metric], staging: _Staging, name: str, chunk: int,
+                  metrics: Sequence[Metric], staging: StagedFiles, name: str, chunk: int,
                   progress: bool) -> Run:
     from tqdm import tqdm
 
@@ -199,9 +150,10 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
             for example, text in zip(examples, texts):
                 if example.id in marked:
                     flagged[metric.name][example.id] = (example, text)
-        staging.write(REFERENCES, [example_record(e) for e in examples])
-        staging.write(PREDICTIONS, [{"id": e.id, "prediction": t} for e, t in zip(examples, texts)])
-        staging.write_bytes(PER_EXAMPLE, per_example_jsonl([e.id for e in examples], chunk_scores))
+        staging.append(REFERENCES, jsonl_bytes(example_record(e) for e in examples))
+        staging.append(PREDICTIONS, jsonl_bytes({"id": e.id, "prediction": t}
+                                                for e, t in zip(examples, texts)))
+        staging.append(PER_EXAMPLE, per_example_jsonl([e.id for e in examples], chunk_scores))
         ids += [e.id for e in examples]
         empty += [(e.id, t) for e, t in zip(examples, texts) if not t.strip()]
         counts["examples"] += len(examples)

@@ -72,6 +72,19 @@ def test_a_full_disk_leaves_no_truncated_file(runs, small_disk):
         not any((small_disk / "run").iterdir())
 
 
+def test_a_streamed_run_on_a_full_disk_is_one_error_and_leaves_nothing(runs, small_disk):
+    # score --stream appends chunk by chunk through the same staged files as every other
+    # output: a full disk mid-way is exit 2, one line, and no file left in the folder.
+    fill(small_disk, 16 * 1024)  # room for the first lines, not for the folder
+    out = small_disk / "streamed"
+    done = sumbench("score", "--stream", "-p", runs["lead3"] / "predictions.jsonl",
+                    "-r", runs["lead3"] / "references.jsonl", "-o", out)
+    assert done.code == 2, done.err
+    assert done.err.count("\n") == 1 and "cannot write" in done.err and "Traceback" not in done.err
+    assert not out.exists() or not any(out.iterdir())
+    assert sorted(p.name for p in small_disk.iterdir()) in (["filler"], ["filler", "streamed"])
+
+
 def test_reports_replace_an_old_file_whole(runs, tmp_path):
     target = tmp_path / "r.md"
     target.write_text("old")

@@ -68,3 +68,20 @@ def test_through_the_cli_and_refusals(files, tmp_path):
     wrong = cli("score", "--stream", "-p", shuffled, "-r", refs, "-o", out)
     assert wrong.code == 2 and "reference set's order" in wrong.err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("record, words", [
+    ({"id": 1.0, "prediction": "x"}, "must be a string or an integer"),
+    ({"id": True, "prediction": "x"}, "must be a string or an integer"),
+    ({"id": "x0"}, "missing field 'prediction'"),
+    (["x0", "text"], "expected a JSON object"),
+])
+def test_a_streamed_predictions_file_is_checked_as_the_whole_one_is(files, tmp_path, record, words):
+    refs, preds = files
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(record) + "\n" + "".join(preds.read_text().splitlines(True)[1:]))
+    for extra in ([], ["--stream"]):
+        out = tmp_path / f"out{len(extra)}"
+        done = cli("score", *extra, "-p", bad, "-r", refs, "-o", out)
+        assert done.code == 2 and f"{bad}:1: " in done.err and words in done.err, done.err
+        assert not out.exists() or not any(out.iterdir())

@@ -19,7 +19,7 @@ from sumbench.eval.data.registry import READERS, detect_format, get_reader
 from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.data.records import Example
 
-__all__ = ["FieldMap", "ReferenceSet", "READERS", "default_reference_spec",
+__all__ = ["FieldMap", "Fingerprint", "ReferenceSet", "READERS", "default_reference_spec",
            "fingerprint", "load_reference_set"]
 
 
@@ -56,13 +56,28 @@ def default_reference_spec() -> str:
     return str(path)
 
 
+class Fingerprint:
+    """A reference set's fingerprint, one example at a time (``score --stream`` adds them as
+    chunks come): SHA-256 over each example's id and reference sentences as a JSON line,
+    order-sensitive."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, example: Example) -> None:
+        self._digest.update(json.dumps([example.id, example.references], ensure_ascii=False).encode())
+        self._digest.update(b"\n")
+
+    def value(self) -> str:
+        return "sha256:" + self._digest.hexdigest()
+
+
 def fingerprint(examples: tuple[Example, ...] | list[Example]) -> str:
-    """SHA-256 over ids and reference sentences, order-sensitive."""
-    digest = hashlib.sha256()
+    """The :class:`Fingerprint` of ``examples``."""
+    whole = Fingerprint()
     for example in examples:
-        digest.update(json.dumps([example.id, example.references], ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return "sha256:" + digest.hexdigest()
+        whole.add(example)
+    return whole.value()
 
 
 def _check_unique(examples: list[Example], spec: str) -> None:

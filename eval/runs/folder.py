@@ -110,7 +110,7 @@ def per_example_records(run: Run) -> Iterable[dict[str, Any]]:
 
 def per_example_jsonl(ids: Sequence[str],
                       scores: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> bytes:
-    """``per_example.jsonl`` without diagnostics -- byte for byte what :func:`_jsonl` makes
+    """``per_example.jsonl`` without diagnostics -- byte for byte what :func:`jsonl_bytes` makes
     of the records of :func:`per_example_records` -- from the score columns
     (``{metric: {measure: {component: float64 array}}}``) at once: orjson writes all the
     values as one matrix (the same shortest floats, ``null`` for NaN) and the keys, the
@@ -150,32 +150,32 @@ def per_example_jsonl(ids: Sequence[str],
                     for example_id, values in zip(ids, rows))
 
 
-def _jsonl(records: Iterable[Mapping[str, Any]]) -> str:
+def jsonl_bytes(records: Iterable[Mapping[str, Any]]) -> bytes:
     """One compact JSON object a line (orjson: the shortest float that reads back equal)."""
     import orjson
 
-    return b"".join(orjson.dumps(r) + b"\n" for r in records).decode("utf-8")
+    return b"".join(orjson.dumps(r) + b"\n" for r in records)
 
 
-def folder_texts(run: Run) -> dict[str, str]:
-    """File name -> content of the run folder."""
+def folder_files(run: Run) -> dict[str, bytes]:
+    """File name -> content (UTF-8) of the run folder."""
     if run.examples is None:
         raise ValueError("a run without its examples (read from a version-1 folder) "
                          "cannot be written as a version-2 folder")
     return {
-        RESULTS: results_json_text(results_dict(run)),
-        REFERENCES: _jsonl(example_record(e) for e in run.examples),
-        PREDICTIONS: _jsonl({"id": i, "prediction": p} for i, p in zip(run.ids, run.predictions)),
-        PER_EXAMPLE: (_jsonl(per_example_records(run)) if run.diagnostics is not None else
-                      per_example_jsonl(run.ids, {name: result.columns
-                                                  for name, result in run.metrics.items()})
-                      .decode("utf-8")),
+        RESULTS: results_json_text(results_dict(run)).encode("utf-8"),
+        REFERENCES: jsonl_bytes(example_record(e) for e in run.examples),
+        PREDICTIONS: jsonl_bytes({"id": i, "prediction": p}
+                                 for i, p in zip(run.ids, run.predictions)),
+        PER_EXAMPLE: (jsonl_bytes(per_example_records(run)) if run.diagnostics is not None
+                      else per_example_jsonl(run.ids, {name: result.columns
+                                                       for name, result in run.metrics.items()})),
     }
 
 
 def write_run(run: Run, directory: Path) -> Path:
     """Write ``run``'s folder; returns ``directory``."""
-    write_files(directory, folder_texts(run))
+    write_files(directory, folder_files(run))
     return directory
 
 

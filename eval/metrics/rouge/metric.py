@@ -57,6 +57,14 @@ class RougeMetricConfig:
         return "rust" if self.rouge.tokenizer == "default" and rust.available() else "fast"
 
 
+def rouge_info(types: Sequence[str], default_gate: Sequence[str]) -> MetricInfo:
+    """How ROUGE's columns are shown and gated (both ROUGE metrics): F is the headline,
+    P/R/F the labels, and the gate checks the default types scored (else every type)."""
+    gate = tuple(t for t in default_gate if t in types) or tuple(types)
+    return MetricInfo(headline="fmeasure", gate=gate,
+                      labels={"precision": "P", "recall": "R", "fmeasure": "F"})
+
+
 def usable_cores() -> int:
     """The CPUs this process may run on."""
     try:
@@ -123,10 +131,7 @@ class RougeMetric(Metric):
                 "lsum_split": self.config.lsum_split}
 
     def info(self) -> MetricInfo:
-        types = self.config.rouge.rouge_types
-        gate = tuple(t for t in DEFAULT_GATE if t in types) or tuple(types)
-        return MetricInfo(headline="fmeasure", gate=gate,
-                          labels={"precision": "P", "recall": "R", "fmeasure": "F"})
+        return rouge_info(self.config.rouge.rouge_types, DEFAULT_GATE)
 
     def _prepared(self, examples: Sequence[Example], predictions: Sequence[str]):
         """The texts as the engine reads them (sentence split for Lsum) and whether the

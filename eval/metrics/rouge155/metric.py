@@ -19,6 +19,7 @@ from sumbench.common.options import Option
 from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import Columns, Metric, MetricInfo, MetricScores, Scores
 from sumbench.eval.metrics.rouge.lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
+from sumbench.eval.metrics.rouge.metric import rouge_info
 from sumbench.eval.metrics.rouge.notices import rouge_notices
 from sumbench.eval.metrics.rouge155.flags import Rouge155Config, flags_without_intervals, parse_flags
 
@@ -83,10 +84,7 @@ class Rouge155Metric(Metric):
                 "rouge_types": list(perl.rouge_types), "lsum_split": self.config.lsum_split}
 
     def info(self) -> MetricInfo:
-        types = self.config.perl.rouge_types
-        gate = tuple(t for t in DEFAULT_GATE if t in types) or tuple(types)
-        return MetricInfo(headline="fmeasure", gate=gate,
-                          labels={"precision": "P", "recall": "R", "fmeasure": "F"})
+        return rouge_info(self.config.perl.rouge_types, DEFAULT_GATE)
 
     def _prepared(self, examples: Sequence[Example], predictions: Sequence[str]):
         split = self.config.lsum_split
