@@ -29,7 +29,7 @@ class LengthMetric(Metric):
 
     @classmethod
     def config_from_options(cls, values):
-        return values.get("length_unit") or "words"
+        return cls.option_values(values)["length_unit"]
 
     def signature_fields(self):
         return [("impl", "length-1"), ("unit", self.config)]

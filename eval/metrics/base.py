@@ -141,6 +141,17 @@ class Metric:
         raise NotImplementedError
 
     @classmethod
+    def option_values(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Every declared option's value, parsed from ``values`` where given (not None),
+        else its default; a name this metric does not declare is a ``ValueError``."""
+        declared = {o.name: o for o in cls.options}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            raise ValueError(f"{cls.name}: unknown option(s) {', '.join(unknown)}")
+        return {name: option.parse(values[name]) if values.get(name) is not None
+                else option.default for name, option in declared.items()}
+
+    @classmethod
     def from_options(cls, values: Mapping[str, Any],
                      bootstrap: BootstrapSettings = BootstrapSettings()) -> "Metric":
         return cls(cls.config_from_options(values), bootstrap)

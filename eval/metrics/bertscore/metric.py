@@ -93,11 +93,7 @@ class BertScoreMetric(Metric):
     # -- construction ------------------------------------------------------------------
     @classmethod
     def config_from_options(cls, values: Mapping[str, Any]) -> BertScoreConfig:
-        unknown = sorted(set(values) - {o.name for o in cls.options})
-        if unknown:
-            raise ValueError(f"bertscore: unknown option(s) {', '.join(unknown)}")
-        parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
-                  for o in cls.options}
+        parsed = cls.option_values(values)
         model = parsed["bertscore_model"].strip()
         if not model:
             raise ValueError("--bertscore-model: an empty model name")

@@ -82,11 +82,7 @@ class FaithfulnessNliMetric(Metric):
 
     @classmethod
     def config_from_options(cls, values: Mapping[str, Any]) -> NliConfig:
-        unknown = sorted(set(values) - {o.name for o in cls.options})
-        if unknown:
-            raise ValueError(f"faithfulness-nli: unknown option(s) {', '.join(unknown)}")
-        parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
-                  for o in cls.options}
+        parsed = cls.option_values(values)
         model = parsed["nli_model"]
         model = model[len("hf:"):] if model.startswith("hf:") else model  # as summarisers spell it
         return NliConfig(model=model, premises=parsed["nli_premises"],

@@ -125,11 +125,8 @@ class JudgeMetric(Metric):
     @classmethod
     def config_from_options(cls, values: Mapping[str, Any]) -> JudgeConfig:
         declared = {o.name: o for o in cls.options}
-        unknown = sorted(set(values) - set(declared))
-        if unknown:
-            raise ValueError(f"judge: unknown option(s) {', '.join(unknown)}")
-        given = {k: declared[k].parse(v) for k, v in values.items() if v is not None}
-        value = {name: given.get(name, option.default) for name, option in declared.items()}
+        value = cls.option_values(values)
+        given = {k: value[k] for k, v in values.items() if v is not None}
         model = value["judge_model"]
         if not model:
             raise ValueError("--judge-model is required with --metrics judge "

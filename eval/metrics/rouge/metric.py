@@ -96,11 +96,7 @@ class RougeMetric(Metric):
 
     @classmethod
     def config_from_options(cls, values: Mapping[str, Any]) -> RougeMetricConfig:
-        parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
-                  for o in cls.options}
-        unknown = sorted(set(values) - {o.name for o in cls.options})
-        if unknown:
-            raise ValueError(f"rouge: unknown option(s) {', '.join(unknown)}")
+        parsed = cls.option_values(values)
         types = tuple(parsed["rouge_types"])
         bad = [t for t in types if not ROUGE_TYPE.fullmatch(t)]
         if bad or not types:

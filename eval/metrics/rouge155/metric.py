@@ -58,11 +58,7 @@ class Rouge155Metric(Metric):
 
     @classmethod
     def config_from_options(cls, values: Mapping[str, Any]) -> Rouge155MetricConfig:
-        unknown = sorted(set(values) - {o.name for o in cls.options})
-        if unknown:
-            raise ValueError(f"rouge155: unknown option(s) {', '.join(unknown)}")
-        parsed = {o.name: o.parse(values[o.name]) if values.get(o.name) is not None else o.default
-                  for o in cls.options}
+        parsed = cls.option_values(values)
         config = Rouge155MetricConfig(flags=" ".join(parsed["rouge155_flags"].split()),
                                       exceptions=parsed["rouge155_exceptions"],
                                       lsum_split=parsed["lsum_split"])
