@@ -33,7 +33,7 @@ class ModelOption:
     ``--name-with-dashes``.  Types and checks are :class:`sumbench.common.options.Option`'s."""
 
     name: str
-    type: str  # "int", "float", "str", "bool", "path"
+    type: str  # "int", "float", "str", "bool", "path", "envvar"
     default: Any
     help: str
     families: tuple[str, ...]
@@ -111,7 +111,7 @@ MODEL_OPTIONS: tuple[ModelOption, ...] = (
                 "sentences are linked", (LEXRANK,), minimum=0, metavar="X"),
     ModelOption("base_url", "str", "https://api.openai.com/v1", "server URL up to /v1",
                 (OPENAI,), metavar="URL"),
-    ModelOption("api_key_env", "str", "OPENAI_API_KEY", "environment variable holding the "
+    ModelOption("api_key_env", "envvar", "OPENAI_API_KEY", "environment variable holding the "
                 "API key (the key itself is never a flag)", (OPENAI,), metavar="NAME"),
     ModelOption("concurrency", "int", 4, "requests in flight at once", (OPENAI,), minimum=1),
     ModelOption("request_timeout", "float", 60.0, "seconds to wait for one response",

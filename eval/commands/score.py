@@ -42,7 +42,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--stream", action="store_true",
                         help="score in chunks of 10,000 examples, writing the run folder as it "
                              "goes: bounded memory for inputs of any size (one JSONL "
-                             "predictions file in the reference set's order; needs -o)")
+                             "predictions file in the reference set's order; needs -r "
+                             "and -o)")
     options.add_reference_options(parser, required=False)
     options.add_metric_options(parser)
     options.add_output_options(parser)
@@ -90,14 +91,13 @@ def _systems(args: argparse.Namespace):
 
 
 def _references(args: argparse.Namespace):
-    """The reference set: ``--references``, else the one stored in the run folders given."""
-    if args.references:
+    """The reference set: ``--references``; else the one stored in the run folders given
+    when every source is a run folder; else the bundled fixtures (as ``--help`` says)."""
+    folders = [Path(p) for p in args.predictions or [] if Path(p).is_dir()]
+    if args.references or not folders or len(folders) != len(args.predictions):
         return options.load_references(args)
     from sumbench.eval.runs.folder import load_run
 
-    folders = [Path(p) for p in args.predictions or [] if Path(p).is_dir()]
-    if not folders or len(folders) != len(args.predictions):
-        raise UsageError("give --references (only run folders carry their own)")
     runs = [load_run(f) for f in folders]
     if len({r.fingerprint for r in runs}) > 1:
         raise UsageError("the run folders were scored on different reference sets; give --references")
@@ -148,23 +148,37 @@ def _stream(args: argparse.Namespace, metrics) -> int:
     if not args.predictions or len(args.predictions) != 1 or Path(args.predictions[0]).is_dir():
         raise UsageError("--stream scores one predictions file (JSONL): give one --predictions")
     if not args.references:
-        raise UsageError("--stream needs --references FILE")
+        raise UsageError("--stream needs --references FILE (JSONL, JSON, CSV, TSV or Parquet; "
+                         "the bundled fixtures are plain text and cannot be streamed)")
     if not args.output_dir:
         raise UsageError("--stream writes the run folder as it goes: give --output-dir DIR")
     fields = FieldMap(article=args.article_field, reference=args.reference_field,
                       id=args.id_field, multi_reference=args.multi_reference)
     path = Path(args.predictions[0])
-    run = stream_run(args.references, args.references_format, fields, path, metrics,
+    spec = args.references
+    run = stream_run(spec, args.references_format, fields, path, metrics,
                      args.output_dir, args.name or path.stem)
-    options.emit(run, args, f"{path} against {args.references} ({len(run)} examples)",
-                 saved=True)
+    options.emit(run, args, f"{path} against {spec} ({len(run)} examples)", saved=True)
     return 0
+
+
+def _check_streamable(names) -> None:
+    """``--stream`` with a metric that needs every example at once is refused before any
+    metric is built (building a model metric would first look for its model)."""
+    from sumbench.eval.metrics import metric_class
+
+    refused = [name for name in names if not metric_class(name).streamable]
+    if refused:
+        raise UsageError(f"--stream: the metric(s) {', '.join(refused)} cannot stream (they "
+                         "need every example at once); score them without --stream")
 
 
 def execute(args: argparse.Namespace) -> int:
     from sumbench.eval.pipeline import make_run
 
     options.check_output_dir(args)
+    if args.stream:
+        _check_streamable(options.metric_names(args))
     metrics = options.metrics_from_args(args)
     if args.stream:
         return _stream(args, metrics)

@@ -21,6 +21,8 @@ from typing import Any
 
 from sumbench.eval.errors import InputError, UsageError
 
+LARGEST = 1e150  # |value| above this overflows float64 sums of squares (1e300 and up)
+
 ABSENT = object()  # the path does not exist in this record
 
 
@@ -79,6 +81,10 @@ def _number(value: Any, spec: FieldSpec, where: str) -> float | None:
                          f"{str(value)[:60]!r}, not a number")
     if math.isinf(number):
         raise InputError(f"{where}: field {spec.dotted!r} is infinite")
+    if abs(number) > LARGEST:
+        raise InputError(f"{where}: field {spec.dotted!r} is {number:g}: values beyond "
+                         f"±{LARGEST:g} overflow the sums of squares of a correlation; "
+                         "rescale them")
     return None if math.isnan(number) else number
 
 

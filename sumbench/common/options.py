@@ -12,8 +12,11 @@ never silently ignored (:func:`sumbench.eval.metrics.build_metrics`,
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 from typing import Any
+
+ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class OptionError(ValueError):
@@ -56,15 +59,23 @@ def _to_list(value: Any) -> tuple[str, ...]:
     return tuple(v for v in items if v)
 
 
+def _to_environment_name(value: Any) -> str:
+    if not isinstance(value, str) or not ENVIRONMENT_NAME.fullmatch(value):
+        raise ValueError(value)
+    return value
+
+
 _CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "path": _to_str,
-               "bool": _to_bool, "list": _to_list}
-_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST"}
+               "bool": _to_bool, "list": _to_list, "envvar": _to_environment_name}
+_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST",
+             "envvar": "NAME"}
 
 
 @dataclass(frozen=True)
 class Option:
-    """One option: its key, type (``int``, ``float``, ``str``, ``path``, ``bool`` or
-    ``list``: comma-separated names), default, help text and limits."""
+    """One option: its key, type (``int``, ``float``, ``str``, ``path``, ``bool``,
+    ``list``: comma-separated names, or ``envvar``: the name of an environment variable,
+    ``[A-Za-z_][A-Za-z0-9_]*``), default, help text and limits."""
 
     name: str
     type: str
@@ -85,6 +96,10 @@ class Option:
         try:
             converted = _CONVERTERS[self.type](value)
         except (TypeError, ValueError):
+            if self.type == "envvar":  # the value may be the secret itself: never echo it
+                raise OptionError(f"{self.flag}: expected the name of an environment variable "
+                                  "(letters, digits and '_', not starting with a digit); "
+                                  "export the key and give the variable's name") from None
             raise OptionError(f"{self.flag}: expected {self.type}, got {value!r}") from None
         if self.type == "list":
             bad = [v for v in converted if self.choices and v not in self.choices]
