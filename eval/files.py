@@ -22,8 +22,10 @@ What is at an output path (issue 18, following what ``cp``/``tee`` do with devic
   else -- a regular file anywhere, a missing target (a dangling link) -- is refused, so a
   link never redirects a replacement somewhere the user did not name;
 - an output *folder* (a run folder) may be a new folder, an empty one, or one holding
-  exactly the files being written (the same folder written before); the root folder,
-  the current folder and any other folder are refused.
+  exactly the files being written (the same folder written before), or a link to such a
+  folder; the root folder, the current folder, any other folder, and anything that is
+  not a folder (a file, a dangling link) are refused.  A study folder must be new or
+  empty.
 
 Every refusal is one line naming the path, exit 2, and leaves the path as it was.
 """
