@@ -144,3 +144,16 @@ def test_a_full_disk_mid_stream_leaves_no_folder(tmp_path, small_disk):  # noqa:
     assert done.code == 2 and "No space left on device" in done.err, done.err
     assert done.err.count("\n") == 1
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
+def test_a_full_disk_leaves_no_folder_an_output_file_needed(tmp_path, small_disk):  # noqa: F811
+    refs, preds = generated(tmp_path, 40)
+    run = tmp_path / "run"
+    assert sumbench("score", "-p", preds, "-r", refs, "-o", run).code == 0
+    fill(small_disk, 0)
+    for args in (["report", run, "-o", small_disk / "a" / "b" / "report.html",
+                  "--format", "html"],
+                 ["run", "-s", "lead-1", "--limit", "3", "-o", small_disk / "c" / "run"]):
+        done = sumbench(*args)
+        assert done.code == 2 and done.err.count("\n") == 1, done.err
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]

@@ -87,7 +87,8 @@ def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path) 
         try:
             empty = not any(directory.iterdir())
         except OSError as exc:
-            raise InputError(f"{directory}: cannot read the folder: {exc.strerror or exc}") from None
+            raise InputError(f"{directory}: cannot read the folder: "
+                             f"{exc.strerror or exc}") from None
         if not empty:
             raise UsageError(f"{directory}: the study folder exists and is not empty")
     parent = directory.parent
