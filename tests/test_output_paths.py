@@ -17,6 +17,8 @@ import pytest
 
 from cli_util import sumbench
 
+RUN_FILES = ["per_example.jsonl", "predictions.jsonl", "references.jsonl", "results.json"]
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Path]:
@@ -135,9 +137,13 @@ def test_root_and_current_folder_are_not_run_folders(runs, tmp_path, command, wh
             "stream": ["score", "--stream", "-p", preds, "-r", refs],
             "study": ["run", "-s", "lead-1,lead-3", "--limit", "2"]}[command]
     before = set(os.listdir("/"))
-    one_error(sumbench(*args, "-o", where, cwd=tmp_path), words)
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
-    assert set(os.listdir("/")) == before
+    try:
+        one_error(sumbench(*args, "-o", where, cwd=tmp_path), words)
+        assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+        assert set(os.listdir("/")) == before
+    finally:  # a regression must not leave run files in / of the machine running the tests
+        for name in set(RUN_FILES) - before:
+            Path("/", name).unlink(missing_ok=True)
 
 
 def test_a_foreign_non_empty_folder_is_refused_and_a_run_folder_rewritten(runs, tmp_path):
