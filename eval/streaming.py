@@ -6,7 +6,9 @@ scored by every metric and its lines go straight into the run folder's files, so
 the per-example score columns (a few floats per example) and the ids stay in memory.
 At the end each metric aggregates its whole columns, its notices are recomputed on the
 examples any chunk flagged (with the whole count), and ``results.json`` is written; then
-all four files are renamed into place, so the folder is complete or absent.  The folder
+all four files are renamed into place, so the folder is complete or absent: on any
+failure (an input error, a full disk, Ctrl-C) the temporary files go, and so does the
+folder when this run created it (:class:`~sumbench.eval.files.StagedFiles`).  The folder
 is byte for byte the one the in-memory pipeline writes for the same inputs
 (``tests/test_streaming.py``).
 

@@ -139,6 +139,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def check_output_dir(args: argparse.Namespace) -> None:
     if args.output_dir is not None and not args.output_dir.strip():
         raise UsageError("--output-dir: an empty folder name")
+    if args.output_dir is not None:  # before any scoring: `-o /`, `-o .`, `-o FILE`
+        from pathlib import Path
+
+        from sumbench.eval.files import check_output_folder
+
+        check_output_folder(Path(args.output_dir), "output folder")
 
 
 def load_references(args: argparse.Namespace, limit: int | None = None,

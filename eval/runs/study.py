@@ -10,6 +10,7 @@ destination, which is renamed into place once everything is written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -33,11 +34,19 @@ class Study:
     path: Path | None = None
 
 
+FOLDER_NAME_LIMIT = 80
+
+
 def folder_names(names: Sequence[str]) -> list[str]:
-    """File-system-safe, unique folder names for run names (``hf:org/m`` -> ``hf_org_m``)."""
+    """File-system-safe, unique folder names for run names (``hf:org/m`` -> ``hf_org_m``);
+    a name longer than ``FOLDER_NAME_LIMIT`` keeps its start and gains a stable suffix
+    (a digest of the whole name), so any name makes a valid folder name."""
     out: list[str] = []
     for name in names:
         base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_.") or "run"
+        if len(base) > FOLDER_NAME_LIMIT:
+            digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+            base = f"{base[:FOLDER_NAME_LIMIT - 13].rstrip('_.')}_{digest}"
         candidate, k = base, 2
         while candidate.lower() in {o.lower() for o in out}:
             candidate, k = f"{base}_{k}", k + 1
@@ -62,12 +71,32 @@ def write_study(runs: Sequence[Run], directory: str | Path) -> Path:
     prints = {r.fingerprint for r in runs}
     if len(prints) > 1:
         raise InputError("the runs of a study must share one reference set")
-    if directory.exists() and any(directory.iterdir()):
-        raise UsageError(f"{directory}: the study folder exists and is not empty")
     folders = folder_names(names)
-    staging = directory.with_name(f".{directory.name}.{os.getpid()}.tmp")
+    _write_staged(runs, folders, directory)
+    return directory
+
+
+def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path) -> None:
+    """The study goes to ``.NAME.PID.tmp`` beside ``directory`` and is renamed into place;
+    stale staging folders of killed processes are removed first.  Errors name
+    ``directory``, never the staging folder."""
+    from sumbench.eval.files import (check_output_folder, make_folders, remove_empty,
+                                     remove_stale, temporary_name)
+
+    if check_output_folder(directory, "study folder"):
+        try:
+            empty = not any(directory.iterdir())
+        except OSError as exc:
+            raise InputError(f"{directory}: cannot read the folder: "
+                             f"{exc.strerror or exc}") from None
+        if not empty:
+            raise UsageError(f"{directory}: the study folder exists and is not empty")
+    parent = directory.parent
+    remove_stale(parent, [directory.name], folders=True)
+    staging = parent / temporary_name(directory.name)
+    created = make_folders(parent, directory)
     try:
-        staging.mkdir(parents=True)
+        staging.mkdir()
         for run, folder in zip(runs, folders):
             run.save(staging / folder)
         (staging / STUDY_FILE).write_text(json.dumps(index(runs, folders), indent=2,
@@ -77,9 +106,13 @@ def write_study(runs: Sequence[Run], directory: str | Path) -> Path:
         os.replace(staging, directory)
     except OSError as exc:
         raise InputError(f"{directory}: cannot write the study: {exc.strerror or exc}") from None
+    except InputError as exc:  # a run folder inside the staging folder
+        raise InputError(f"{directory}: cannot write the study: "
+                         f"{str(exc).replace(str(staging), str(directory))}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return directory
+        if not directory.exists():
+            remove_empty(created)
 
 
 def is_study(path: str | Path) -> bool:
