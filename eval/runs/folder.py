@@ -6,7 +6,8 @@ A run folder holds four files:
   made the predictions, the reference set's origin, field map, selection and
   fingerprint, counts, warnings, per metric its signature, settings, presentation,
   aggregation and aggregates (README, section *Run folders*), and ``digests``: the
-  content digest (:mod:`sumbench.eval.runs.digest`) of each of the three files below;
+  content digest (:mod:`sumbench.eval.runs.digest`) of each of the three files below
+  and, under ``results.json``, of ``results.json`` itself without that one entry;
 * ``references.jsonl`` -- the reference set exactly as used: id, article, references
   (each a list of sentences), title and source, one example a line;
 * ``predictions.jsonl`` -- ``{"id", "prediction"}`` a line;
@@ -82,6 +83,7 @@ def results_dict(run: Run, digests: Mapping[str, str] | None = None) -> dict[str
         results["diagnostics"] = {"mean": dict(run.diagnostics_mean)}
     if digests is not None:
         results["digests"] = {name: digests[name] for name in DIGESTED}
+        results["digests"][RESULTS] = json_digest(json.loads(json.dumps(results)))
     return results
 
 

@@ -1,10 +1,10 @@
 """Reading a version-3 (or -2) run folder (:mod:`sumbench.eval.runs.folder` describes
 it) into a :class:`~sumbench.eval.runs.run.Run`, checking everything on the way in.
 
-Each of the three JSONL files must have the content digest ``results.json`` records for
-it (:mod:`sumbench.eval.runs.digest`, computed from the lines as parsed); every value
-must have its type and range (per-example scores finite and inside the metric's stated
-range, intervals ordered); the four files must describe the same examples -- the same
+``results.json`` and each of the three JSONL files must have the content digest
+``results.json`` records for it (:mod:`sumbench.eval.runs.digest`, computed from the
+values as parsed); every value must have its type and range (per-example scores finite
+and inside the metric's stated range, intervals ordered); the four files must describe the same examples -- the same
 ids, none twice, as many as ``results.json`` counts -- and agree with each other: the
 references' fingerprint is recomputed, and every metric's aggregates are checked against
 its per-example columns, the way the metric aggregates (:func:`check_aggregates`; the
@@ -27,7 +27,7 @@ from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import MetricInfo
 from sumbench.eval.notices import Notice
 from sumbench.eval.runs import checks as c
-from sumbench.eval.runs.digest import is_digest, rows_digest
+from sumbench.eval.runs.digest import is_digest, json_digest, rows_digest
 from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
 from sumbench.eval.signature import Signature
 from sumbench.eval.stats.interval import Interval
@@ -181,13 +181,19 @@ def _check_digest(rows: list[tuple[str, Any]], path: Path, digests: Mapping[str,
 
 
 def _digests(results: Mapping[str, Any], where: str) -> dict[str, str]:
-    from sumbench.eval.runs.folder import DIGESTED
+    from sumbench.eval.runs.folder import DIGESTED, RESULTS
 
     data = c.mapping(c.field(results, "digests", where, "results.json"), where, "digests")
     for name in DIGESTED:
         if not is_digest(c.field(data, name, where, "digests")):
             raise c.corrupt(where, f"digests.{name} must be 'sha256:' and 64 hex digits, "
                                    f"got {data[name]!r:.80}")
+    if not is_digest(c.field(data, RESULTS, where, "digests")):
+        raise c.corrupt(where, f"digests.{RESULTS} must be 'sha256:' and 64 hex digits")
+    rest = dict(results, digests={k: v for k, v in data.items() if k != RESULTS})
+    if json_digest(rest) != data[RESULTS]:
+        raise c.corrupt(where, "its content differs from the digest it records for itself "
+                               "(edited after sumbench wrote it)")
     return {name: data[name] for name in DIGESTED}
 
 
