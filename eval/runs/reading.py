@@ -228,6 +228,9 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
 
     where = str(directory / RESULTS)
     version = results["schema_version"]
+    if version < 3 and "digests" in results:
+        raise c.corrupt(where, f"schema_version {version} has no digests, but this "
+                               "results.json has them (its schema_version was edited)")
     digests = _digests(results, where) if version >= 3 else None
     name = c.text(c.field(results, "name", where, "results.json"), where, "name", empty=False)
     summarizer = c.mapping(results.get("summarizer", {}), where, "summarizer")
