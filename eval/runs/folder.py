@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError
 from sumbench.eval.files import write_files
-from sumbench.eval.runs.digest import ContentDigest, bytes_digest, json_digest
+from sumbench.eval.runs.digest import ContentDigest, bytes_digest, json_digest, rows_digest
 from sumbench.eval.runs.run import MetricResult, Run
 
 SCHEMA_VERSION = 3
@@ -195,15 +195,20 @@ def folder_files(run: Run) -> dict[str, bytes]:
     if run.examples is None:
         raise ValueError("a run without its examples (read from a version-1 folder) "
                          "cannot be written as a run folder")
+    references = [example_record(e) for e in run.examples]
+    predictions = [{"id": i, "prediction": p} for i, p in zip(run.ids, run.predictions)]
     files = {
-        REFERENCES: jsonl_bytes(example_record(e) for e in run.examples),
-        PREDICTIONS: jsonl_bytes({"id": i, "prediction": p}
-                                 for i, p in zip(run.ids, run.predictions)),
+        REFERENCES: jsonl_bytes(references),
+        PREDICTIONS: jsonl_bytes(predictions),
         PER_EXAMPLE: (jsonl_bytes(per_example_records(run)) if run.diagnostics is not None
                       else per_example_jsonl(run.ids, {name: result.columns
                                                        for name, result in run.metrics.items()})),
     }
-    results = results_dict(run, {name: bytes_digest(files[name]) for name in DIGESTED})
+    # The texts' digests from their records (what reading the bytes back gives, without
+    # parsing them again: tests/test_digest.py); the scores' from the bytes written.
+    digests = {REFERENCES: rows_digest(references), PREDICTIONS: rows_digest(predictions),
+               PER_EXAMPLE: bytes_digest(files[PER_EXAMPLE])}
+    results = results_dict(run, digests)
     text = results_json_text(results)
     key = id(run)
     if key not in _RESULTS_TEXTS:
