@@ -39,6 +39,7 @@ from sumbench.eval.runs.folder import (
     PREDICTIONS,
     REFERENCES,
     RESULTS,
+    DigestedFiles,
     example_record,
     jsonl_bytes,
     per_example_jsonl,
@@ -113,8 +114,9 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
     predictions = Path(predictions)
     staging = StagedFiles(Path(directory), (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS))
     try:
-        run = _score_chunks(spec, fmt, fields, predictions, metrics, staging, name, chunk, progress)
-        staging.append(RESULTS, results_json_text(results_dict(run)).encode("utf-8"))
+        written = DigestedFiles(staging)  # the digests results.json records
+        run = _score_chunks(spec, fmt, fields, predictions, metrics, written, name, chunk, progress)
+        staging.append(RESULTS, results_json_text(results_dict(run, written.digests())).encode("utf-8"))
         staging.commit()
     except BaseException:
         staging.abandon()
@@ -123,7 +125,7 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
 
 
 def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
-                  metrics: Sequence[Metric], staging: StagedFiles, name: str, chunk: int,
+                  metrics: Sequence[Metric], staging: DigestedFiles, name: str, chunk: int,
                   progress: bool) -> Run:
     from tqdm import tqdm
 

@@ -31,7 +31,7 @@ def test_run_folder_contents_and_schema(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["per_example.jsonl", "predictions.jsonl",
                                                      "references.jsonl", "results.json"]
     results = json.loads((out / "results.json").read_text())
-    assert results["schema_version"] == 2
+    assert results["schema_version"] == 3
     assert results["counts"]["examples"] == 4
     assert results["name"] == results["summarizer"]["name"] == "lead-3"
     assert results["reference_set"]["selection"]["limit"] == 4

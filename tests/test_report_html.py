@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sumbench.eval.compare import CompareSettings, compare_runs
 from sumbench.eval.report.html import CSP, highlight, render_html
 from sumbench.eval.runs.folder import PER_EXAMPLE, load_run
-from fake_runs import synthetic_f, write_run
+from fake_runs import redigest, synthetic_f, write_run
 
 pytest.importorskip("matplotlib")
 
@@ -60,6 +60,7 @@ def evil_report(tmp_path_factory) -> str:
     for row in rows:
         row["diagnostics"] = {"copy<rate>": 0.5}
     (a / PER_EXAMPLE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    redigest(a)  # the edit above, recorded as sumbench would have written it
     runs = [load_run(a), load_run(b)]
     comparison = compare_runs(runs, CompareSettings(bootstrap_samples=200, permutations=500))
     return render_html(runs, comparison, k=12)

@@ -13,6 +13,7 @@ import pytest
 import sumbench
 from cli_util import sumbench as cli
 from shared_data import REALSUMM, require
+from sumbench.eval.runs.digest import json_digest
 from sumbench.eval.runs.study import load_study
 
 DOCS = {"d1": ("The mayor opened the new bridge on Monday. Traffic moved at once.",
@@ -44,7 +45,9 @@ def test_predictions_in_the_reference_file_make_a_study(tmp_path):
     study = load_study(out)
     assert [r.name for r in study.runs] == ["alpha", "beta"]
     assert all(len(r) == 2 and r.examples[0].article == DOCS["d1"][0] for r in study.runs)
-    assert json.loads((out / "study.json").read_text())["runs"][1] == {"name": "beta", "folder": "beta"}
+    entry = json.loads((out / "study.json").read_text())["runs"][1]
+    assert entry == {"name": "beta", "folder": "beta", "fingerprint": study.runs[1].fingerprint,
+                     "results": json_digest(json.loads((out / "beta" / "results.json").read_text()))}
     # the same as scoring each system's file alone
     for system, by_doc in PREDICTIONS.items():
         alone = tmp_path / f"{system}.jsonl"

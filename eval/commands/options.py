@@ -184,14 +184,14 @@ def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None
     """Print warnings (stderr), the table or JSON (stdout); write the run folder (unless
     ``saved``: a streamed run wrote it as it went)."""
     from sumbench.eval.report.console import diagnostics_table, notice_lines, score_table
-    from sumbench.eval.runs.folder import results_dict, results_json_text
+    from sumbench.eval.runs.folder import results_text
 
     for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
     if args.output_dir and not saved:
         run.save(args.output_dir)
     if args.format == "json":
-        sys.stdout.write(results_json_text(results_dict(run)))
+        sys.stdout.write(results_text(run))
         return
     from sumbench.common.terminal import escape_controls
 
@@ -210,7 +210,7 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
     import json
 
     from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
-    from sumbench.eval.runs.folder import results_dict
+    from sumbench.eval.runs.folder import results_text
     from sumbench.eval.runs.study import folder_names, index, write_study
 
     for run in runs:
@@ -220,7 +220,7 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
         write_study(runs, args.output_dir)
     if args.format == "json":
         merged = {"study": index(runs, folder_names([r.name for r in runs])),
-                  "runs": {run.name: results_dict(run) for run in runs}}
+                  "runs": {run.name: json.loads(results_text(run)) for run in runs}}
         sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
         return
     print(f"{len(runs)} systems on {described}\n")

@@ -2,12 +2,16 @@
 naming the file (and line, and the key inside it) for any value of the wrong type, out
 of range, missing or duplicated.  The readers of every folder version use these, so a
 corrupt folder can never crash a command -- or, worse, make the CI gate pass or fail on
-numbers it did not check."""
+numbers it did not check.  Every file is checked to be a regular file (or a symbolic
+link to one inside its own folder) before it is opened: a FIFO would block the reader,
+a device or socket is no run file."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -18,10 +22,36 @@ def corrupt(where: Path | str, what: str) -> InputError:
     return InputError(f"{where}: corrupt run folder: {what}")
 
 
+KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+         stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def regular_file(path: Path) -> None:
+    """Refuse, before anything opens it, a ``path`` that is not a regular file, or a
+    symbolic link that leads out of its folder; a missing path passes (its reader
+    says that it is missing)."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve()
+            if not target.is_relative_to(path.parent.resolve()):
+                raise InputError(f"{path}: not a run folder file: a symbolic link out of its "
+                                 "folder")
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except (OSError, RuntimeError) as exc:  # a loop of links, a name too long
+        raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise InputError(f"{path}: not a regular file ({kind}); refusing to read it")
+
+
 def read_json(path: Path) -> Any:
     """A JSON file, with parse errors, nesting too deep and over-long numbers named."""
     from sumbench.eval.data.textio import read_text
 
+    regular_file(path)
     text = read_text(path)
     try:
         return json.loads(text)
@@ -40,6 +70,7 @@ def json_lines(path: Path) -> Iterator[tuple[str, Any]]:
 
     from sumbench.eval.data.textio import read_text
 
+    regular_file(path)
     for number, line in enumerate(read_text(path).split("\n"), start=1):
         if not line.strip():
             continue

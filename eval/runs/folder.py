@@ -1,11 +1,13 @@
-"""Run folders, version 2: the self-contained form of a :class:`~sumbench.eval.runs.run.Run`.
+"""Run folders, version 3: the self-contained form of a :class:`~sumbench.eval.runs.run.Run`.
 
 A run folder holds four files:
 
 * ``results.json`` -- ``schema_version`` (:data:`SCHEMA_VERSION`), the run's name, what
   made the predictions, the reference set's origin, field map, selection and
-  fingerprint, counts, warnings, and per metric its signature, settings, presentation,
-  aggregation and aggregates (README, section *Run folders*);
+  fingerprint, counts, warnings, per metric its signature, settings, presentation,
+  aggregation and aggregates (README, section *Run folders*), and ``digests``: the
+  content digest (:mod:`sumbench.eval.runs.digest`) of each of the three files below
+  and, under ``results.json``, of ``results.json`` itself without that one entry;
 * ``references.jsonl`` -- the reference set exactly as used: id, article, references
   (each a list of sentences), title and source, one example a line;
 * ``predictions.jsonl`` -- ``{"id", "prediction"}`` a line;
@@ -16,8 +18,9 @@ Every later command reads only this folder, and checks it on the way in
 (:mod:`sumbench.eval.runs.reading`).  Files are written under temporary names in the
 folder (created with the usual permissions) and renamed into place once all are
 complete, so a failed write leaves nothing half-written.  No timestamps or host names
-are stored: the same inputs and seed give byte-identical files.  Version-1 folders
-(sumbench 0.1) are read by :mod:`sumbench.eval.runs.v1`.
+are stored: the same inputs and seed give byte-identical files.  Version-2 folders (the
+same without ``digests``) are read with one warning that their integrity is not
+checked; version-1 folders (sumbench 0.1) are read by :mod:`sumbench.eval.runs.v1`.
 """
 
 from __future__ import annotations
@@ -29,14 +32,16 @@ from typing import Any, Iterable, Mapping, Sequence
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import InputError
 from sumbench.eval.files import write_files
+from sumbench.eval.runs.digest import ContentDigest, bytes_digest, json_digest, rows_digest
 from sumbench.eval.runs.run import MetricResult, Run
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RESULTS = "results.json"
 REFERENCES = "references.jsonl"
 PREDICTIONS = "predictions.jsonl"
 PER_EXAMPLE = "per_example.jsonl"
 FILES = (RESULTS, REFERENCES, PREDICTIONS, PER_EXAMPLE)
+DIGESTED = (PER_EXAMPLE, PREDICTIONS, REFERENCES)  # the files results.json holds a digest of
 
 
 # ----------------------------------------------------------------------------- writing
@@ -58,8 +63,9 @@ def metric_dict(result: MetricResult) -> dict[str, Any]:
     return out
 
 
-def results_dict(run: Run) -> dict[str, Any]:
-    """The content of ``results.json``."""
+def results_dict(run: Run, digests: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The content of ``results.json``; ``digests``: file name -> content digest of each
+    of :data:`DIGESTED` (``None``: the results alone, as ``--format json`` prints them)."""
     from sumbench import __version__
 
     results: dict[str, Any] = {
@@ -75,6 +81,9 @@ def results_dict(run: Run) -> dict[str, Any]:
     }
     if run.diagnostics_mean is not None:
         results["diagnostics"] = {"mean": dict(run.diagnostics_mean)}
+    if digests is not None:
+        results["digests"] = {name: digests[name] for name in DIGESTED}
+        results["digests"][RESULTS] = json_digest(json.loads(json.dumps(results)))
     return results
 
 
@@ -157,20 +166,76 @@ def jsonl_bytes(records: Iterable[Mapping[str, Any]]) -> bytes:
     return b"".join(orjson.dumps(r) + b"\n" for r in records)
 
 
+class DigestedFiles:
+    """Pieces of a run folder's files passed on to ``files.append`` (e.g. a
+    :class:`~sumbench.eval.files.StagedFiles`), with the content digest of each of
+    :data:`DIGESTED` computed from the very bytes passed on."""
+
+    def __init__(self, files: Any) -> None:
+        self.files = files
+        self._digests = {name: ContentDigest() for name in DIGESTED}
+
+    def append(self, name: str, data: bytes) -> None:
+        if name in self._digests:
+            self._digests[name].update(data)
+        self.files.append(name, data)
+
+    def digests(self) -> dict[str, str]:
+        return {name: digest.value() for name, digest in self._digests.items()}
+
+
+# id(run) -> (the run, weakly; the results.json made for it last)
+_RESULTS_TEXTS: dict[int, tuple[Any, str]] = {}
+
+
 def folder_files(run: Run) -> dict[str, bytes]:
     """File name -> content (UTF-8) of the run folder."""
+    import weakref
+
     if run.examples is None:
         raise ValueError("a run without its examples (read from a version-1 folder) "
-                         "cannot be written as a version-2 folder")
-    return {
-        RESULTS: results_json_text(results_dict(run)).encode("utf-8"),
-        REFERENCES: jsonl_bytes(example_record(e) for e in run.examples),
-        PREDICTIONS: jsonl_bytes({"id": i, "prediction": p}
-                                 for i, p in zip(run.ids, run.predictions)),
+                         "cannot be written as a run folder")
+    references = [example_record(e) for e in run.examples]
+    predictions = [{"id": i, "prediction": p} for i, p in zip(run.ids, run.predictions)]
+    files = {
+        REFERENCES: jsonl_bytes(references),
+        PREDICTIONS: jsonl_bytes(predictions),
         PER_EXAMPLE: (jsonl_bytes(per_example_records(run)) if run.diagnostics is not None
                       else per_example_jsonl(run.ids, {name: result.columns
                                                        for name, result in run.metrics.items()})),
     }
+    # The texts' digests from their records (what reading the bytes back gives, without
+    # parsing them again: tests/test_digest.py); the scores' from the bytes written.
+    digests = {REFERENCES: rows_digest(references), PREDICTIONS: rows_digest(predictions),
+               PER_EXAMPLE: bytes_digest(files[PER_EXAMPLE])}
+    results = results_dict(run, digests)
+    text = results_json_text(results)
+    key = id(run)
+    if key not in _RESULTS_TEXTS:
+        weakref.finalize(run, _RESULTS_TEXTS.pop, key, None)
+    _RESULTS_TEXTS[key] = (weakref.ref(run), text)
+    return {RESULTS: text.encode("utf-8"), **files}
+
+
+def results_text(run: Run) -> str:
+    """The ``results.json`` of ``run``'s folder: the one in its folder when it was read
+    from or streamed into one, else the one :func:`folder_files` makes for it
+    (remembered from its last call, so writing a run and then printing or indexing it
+    computes its digests once)."""
+    known = _RESULTS_TEXTS.get(id(run))
+    if known is not None and known[0]() is run:
+        return known[1]
+    if run.examples is None and run.path is not None:
+        from sumbench.eval.data.textio import read_text
+
+        return read_text(run.path / RESULTS)
+    return folder_files(run)[RESULTS].decode("utf-8")
+
+
+def results_digest(run: Run) -> str:
+    """The digest (:func:`~sumbench.eval.runs.digest.json_digest`) of ``run``'s
+    ``results.json`` (:func:`results_text`), as ``study.json`` records it."""
+    return json_digest(json.loads(results_text(run)))
 
 
 def write_run(run: Run, directory: Path) -> Path:
@@ -206,7 +271,11 @@ def load_run(directory: str | Path) -> Run:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory}: not a run folder (no such directory)")
-    results = read_results(directory)
+    return run_from_results(directory, read_results(directory))
+
+
+def run_from_results(directory: Path, results: dict[str, Any]) -> Run:
+    """The run of the folder ``directory`` whose ``results.json`` parsed to ``results``."""
     if results["schema_version"] == 1:
         from sumbench.eval.runs.v1 import load_v1
 

@@ -1,17 +1,22 @@
-"""Reading a version-2 run folder (:mod:`sumbench.eval.runs.folder` describes it) into a
-:class:`~sumbench.eval.runs.run.Run`, checking everything on the way in.
+"""Reading a version-3 (or -2) run folder (:mod:`sumbench.eval.runs.folder` describes
+it) into a :class:`~sumbench.eval.runs.run.Run`, checking everything on the way in.
 
-Every value must have its type and range (per-example scores finite and inside the
-metric's stated range, intervals ordered); the four files must describe the same
-examples -- the same ids, none twice, as many as ``results.json`` counts -- and agree
-with each other: the references' fingerprint is recomputed, and a bootstrap-aggregated
-column's mean must equal the mean ``results.json`` reports.  So a folder that lost lines,
-or whose numbers were edited, is refused with one line naming the file (exit 2), never
-compared on what is left of it.
+``results.json`` and each of the three JSONL files must have the content digest
+``results.json`` records for it (:mod:`sumbench.eval.runs.digest`, computed from the
+values as parsed); every value must have its type and range (per-example scores finite
+and inside the metric's stated range, intervals ordered); the four files must describe the same examples -- the same
+ids, none twice, as many as ``results.json`` counts -- and agree with each other: the
+references' fingerprint is recomputed, and every metric's aggregates are checked against
+its per-example columns, the way the metric aggregates (:func:`check_aggregates`; the
+metric's class says how, not a field of the file).  So a folder that lost lines, or whose
+numbers were edited, is refused with one line naming the file (exit 2), never compared
+on what is left of it.  A version-2 folder has no digests: it is read with one warning
+on stderr that its integrity is not checked.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,6 +27,7 @@ from sumbench.eval.data.records import Example
 from sumbench.eval.metrics.base import MetricInfo
 from sumbench.eval.notices import Notice
 from sumbench.eval.runs import checks as c
+from sumbench.eval.runs.digest import is_digest, json_digest, rows_digest
 from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
 from sumbench.eval.signature import Signature
 from sumbench.eval.stats.interval import Interval
@@ -92,13 +98,20 @@ def _metric(name: str, value: Any, where: str) -> tuple[MetricResult, dict]:
         raise c.corrupt(where, f"{what}.signature: {exc}") from None
     if signature.metric != name:
         raise c.corrupt(where, f"{what}.signature is the signature of {signature.metric!r}")
+    aggregation = c.mapping(data.get("aggregation", {}), where, f"{what}.aggregation")
+    method, stated = aggregation_method(name), aggregation.get("method")
+    if method is not None and stated is not None and stated != method:
+        # the file's word is not taken: a Lead-1 run claiming another method, to escape
+        # the mean check, is refused
+        raise c.corrupt(where, f"{what}.aggregation.method is {stated!r:.40}, but the "
+                               f"metric {name} aggregates by {method!r}")
     info = _info(c.field(data, "info", where, what), where, f"{what}.info")
     scores = _scores(c.field(data, "scores", where, what), where, f"{what}.scores", info)
     result = MetricResult(
         name=name, signature=signature,
         settings=dict(c.mapping(data.get("settings", {}), where, f"{what}.settings")),
         info=info, columns={}, scores=scores,
-        aggregation=dict(c.mapping(data.get("aggregation", {}), where, f"{what}.aggregation")),
+        aggregation=dict(aggregation),
         notices=_notices(data.get("warnings", []), where, f"{what}.warnings"),
         details=dict(c.mapping(data.get("details", {}), where, f"{what}.details")))
     return result, {m: list(comps) for m, comps in scores.items()}
@@ -129,21 +142,66 @@ def _columns(rows: list[tuple[str, Any]], metrics: Mapping[str, MetricResult]) -
     return out
 
 
-def _check_means(result: MetricResult, path: Path) -> None:
-    """A bootstrap-aggregated column's mean is the ``mid`` that results.json reports."""
-    if result.aggregation.get("method") != "bootstrap":
-        return
+def aggregation_method(name: str) -> str | None:
+    """How the metric ``name`` aggregates, from its class: ``"bootstrap"`` (the plain mean
+    and a bootstrap interval), ``"own"`` (its own way), or ``None`` when the metric is
+    not installed here."""
+    from sumbench.eval.errors import UsageError
+    from sumbench.eval.metrics import metric_class, registry
+
+    if name not in registry():
+        return None
+    try:
+        return "bootstrap" if metric_class(name).uses_bootstrap else "own"
+    except UsageError:  # registered, but its code cannot be loaded
+        return None
+
+
+def check_aggregates(result: MetricResult, path: Path | str) -> None:
+    """Every column's aggregate against its per-example values.  A bootstrap metric's
+    ``mid`` is the plain mean (to :data:`MEAN_TOLERANCE`); for a metric that aggregates
+    its own way (rouge155: the mean of resample means), or one not installed, the plain
+    mean must lie within the interval's width of ``mid``."""
+    method = aggregation_method(result.name)
     for measure, components in result.columns.items():
         for component, values in components.items():
-            mid = result.scores[measure][component].mid
-            if abs(float(np.mean(values)) - mid) > MEAN_TOLERANCE * max(1.0, abs(mid)):
+            interval = result.scores[measure][component]
+            mean = float(np.mean(values))
+            slack = MEAN_TOLERANCE * max(1.0, abs(interval.mid))
+            if method != "bootstrap":
+                slack += interval.high - interval.low
+            if abs(mean - interval.mid) > slack:
                 raise c.corrupt(path, f"the per-example {result.name} {measure}.{component} "
-                                      f"average {np.mean(values)!r}, results.json says {mid!r}")
+                                      f"average {mean!r}, results.json says {interval.mid!r}")
 
 
-def _examples(path: Path) -> tuple[Example, ...]:
+def _check_digest(rows: list[tuple[str, Any]], path: Path, digests: Mapping[str, str] | None) -> None:
+    """``path``'s lines (as parsed) have the digest results.json records for it."""
+    if digests is not None and rows_digest(r for _, r in rows) != digests[path.name]:
+        raise c.corrupt(path, "its content differs from the digest results.json records "
+                              "for it (edited after sumbench wrote it)")
+
+
+def _digests(results: Mapping[str, Any], where: str) -> dict[str, str]:
+    from sumbench.eval.runs.folder import DIGESTED, RESULTS
+
+    data = c.mapping(c.field(results, "digests", where, "results.json"), where, "digests")
+    for name in DIGESTED:
+        if not is_digest(c.field(data, name, where, "digests")):
+            raise c.corrupt(where, f"digests.{name} must be 'sha256:' and 64 hex digits, "
+                                   f"got {data[name]!r:.80}")
+    if not is_digest(c.field(data, RESULTS, where, "digests")):
+        raise c.corrupt(where, f"digests.{RESULTS} must be 'sha256:' and 64 hex digits")
+    rest = dict(results, digests={k: v for k, v in data.items() if k != RESULTS})
+    if json_digest(rest) != data[RESULTS]:
+        raise c.corrupt(where, "its content differs from the digest it records for itself "
+                               "(edited after sumbench wrote it)")
+    return {name: data[name] for name in DIGESTED}
+
+
+def _examples(rows: list[tuple[str, Any]]) -> tuple[Example, ...]:
     examples = []
-    for where, row in c.json_lines(path):
+    for where, row in rows:
         row = c.mapping(row, where, "a reference line")
         references = []
         for k, reference in enumerate(c.sequence(c.field(row, "references", where, "the line"),
@@ -164,11 +222,16 @@ def _examples(path: Path) -> tuple[Example, ...]:
 
 
 def load_v2(directory: Path, results: dict[str, Any]) -> Run:
-    """The run in a version-2 folder (``results`` is its parsed ``results.json``)."""
+    """The run in a version-3 or -2 folder (``results`` is its parsed ``results.json``)."""
     from sumbench.eval.data import fingerprint
     from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, REFERENCES, RESULTS
 
     where = str(directory / RESULTS)
+    version = results["schema_version"]
+    if version < 3 and "digests" in results:
+        raise c.corrupt(where, f"schema_version {version} has no digests, but this "
+                               "results.json has them (its schema_version was edited)")
+    digests = _digests(results, where) if version >= 3 else None
     name = c.text(c.field(results, "name", where, "results.json"), where, "name", empty=False)
     summarizer = c.mapping(results.get("summarizer", {}), where, "summarizer")
     reference = c.mapping(c.field(results, "reference_set", where, "results.json"), where, "reference_set")
@@ -186,6 +249,7 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
     metrics = {k: _metric(k, v, where)[0] for k, v in metric_data.items()}
 
     rows = list(c.json_lines(directory / PER_EXAMPLE))
+    _check_digest(rows, directory / PER_EXAMPLE, digests)
     ids = c.unique_ids(rows, directory / PER_EXAMPLE)
     if len(ids) != count:
         raise c.corrupt(directory / PER_EXAMPLE, f"{len(ids)} examples, but results.json "
@@ -193,14 +257,17 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
     columns = _columns(rows, metrics)
     metrics = {k: replace(m, columns=columns[k]) for k, m in metrics.items()}
     for result in metrics.values():
-        _check_means(result, directory / PER_EXAMPLE)
+        check_aggregates(result, directory / PER_EXAMPLE)
 
     prediction_rows = list(c.json_lines(directory / PREDICTIONS))
+    _check_digest(prediction_rows, directory / PREDICTIONS, digests)
     if sorted(c.unique_ids(prediction_rows, directory / PREDICTIONS)) != sorted(ids):
         raise c.corrupt(directory / PREDICTIONS, "its ids differ from per_example.jsonl's")
     predictions = {str(r["id"]): c.text(c.field(r, "prediction", w, "the line"), w, "prediction")
                    for w, r in prediction_rows}
-    examples = _examples(directory / REFERENCES)
+    reference_rows = list(c.json_lines(directory / REFERENCES))
+    _check_digest(reference_rows, directory / REFERENCES, digests)
+    examples = _examples(reference_rows)
     if tuple(e.id for e in examples) != tuple(ids):
         raise c.corrupt(directory / REFERENCES, "its ids differ from per_example.jsonl's")
     stored = c.text(c.field(reference, "fingerprint", where, "reference_set"), where, "fingerprint")
@@ -212,6 +279,9 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
         diagnostics = tuple(dict(c.mapping(r.get("diagnostics") or {}, w, "diagnostics"))
                             for w, r in rows)
     mean = c.mapping(results.get("diagnostics") or {}, where, "diagnostics").get("mean")
+    if digests is None:
+        print(f"sumbench: warning: {directory}: a version-2 run folder (no content digests): "
+              "its integrity is not checked; score it again to write version 3", file=sys.stderr)
     return Run(
         name=name, ids=tuple(ids), predictions=tuple(predictions[i] for i in ids),
         metrics=metrics,
@@ -226,4 +296,4 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
         generation=dict(c.mapping(results.get("generation", {}), where, "generation")),
         diagnostics=diagnostics,
         diagnostics_mean=None if mean is None else dict(c.mapping(mean, where, "diagnostics.mean")),
-        path=directory, schema_version=2, sumbench_version=str(results.get("sumbench", "")))
+        path=directory, schema_version=version, sumbench_version=str(results.get("sumbench", "")))

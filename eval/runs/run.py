@@ -100,7 +100,7 @@ class Run:
     diagnostics: tuple[Mapping[str, Any], ...] | None = field(compare=False, default=None, repr=False)
     diagnostics_mean: Mapping[str, Any] | None = field(compare=False, default=None)
     path: Path | None = field(default=None, compare=False)
-    schema_version: int = 2
+    schema_version: int = 3
     sumbench_version: str = ""
 
     # -- identity ----------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """Study folders: several systems' runs on one reference set, kept together.
 
 A study folder holds one run folder per system (named after the system) and
-``study.json``, the index: its schema version, each run's name and folder, and the
-reference set's fingerprint.  Every command that takes run folders takes a study folder
-too (:func:`load_runs` expands it into its runs, in the index's order).  A study is
+``study.json``, the index: its schema version (:data:`STUDY_SCHEMA`), each run's name,
+folder, reference-set fingerprint and the content digest of its ``results.json``
+(:func:`~sumbench.eval.runs.digest.json_digest`; that file holds the digests of the
+others), and the reference set's fingerprint.  Reading a study checks each run against
+its entry -- name, fingerprint, digest -- and refuses a mismatch naming ``study.json``;
+an index of schema 1 (no digests) is read with a warning that it is not checked.  Every
+command that takes run folders takes a study folder too (:func:`load_runs` expands it
+into its runs, in the index's order).  A study is
 written whole or not at all: the run folders go to a temporary folder beside the
 destination, which is renamed into place once everything is written.
 """
@@ -15,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -23,7 +29,8 @@ from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.runs.run import Run
 
 STUDY_FILE = "study.json"
-STUDY_SCHEMA = 1
+STUDY_SCHEMA = 2
+READABLE_SCHEMAS = (1, 2)  # 1: without the runs' fingerprints and digests
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,12 @@ def folder_names(names: Sequence[str]) -> list[str]:
 
 
 def index(runs: Sequence[Run], folders: Sequence[str]) -> dict[str, Any]:
+    """The content of ``study.json`` for ``runs`` written into ``folders``."""
+    from sumbench.eval.runs.folder import results_digest
+
     return {"schema_version": STUDY_SCHEMA,
-            "runs": [{"name": r.name, "folder": f} for r, f in zip(runs, folders)],
+            "runs": [{"name": r.name, "folder": f, "fingerprint": r.fingerprint,
+                      "results": results_digest(r)} for r, f in zip(runs, folders)],
             "reference_set": {"fingerprint": runs[0].fingerprint, "examples": len(runs[0])}}
 
 
@@ -116,32 +127,63 @@ def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path) 
 
 
 def is_study(path: str | Path) -> bool:
-    return (Path(path) / STUDY_FILE).is_file()
+    """Whether ``path`` holds a ``study.json`` (of any kind: :func:`load_study` refuses
+    one that is not a regular file)."""
+    return os.path.lexists(Path(path) / STUDY_FILE)
 
 
 def load_study(directory: str | Path) -> Study:
-    """The runs of a study folder, in the index's order."""
-    from sumbench.eval.data.textio import read_text
-    from sumbench.eval.runs.folder import load_run
+    """The runs of a study folder, in the index's order, each checked against its entry."""
+    from sumbench.eval.runs.checks import corrupt, read_json, regular_file
+    from sumbench.eval.runs.digest import is_digest, json_digest
+    from sumbench.eval.runs.folder import RESULTS, read_results, run_from_results
 
     directory = Path(directory)
     path = directory / STUDY_FILE
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: corrupt study.json: {exc.msg}") from None
-    if not isinstance(data, dict) or data.get("schema_version") != STUDY_SCHEMA \
+    data = read_json(path)
+    if not isinstance(data, dict) or data.get("schema_version") not in READABLE_SCHEMAS \
             or not isinstance(data.get("runs"), list) or not data["runs"]:
         raise InputError(f"{path}: not a sumbench study index (schema_version "
                          f"{STUDY_SCHEMA} with a list of runs)")
+    version = data["schema_version"]
+    study = data.get("reference_set")
+    study_print = study.get("fingerprint") if isinstance(study, dict) else None
     runs = []
     for k, entry in enumerate(data["runs"]):
         folder = entry.get("folder") if isinstance(entry, dict) else None
         if not isinstance(folder, str) or not folder or Path(folder).name != folder \
                 or folder in (".", ".."):
             raise InputError(f"{path}: runs[{k}] needs a 'folder' inside the study")
-        runs.append(load_run(directory / folder))
+        regular_folder(directory / folder, directory)
+        regular_file(directory / folder / RESULTS)
+        results = read_results(directory / folder)
+        expected = {"name": entry.get("name"), "fingerprint": study_print}
+        if version >= 2:
+            expected["fingerprint"] = entry.get("fingerprint")
+            if not is_digest(entry.get("results")):
+                raise corrupt(path, f"runs[{k}].results must be a results.json digest")
+            if json_digest(results) != entry["results"]:
+                raise corrupt(path, f"runs[{k}]: {directory / folder / RESULTS} differs from "
+                                    "the digest study.json records for it (edited after "
+                                    "sumbench wrote it)")
+        run = run_from_results(directory / folder, results)
+        for key, stated in expected.items():
+            actual = run.name if key == "name" else run.fingerprint
+            if stated != actual:
+                raise corrupt(path, f"runs[{k}].{key} is {stated!r:.80}, but the run in "
+                                    f"{folder} has {actual!r:.80}")
+        runs.append(run)
+    if version < 2:
+        print(f"sumbench: warning: {path}: a study index of schema 1 (no digests): its runs "
+              "are not checked against it", file=sys.stderr)
     return Study(tuple(runs), directory)
+
+
+def regular_folder(folder: Path, study: Path) -> None:
+    """A study's run folder: a folder, or a symbolic link to one inside the study."""
+    if folder.is_symlink() and not folder.resolve().is_relative_to(study.resolve()):
+        raise InputError(f"{folder}: a symbolic link out of the study folder; refusing to "
+                         "read it")
 
 
 def load_runs(paths: Sequence[str | Path]) -> list[Run]:
