@@ -105,3 +105,24 @@ def test_the_per_example_file_is_the_records_written_one_by_one(case) -> None:
         name: {m: {c: float(v[k]) for c, v in comps.items()} for m, comps in measures.items()}
         for name, measures in scores.items()}}) + b"\n" for k, i in enumerate(ids))
     assert per_example_jsonl(ids, scores) == expected
+
+
+def test_interval_bounds_off_the_range_by_rounding_load(tmp_path) -> None:
+    """A bootstrap bound from values at 0 can come out as -1.4e-17; the folder sumbench
+    wrote must still load (a real miss of the range is still refused: corrupt-run matrix)."""
+    from dataclasses import replace as _replace
+
+    import numpy as _np
+
+    from fake_runs import make_run as _make_run
+    from sumbench.eval.runs.folder import load_run as _load_run
+    from sumbench.eval.stats.interval import Interval as _Interval
+
+    run = _make_run("zeros", {"rouge1": _np.zeros(5)})
+    result = run.metrics["rouge"]
+    scores = {m: {c: _Interval(-1.3877787807814457e-17, 0.0, 0.0) for c in comps}
+              for m, comps in result.scores.items()}
+    run = _replace(run, metrics={"rouge": _replace(result, scores=scores)})
+    run.save(tmp_path / "zeros")
+    loaded = _load_run(tmp_path / "zeros")
+    assert loaded.metrics["rouge"].scores["rouge1"]["fmeasure"].low == -1.3877787807814457e-17

@@ -33,6 +33,7 @@ from sumbench.eval.signature import Signature
 from sumbench.eval.stats.interval import Interval
 
 MEAN_TOLERANCE = 1e-9
+ROUNDING = 1e-9
 
 
 def _notices(value: Any, where: str, what: str) -> tuple[Notice, ...]:
@@ -68,6 +69,15 @@ def _info(value: Any, where: str, what: str) -> MetricInfo:
                    c.sequence(data.get("gate", []), where, f"{what}.gate")))
 
 
+def _with_rounding(info: MetricInfo) -> tuple[float | None, float | None]:
+    """The metric's range widened by float rounding: a bootstrap bound computed from
+    values all at 0 can come out as -1e-17."""
+    span = 1.0 if info.low is None or info.high is None else max(1.0, info.high - info.low)
+    slack = ROUNDING * span
+    return (None if info.low is None else info.low - slack,
+            None if info.high is None else info.high + slack)
+
+
 def _scores(value: Any, where: str, what: str, info: MetricInfo) -> dict[str, dict[str, Interval]]:
     out: dict[str, dict[str, Interval]] = {}
     for measure, components in c.mapping(value, where, what).items():
@@ -76,7 +86,7 @@ def _scores(value: Any, where: str, what: str, info: MetricInfo) -> dict[str, di
             key = f"{what}.{measure}.{component}"
             data = c.mapping(interval, where, key)
             low, mid, high = (c.number(c.field(data, k, where, key), where, f"{key}.{k}",
-                                       info.low, info.high) for k in ("low", "mid", "high"))
+                                       *_with_rounding(info)) for k in ("low", "mid", "high"))
             if low > high:
                 raise c.corrupt(where, f"{key}: low > high")
             out[measure][component] = Interval(low, mid, high)
