@@ -17,7 +17,12 @@ only to ``base_url``'s origin: redirects are never followed (urllib would re-sen
 ``Authorization`` header to the redirect's host), a ``base_url`` with user-info is
 refused, and server text quoted in errors has the key, or any 6-character piece of it
 in any letter case, replaced by ``***`` (:func:`~sumbench.summarize.errors.redact`).
-It never appears in settings, logs or error messages.
+It never appears in settings, logs or error messages; a key holding a control or non-ASCII
+character is refused before any request (:func:`check_key`), and a completion that
+echoes the key has it masked before the cache, a run folder or the terminal see it
+(:func:`~sumbench.summarize.errors.redact_answer`).  A ``content`` that is not a string
+(object, list, number, null) or holds a lone surrogate is a malformed answer: retried,
+then reported with the URL.
 
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): candidate probabilities from the ``logprobs`` /
