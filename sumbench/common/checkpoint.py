@@ -22,6 +22,7 @@ A checkpoint folder is untrusted input.  Refused, each with one line naming the 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import stat
@@ -50,6 +51,18 @@ CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "decoder_start_token_id": _INT, "task_specific_params": (dict,),
     "auto_map": (dict,), "quantization_config": (dict,),
 }
+
+_SIZE = (1, 1 << 31)  # a dimension: at least 1, and what a C int holds
+_COUNT = (0, 1_000)  # layers: far more than any model has, few enough to build quickly
+CONFIG_BOUNDS: dict[str, tuple[int, int]] = {
+    **{f: _SIZE for f in ("vocab_size", "hidden_size", "d_model", "n_embd",
+                          "num_attention_heads", "n_head", "intermediate_size",
+                          "max_position_embeddings", "n_positions", "type_vocab_size")},
+    **{f: _COUNT for f in ("num_hidden_layers", "num_layers", "n_layer", "n_layers",
+                           "encoder_layers", "decoder_layers")},
+}
+# token ids that index the embedding when the model is built or starts generating
+TOKEN_ID_FIELDS = ("pad_token_id", "decoder_start_token_id")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -105,6 +118,19 @@ def check_config(path: Path) -> None:
                                     dict: "an object", bool: "true/false"}[t] for t in types)
             raise ModelLoadError(f"{path}: field {field!r} must be {expected}, "
                                  f"not {json.dumps(value)[:60]}")
+    for field, (low, high) in CONFIG_BOUNDS.items():
+        value = loaded.get(field)
+        if isinstance(value, int) and not low <= value <= high:
+            raise ModelLoadError(f"{path}: field {field!r} must be in {low}..{high}, "
+                                 f"not {value}")
+    vocabulary = loaded.get("vocab_size")
+    for field in TOKEN_ID_FIELDS:
+        value = loaded.get(field)
+        ids = value if isinstance(value, list) else [value]
+        if isinstance(vocabulary, int) and any(
+                isinstance(i, int) and not -1 <= i < vocabulary for i in ids):
+            raise ModelLoadError(f"{path}: field {field!r} ({json.dumps(value)[:40]}) is not "
+                                 f"a token id of the {vocabulary}-token vocabulary")
     architectures = loaded.get("architectures")
     if architectures is not None and not all(isinstance(a, str) for a in architectures):
         raise ModelLoadError(f"{path}: field 'architectures' must be a list of names")
@@ -213,6 +239,8 @@ def describe_load_error(exc: BaseException, location: str, local: bool, allow_pi
     if isinstance(exc, pickle.UnpicklingError):
         text = ("torch.load refused the pickle weights (they hold more than tensors, or "
                 "are damaged)")
+    elif "ignore_mismatched_sizes" in str(exc):
+        text = "the weights' shapes do not match those config.json declares"
     else:
         text = _first_line(exc)
     if allow_pickle:
@@ -229,8 +257,26 @@ def describe_load_error(exc: BaseException, location: str, local: bool, allow_pi
 
 @contextmanager
 def quiet_loading() -> Iterator[None]:
-    """Loading without torch's warnings about pickle protocols (the outcome is reported
-    as one line; a warning would be a second, raw one)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.")
-        yield
+    """Loading without raw extra lines when it fails: torch's warnings about pickle
+    protocols are dropped, and what ``transformers`` logs while loading (its load report)
+    is held back -- shown after a load that succeeded, dropped when the load failed (the
+    failure is reported as one line)."""
+    library = logging.getLogger("transformers")
+    held: list[logging.LogRecord] = []
+
+    class _Hold(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            held.append(record)
+
+    original = library.handlers[:]
+    library.handlers = [_Hold()]
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.")
+            yield
+    finally:
+        library.handlers = original
+    for record in held:  # reached only when the load succeeded
+        for handler in original:
+            if record.levelno >= handler.level:
+                handler.handle(record)
