@@ -222,3 +222,36 @@ def test_a_hub_cache_snapshot_with_links_into_its_blobs_passes(tiny_nli, tmp_pat
     (snapshot / "extra.json").symlink_to("/etc/hostname")
     with pytest.raises(ModelLoadError, match="symbolic link out of the model folder"):
         check_checkpoint(snapshot)
+
+
+# -- the check itself never fails in any other way -------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sumbench.common.checkpoint import check_config, check_safetensors  # noqa: E402
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                    | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+FIELDS = st.sampled_from(["model_type", "architectures", "vocab_size", "num_hidden_layers",
+                          "pad_token_id", "id2label", "hidden_size", "is_encoder_decoder"])
+
+
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(config=st.dictionaries(FIELDS, JSON, max_size=4) | JSON, raw=st.binary(max_size=64))
+def test_the_checks_raise_only_model_load_errors(tmp_path, config, raw) -> None:
+    path = tmp_path / "config.json"
+    for content in (json.dumps(config).encode(), raw):
+        path.write_bytes(content)
+        try:
+            check_config(path)
+        except ModelLoadError as exc:
+            assert str(path) in str(exc) and "\n" not in str(exc)
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(raw)
+    try:
+        check_safetensors(weights)
+    except ModelLoadError as exc:
+        assert str(weights) in str(exc) and "\n" not in str(exc)
