@@ -9,6 +9,8 @@ backend builds them from the status code and the server's message with the key r
 
 from __future__ import annotations
 
+import re
+
 
 class SummarizerError(Exception):
     """Base class: a summariser cannot do what it was asked; the message says why."""
@@ -83,6 +85,24 @@ def redact(text: str, secret: str | None) -> str:
         elif not out or out[-1] != "***":
             out.append("***")
     return "".join(out)
+
+
+def redact_answer(text: str, secret: str | None) -> str:
+    """A model's answer with every whole copy of ``secret`` (an API key), in any letter
+    case, replaced by ``***``, before it reaches the cache, a run folder or the terminal.
+
+    Unlike :func:`redact` (for error messages) pieces of the key are left alone, so that
+    an answer is never changed by a coincidence of a few letters; a key shorter than
+    :data:`REDACT_PIECE` characters (a placeholder such as ``EMPTY``) is masked only where
+    it is the whole answer, so that ordinary words are never masked.
+    """
+    if not secret:
+        return text
+    if text.strip().casefold() == secret.casefold():
+        return "***"
+    if len(secret) < REDACT_PIECE:
+        return text
+    return re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
 
 
 class NoProbabilitiesError(ApiError):

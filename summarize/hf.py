@@ -49,6 +49,12 @@ from sumbench.summarize.generation import (
     render_prompt,
     requested_generation,
 )
+from sumbench.common.checkpoint import (
+    describe_load_error,
+    load_errors,
+    quiet_loading,
+    weights_kwargs,
+)
 from sumbench.common.hub import (
     ModelSource,
     check_local_weights,
@@ -109,15 +115,6 @@ def resolve_dtype(requested: str, device: str) -> str:
     return "float16" if device == "mps" else "float32"
 
 
-def _safetensors_error() -> type:
-    """safetensors' own error type (not an OSError or ValueError), when installed."""
-    try:
-        from safetensors import SafetensorError
-    except ImportError:
-        return OSError
-    return SafetensorError
-
-
 def _out_of_memory_types() -> tuple[type, ...]:
     import torch
 
@@ -129,6 +126,7 @@ class HfSummarizer:
     """A ``transformers`` model as a summariser; built as ``HfSummarizer(name, options)``."""
 
     OPTION_FAMILIES = ("hf", "cache")
+    pickle_flag = "--allow-pickle"  # as refusals name it (the judge's: --judge-allow-pickle)
 
     def __init__(self, name: str, options: dict) -> None:
         if not name.startswith(PREFIX) or len(name) == len(PREFIX):
@@ -139,7 +137,9 @@ class HfSummarizer:
         if self.options["prompt_template"] is not None:
             check_template(self.options["prompt_template"])
         self.source: ModelSource = locate_model(name[len(PREFIX):], self.options["gguf_file"],
-                                                self.options["revision"])
+                                                self.options["revision"],
+                                                self.options["allow_pickle"],
+                                                self.pickle_flag)
         self._loaded: _Loaded | None = None
         self._fingerprint: str | None = None
         self.load_count = 0
@@ -219,17 +219,22 @@ class HfSummarizer:
         where = self._name
         check_local_weights(self.source)  # a truncated weights file: its path, not a crash
         try:
-            config = transformers.AutoConfig.from_pretrained(self.source.location, **common)
-            seq2seq = bool(getattr(config, "is_encoder_decoder", False))
-            tokenizer = transformers.AutoTokenizer.from_pretrained(self.source.location, **common)
-            auto = (transformers.AutoModelForSeq2SeqLM if seq2seq
-                    else transformers.AutoModelForCausalLM)
-            model = auto.from_pretrained(self.source.location, config=config,
-                                         dtype=getattr(torch, dtype), **common)
-        except (OSError, ValueError, KeyError, RuntimeError, ImportError, EOFError,
-                _safetensors_error()) as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            message += f" ({self.source.location})" if self.source.local else ""
+            with quiet_loading():
+                config = transformers.AutoConfig.from_pretrained(self.source.location, **common)
+                seq2seq = bool(getattr(config, "is_encoder_decoder", False))
+                tokenizer = transformers.AutoTokenizer.from_pretrained(self.source.location,
+                                                                       **common)
+                auto = (transformers.AutoModelForSeq2SeqLM if seq2seq
+                        else transformers.AutoModelForCausalLM)
+                model = auto.from_pretrained(self.source.location, config=config,
+                                             dtype=getattr(torch, dtype), **common,
+                                             **weights_kwargs(self.options["allow_pickle"],
+                                                              self.source.gguf_file))
+        except load_errors() as exc:
+            message = describe_load_error(exc, self.source.location, self.source.local,
+                                          self.options["allow_pickle"], self.pickle_flag)
+            if self.source.local and self.source.location not in message:
+                message += f" ({self.source.location})"
             hint = (" (pass --trust-remote-code to run the repository's code)"
                     if "trust_remote_code" in str(exc) else "")
             raise ModelLoadError(f"{where}: cannot load the model: {message}{hint}") from None

@@ -17,7 +17,12 @@ only to ``base_url``'s origin: redirects are never followed (urllib would re-sen
 ``Authorization`` header to the redirect's host), a ``base_url`` with user-info is
 refused, and server text quoted in errors has the key, or any 6-character piece of it
 in any letter case, replaced by ``***`` (:func:`~sumbench.summarize.errors.redact`).
-It never appears in settings, logs or error messages.
+It never appears in settings, logs or error messages; a key holding a control or non-ASCII
+character is refused before any request (:func:`check_key`), and a completion that
+echoes the key has it masked before the cache, a run folder or the terminal see it
+(:func:`~sumbench.summarize.errors.redact_answer`).  A ``content`` that is not a string
+(object, list, number, null) or holds a lone surrogate is a malformed answer: retried,
+then reported with the URL.
 
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): candidate probabilities from the ``logprobs`` /
@@ -52,6 +57,7 @@ from sumbench.summarize.errors import (
     NoProbabilitiesError,
     SummarizerOptionError,
     redact,
+    redact_answer,
 )
 from sumbench.summarize.generation import (
     CLEANUP_VERSION,
@@ -144,6 +150,27 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+class MalformedAnswer(Exception):
+    """A 2xx answer without the expected fields (retried like other broken answers)."""
+
+
+def check_key(key: str | None, variable: str) -> str | None:
+    """``key`` if an HTTP header can carry it; a key with a newline, another control
+    character or a character outside ASCII is refused at once (never echoed), instead of
+    failing every request as a broken exchange."""
+    if key is None:
+        return None
+    for char in key:
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            raise SummarizerOptionError(
+                f"${variable}: the API key holds a newline or another control character; "
+                "export the key alone, on one line")
+        if ord(char) > 0x7E:
+            raise SummarizerOptionError(f"${variable}: the API key holds a character "
+                                        "outside ASCII, which an HTTP header cannot carry")
+    return key
+
+
 class OpenAiSummarizer:
     """A model behind an OpenAI-compatible server; built as ``OpenAiSummarizer(name, options)``."""
 
@@ -164,7 +191,8 @@ class OpenAiSummarizer:
                                         f"{', '.join(unsupported)}")
         self.template = check_template(self.options["prompt_template"] or DEFAULT_PROMPT_TEMPLATE)
         self.url = check_base_url(self.options["base_url"]) + "/chat/completions"
-        self._key = os.environ.get(self.options["api_key_env"]) or None
+        self._key = check_key(os.environ.get(self.options["api_key_env"]) or None,
+                              self.options["api_key_env"])
         self._sleep: Callable[[float], None] = time.sleep
         self.progress = True
         self._bar: Any = None
@@ -263,17 +291,19 @@ class OpenAiSummarizer:
 
     def complete(self, article: str) -> str:
         """The raw completion for one article, with retries."""
-        return self._content(self._request(self._body(article)))
+        return self._request(self._body(article), self._content)
 
-    def _request(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The server's answer to ``body``, with retries on 429, 5xx and timeouts."""
+    def _request(self, body: dict[str, Any],
+                 read: Callable[[dict[str, Any]], Any] = lambda payload: payload) -> Any:
+        """``read`` of the server's answer to ``body``, with retries on 429, 5xx,
+        timeouts and malformed answers (``read`` raises :class:`MalformedAnswer`)."""
         last = ""
         retries = self.options["max_retries"]
         for attempt in range(retries + 1):
             delay = min(MAX_BACKOFF_S, self.retry_base_s * 2 ** attempt)
             asked = None
             try:
-                return self._post(body)
+                return read(self._post(body))
             except HttpStatus as exc:
                 message = self._server_message(exc)
                 if exc.code not in RETRY_STATUS and exc.code < 500:
@@ -289,6 +319,8 @@ class OpenAiSummarizer:
                         "(--request-timeout: the deadline of a whole request)")
             except TransportError as exc:
                 last = redact(str(exc), self._key)
+            except MalformedAnswer as exc:
+                last = str(exc)
             except (ValueError, RecursionError) as exc:  # JSON and UTF-8 errors included
                 last = f"the answer is not JSON ({type(exc).__name__})"
             if attempt < retries:
@@ -310,13 +342,25 @@ class OpenAiSummarizer:
             print(f"sumbench: {self._name}: {last}; retry {retry}/{retries} in {delay:g} s"
                   f"{capped}", file=sys.stderr)
 
-    def _content(self, payload: dict[str, Any]) -> str:
+    def _content(self, payload: Any, index: int = 0) -> str:
+        """``choices[index].message.content``: a string of valid Unicode, with the key
+        masked (:func:`~sumbench.summarize.errors.redact_answer`); anything else is a
+        :class:`MalformedAnswer`."""
+        field = f"choices[{index}].message.content"
         try:
-            content = payload["choices"][0]["message"]["content"]
+            content = payload["choices"][index]["message"]["content"]
         except (KeyError, IndexError, TypeError):
-            raise ApiError(f"{self._name}: {_public_url(self.url)}: the answer has no "
-                           "choices[0].message.content") from None
-        return str(content or "")
+            raise MalformedAnswer(f"the answer has no {field}") from None
+        if not isinstance(content, str):
+            kind = {dict: "an object", list: "a list", bool: "true/false", type(None): "null",
+                    int: "a number", float: "a number"}.get(type(content), "not a string")
+            raise MalformedAnswer(f"the answer's {field} is {kind}, not a string")
+        try:
+            content.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise MalformedAnswer(f"the answer's {field} is not valid Unicode (a lone "
+                                  f"surrogate at character {exc.start})") from None
+        return redact_answer(content, self._key)
 
     # -- many requests -----------------------------------------------------------------
     def _concurrently(self, work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
@@ -383,8 +427,7 @@ class OpenAiSummarizer:
         def ask(prompt: Prompt) -> tuple[str, ...]:
             body = self._request_body(prompt.render())
             body["n"] = n
-            choices = self._request(body).get("choices")
-            texts = tuple(self._content({"choices": [c]}) for c in (choices or []))
+            texts = self._request(body, self._contents)
             if len(texts) != n:
                 raise ApiError(f"{self._name}: {_public_url(self.url)}: asked for n={n} "
                                f"answers, got {len(texts)} (the server may not support n)")
@@ -392,6 +435,13 @@ class OpenAiSummarizer:
 
         for index, texts in self._concurrently(ask, prompts):
             yield SampledAnswers(index, texts)
+
+    def _contents(self, payload: Any) -> tuple[str, ...]:
+        """Every ``choices[i].message.content`` of an answer (see :meth:`_content`)."""
+        choices = payload.get("choices") if isinstance(payload, dict) else None
+        if not isinstance(choices, list):
+            raise MalformedAnswer("the answer has no list of choices")
+        return tuple(self._content(payload, i) for i in range(len(choices)))
 
     def _top_logprobs(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
         try:

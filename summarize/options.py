@@ -103,6 +103,9 @@ MODEL_OPTIONS: tuple[ModelOption, ...] = (
                 (HF,), metavar="REV"),
     ModelOption("trust_remote_code", "bool", False, "run the model repository's own Python "
                 "code (off unless given)", (HF,)),
+    ModelOption("allow_pickle", "bool", False, "load a checkpoint whose weights are only "
+                "pickle files (pytorch_model.bin): unpickling can run code, so only for a "
+                "checkpoint you trust (off unless given)", (HF,)),
     ModelOption("max_input_tokens", "int", None, "truncate inputs to this many tokens "
                 "(default: the model's limit)", (HF,), minimum=8),
     ModelOption("language", "str", "en", "language for splitting articles and summaries "

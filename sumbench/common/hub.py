@@ -25,7 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from sumbench.common.checkpoint import check_checkpoint, check_safetensors
 from sumbench.summarize.errors import HubOfflineError, ModelLoadError
+
+__all__ = ["ModelSource", "check_safetensors", "locate_model", "read_json_file",
+           "weights_fingerprint", "file_sha256", "checkpoint_files", "check_local_weights"]
 
 PROBE_TIMEOUT_S = 3.0
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?")
@@ -141,13 +145,17 @@ def _resolve_hub(spec: str, repo_id: str, revision: str | None,
     return ModelSource(spec, repo_id, False, gguf_file, info.sha or revision)
 
 
-def locate_model(spec: str, gguf_file: str | None = None,
-                 revision: str | None = None) -> ModelSource:
+def locate_model(spec: str, gguf_file: str | None = None, revision: str | None = None,
+                 allow_pickle: bool = False,
+                 pickle_flag: str = "--allow-pickle") -> ModelSource:
     """Turn the part of ``hf:<spec>`` after the prefix into a :class:`ModelSource`.
 
-    A ``.gguf`` file path is split into its folder and file name.  Raises
-    :class:`ModelLoadError` for a missing local path and :class:`HubOfflineError` for a hub
-    model that cannot be had offline.
+    A ``.gguf`` file path is split into its folder and file name.  A local checkpoint
+    passes :func:`~sumbench.common.checkpoint.check_checkpoint` (non-regular files,
+    links out of the folder, ``config.json``, safetensors headers, pickle-only weights
+    unless ``allow_pickle``) before anything reads it.  Raises :class:`ModelLoadError`
+    for a missing or refused local path and :class:`HubOfflineError` for a hub model
+    that cannot be had offline.
     """
     path = Path(spec).expanduser()
     if path.exists():
@@ -155,7 +163,13 @@ def locate_model(spec: str, gguf_file: str | None = None,
             if path.suffix.lower() != ".gguf" or gguf_file:
                 raise ModelLoadError(f"hf:{spec}: a file can only be a .gguf checkpoint; "
                                      "otherwise give the model folder")
-            return ModelSource(spec, str(path.resolve().parent), True, path.name)
+            folder = path.resolve().parent
+            check_checkpoint(folder, path.resolve().name)
+            return ModelSource(spec, str(folder), True, path.resolve().name)
+        if not path.is_dir():
+            raise ModelLoadError(f"hf:{spec}: neither a regular file nor a folder")
+        if (path / (gguf_file or "config.json")).exists():
+            check_checkpoint(path.resolve(), gguf_file, allow_pickle, pickle_flag)
         if gguf_file and not (path / gguf_file).is_file():
             raise ModelLoadError(f"hf:{spec}: no GGUF file {gguf_file!r} in that folder")
         if not gguf_file and not (path / "config.json").is_file():
@@ -231,48 +245,6 @@ def read_json_file(source: ModelSource, filename: str) -> dict | None:
     if not isinstance(loaded, dict):
         raise ModelLoadError(f"{where}: not a JSON object")
     return loaded
-
-
-SAFETENSORS_HEADER_LIMIT = 100 << 20  # the safetensors format's own bound on its header
-
-
-def check_safetensors(path: Path) -> None:
-    """Raise :class:`ModelLoadError` naming ``path`` when a ``.safetensors`` file is
-    truncated or corrupt: its 8-byte header length, JSON header and the tensors' byte
-    ranges must agree with the file's size (the format: huggingface/safetensors, README).
-    Reads only the header."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            prefix = handle.read(8)
-            if len(prefix) < 8:
-                raise ValueError("shorter than its 8-byte header length")
-            length = int.from_bytes(prefix, "little")
-            if length > min(SAFETENSORS_HEADER_LIMIT, size - 8):
-                raise ValueError(f"header length {length} does not fit in the file "
-                                 f"({size} bytes)")
-            header = json.loads(handle.read(length).decode("utf-8"))
-    except OSError as exc:
-        raise ModelLoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ModelLoadError(f"{path}: corrupt safetensors file: {_first_line(exc)}") from None
-    if not isinstance(header, dict):
-        raise ModelLoadError(f"{path}: corrupt safetensors file: the header is not an object")
-    end = 0
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
-        if (not isinstance(offsets, list) or len(offsets) != 2
-                or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
-            raise ModelLoadError(f"{path}: corrupt safetensors file: tensor {name!r} has no "
-                                 "valid data_offsets")
-        end = max(end, offsets[1])
-    data = size - 8 - length
-    if end != data:
-        raise ModelLoadError(f"{path}: corrupt safetensors file: the tensors need {end} bytes "
-                             f"after the header, the file has {data}"
-                             + (" (truncated)" if end > data else ""))
 
 
 def check_local_weights(source: ModelSource) -> None:

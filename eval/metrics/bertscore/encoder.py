@@ -18,6 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sumbench.common.checkpoint import (
+    describe_load_error,
+    load_errors,
+    quiet_loading,
+    weights_kwargs,
+)
 from sumbench.common.hub import ModelSource
 from sumbench.eval.errors import InputError, UsageError
 from sumbench.eval.metrics.bertscore.tokens import UNLIMITED, length_limit
@@ -105,10 +111,13 @@ def _find_stack(model: Any) -> tuple[Any, str] | None:
     return None
 
 
-def load_encoder(source: ModelSource, spec: str, layer: int, device: str) -> Encoder:
+def load_encoder(source: ModelSource, spec: str, layer: int, device: str,
+                 allow_pickle: bool = False) -> Encoder:
     """The encoder of ``source`` cut after ``layer`` layers, in eval mode on ``device``
     (``auto`` resolved).  Raises :class:`InputError` when it cannot be loaded and
-    :class:`UsageError` when the layer is out of range or the device absent."""
+    :class:`UsageError` when the layer is out of range or the device absent.  Pickle
+    weights are loaded only with ``allow_pickle`` (the folder was checked by
+    ``locate_model``)."""
     try:
         import torch
         import transformers
@@ -118,15 +127,18 @@ def load_encoder(source: ModelSource, spec: str, layer: int, device: str) -> Enc
     where = f"--bertscore-model {spec}"
     common = source.pretrained_kwargs()
     try:
-        config = transformers.AutoConfig.from_pretrained(source.location, **common)
-        tokenizer = transformers.AutoTokenizer.from_pretrained(source.location, use_fast=False,
-                                                               **common)
-        model = transformers.AutoModel.from_pretrained(source.location, config=config,
-                                                       **common)
-    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
-        text = str(exc).strip()
-        raise InputError(f"{where}: cannot load the encoder: "
-                         f"{text.splitlines()[0] if text else type(exc).__name__}") from None
+        with quiet_loading():
+            config = transformers.AutoConfig.from_pretrained(source.location, **common)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(source.location, use_fast=False,
+                                                                   **common)
+            model = transformers.AutoModel.from_pretrained(source.location, config=config,
+                                                           **common,
+                                                           **weights_kwargs(allow_pickle,
+                                                                            source.gguf_file))
+    except load_errors() as exc:
+        message = describe_load_error(exc, source.location, source.local, allow_pickle,
+                                      "--bertscore-allow-pickle")
+        raise InputError(f"{where}: cannot load the encoder: {message}") from None
     if getattr(config, "is_encoder_decoder", False) and hasattr(model, "get_encoder"):
         model = model.get_encoder()
     stack = _find_stack(model)

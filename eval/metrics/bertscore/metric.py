@@ -60,6 +60,7 @@ class BertScoreConfig:
     baseline: Baseline | None = None
     device: str = "auto"
     batch_size: int = 64
+    allow_pickle: bool = False
 
 
 class BertScoreMetric(Metric):
@@ -80,12 +81,15 @@ class BertScoreMetric(Metric):
                "when available), cpu, cuda, cuda:N, mps", metavar="DEVICE"),
         Option("bertscore_batch_size", "int", 64, "texts per encoder batch (also pairs "
                "per matching batch)", minimum=1),
+        Option("bertscore_allow_pickle", "bool", False, "load an encoder whose weights are "
+               "only pickle files (pytorch_model.bin): unpickling can run code, so only for "
+               "a checkpoint you trust"),
     )
 
     def __init__(self, config: BertScoreConfig | None = None,
                  bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
         super().__init__(config, bootstrap)
-        self.source = _locate(self.config.model)
+        self.source = _locate(self.config.model, self.config.allow_pickle)
         self._check_layer()
         self._encoder: Any = None
         self._fingerprint: str | None = None
@@ -110,7 +114,8 @@ class BertScoreMetric(Metric):
         return BertScoreConfig(model=model, layer=layer, idf=parsed["bertscore_idf"],
                                baseline=baseline,
                                device=check_device(parsed["bertscore_device"].strip()),
-                               batch_size=parsed["bertscore_batch_size"])
+                               batch_size=parsed["bertscore_batch_size"],
+                               allow_pickle=parsed["bertscore_allow_pickle"])
 
     def _check_layer(self) -> None:
         """A layer beyond the model's depth is a usage error now, when its config.json
@@ -171,7 +176,7 @@ class BertScoreMetric(Metric):
             from sumbench.eval.metrics.bertscore.encoder import load_encoder
 
             self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
-                                         self.config.device)
+                                         self.config.device, self.config.allow_pickle)
         return self._encoder
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
@@ -193,13 +198,14 @@ class BertScoreMetric(Metric):
         return MetricScores(columns=columns, notices=tuple(notices), details=details)
 
 
-def _locate(model: str):
+def _locate(model: str, allow_pickle: bool = False):
     """The model's :class:`ModelSource`; offline hub ids and missing folders fail here."""
     from sumbench.common.hub import locate_model
     from sumbench.summarize.errors import HubOfflineError, ModelLoadError
 
     try:
-        return locate_model(model)
+        return locate_model(model, allow_pickle=allow_pickle,
+                            pickle_flag="--bertscore-allow-pickle")
     except HubOfflineError as exc:
         raise OfflineError(f"--bertscore-model {str(exc).removeprefix('hf:')}") from None
     except ModelLoadError as exc:

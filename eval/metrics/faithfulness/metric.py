@@ -53,6 +53,7 @@ class NliConfig:
     dtype: str = "float32"
     batch_size: int = 32
     device: str = "auto"
+    allow_pickle: bool = False
 
 
 class FaithfulnessNliMetric(Metric):
@@ -70,12 +71,15 @@ class FaithfulnessNliMetric(Metric):
         Option("nli_batch_size", "int", 32, "pairs per forward pass", minimum=1),
         Option("nli_device", "str", "auto", "where the model runs",
                choices=("auto", "cpu", "cuda", "mps")),
+        Option("nli_allow_pickle", "bool", False, "load a checkpoint whose weights are only "
+               "pickle files (pytorch_model.bin): unpickling can run code, so only for a "
+               "checkpoint you trust"),
     )
 
     def __init__(self, config: NliConfig | None = None,
                  bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
         super().__init__(config, bootstrap)
-        self.source = _locate(self.config.model)  # fails fast: before any summarising
+        self.source = _locate(self.config.model, self.config.allow_pickle)  # fails fast: before any summarising
         self.progress = True
         self._nli: Any = None
         self._weights: str | None = None
@@ -87,7 +91,8 @@ class FaithfulnessNliMetric(Metric):
         model = model[len("hf:"):] if model.startswith("hf:") else model  # as summarisers spell it
         return NliConfig(model=model, premises=parsed["nli_premises"],
                          max_length=parsed["nli_max_length"], dtype=parsed["nli_dtype"],
-                         batch_size=parsed["nli_batch_size"], device=parsed["nli_device"])
+                         batch_size=parsed["nli_batch_size"], device=parsed["nli_device"],
+                         allow_pickle=parsed["nli_allow_pickle"])
 
     # -- description -------------------------------------------------------------------
     def weights(self) -> str:
@@ -126,7 +131,8 @@ class FaithfulnessNliMetric(Metric):
             from sumbench.eval.metrics.faithfulness.nli import load_nli
 
             config = self.config
-            self._nli = load_nli(self.source, config.device, config.dtype, config.max_length)
+            self._nli = load_nli(self.source, config.device, config.dtype, config.max_length,
+                                 config.allow_pickle)
         return self._nli
 
     def premises(self, nli: Any, article: list[str], hypotheses: list[str]) -> list[str]:
@@ -212,13 +218,14 @@ def _notices(ids: Sequence[str], shapes: Sequence[tuple[int, int]],
     return notices
 
 
-def _locate(model: str) -> Any:
+def _locate(model: str, allow_pickle: bool = False) -> Any:
     """Where ``--nli-model`` is (hub probing included); errors as sumbench errors."""
     from sumbench.common.hub import locate_model
     from sumbench.summarize.errors import HubOfflineError, ModelLoadError
 
     try:
-        source = locate_model(model)
+        source = locate_model(model, allow_pickle=allow_pickle,
+                              pickle_flag="--nli-allow-pickle")
     except HubOfflineError as exc:
         raise OfflineError(f"--nli-model: {exc}") from None
     except ModelLoadError as exc:

@@ -22,6 +22,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from sumbench.common.checkpoint import (
+    describe_load_error,
+    load_errors,
+    quiet_loading,
+    weights_kwargs,
+)
 from sumbench.common.hub import ModelSource
 from sumbench.eval.errors import InputError, UsageError
 
@@ -161,9 +167,11 @@ def _model_limit(config: Any, tokenizer: Any) -> int | None:
     return min(sane) if sane else None
 
 
-def load_nli(source: ModelSource, device: str, dtype: str, max_length: int | None) -> NliModel:
+def load_nli(source: ModelSource, device: str, dtype: str, max_length: int | None,
+             allow_pickle: bool = False) -> NliModel:
     """The checkpoint at ``source`` on ``device`` (``auto``, ``cpu``, ``cuda``, ``mps``) in
-    ``dtype``; ``max_length`` ``None`` = the model's own limit."""
+    ``dtype``; ``max_length`` ``None`` = the model's own limit.  Pickle weights are
+    loaded only with ``allow_pickle`` (the folder was checked by ``locate_model``)."""
     where = f"--nli-model {source.spec}"
     try:
         import torch
@@ -180,13 +188,16 @@ def load_nli(source: ModelSource, device: str, dtype: str, max_length: int | Non
         raise UsageError(f"--nli-device: {str(exc).split(': ', 1)[-1]}") from None
     kwargs = source.pretrained_kwargs()
     try:
-        config = transformers.AutoConfig.from_pretrained(source.location, **kwargs)
-        entailment, contradiction = label_indices(getattr(config, "id2label", {}), where)
-        tokenizer = transformers.AutoTokenizer.from_pretrained(source.location, **kwargs)
-        model = transformers.AutoModelForSequenceClassification.from_pretrained(
-            source.location, config=config, dtype=getattr(torch, dtype), **kwargs)
-    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        with quiet_loading():
+            config = transformers.AutoConfig.from_pretrained(source.location, **kwargs)
+            entailment, contradiction = label_indices(getattr(config, "id2label", {}), where)
+            tokenizer = transformers.AutoTokenizer.from_pretrained(source.location, **kwargs)
+            model = transformers.AutoModelForSequenceClassification.from_pretrained(
+                source.location, config=config, dtype=getattr(torch, dtype), **kwargs,
+                **weights_kwargs(allow_pickle))
+    except load_errors() as exc:
+        message = describe_load_error(exc, source.location, source.local, allow_pickle,
+                                      "--nli-allow-pickle")
         raise InputError(f"{where}: cannot load the model: {message}") from None
     limit = max_length if max_length is not None else _model_limit(config, tokenizer)
     if limit is None:

@@ -21,6 +21,7 @@ the summariser's own options in ``sumbench run``.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
@@ -48,6 +49,7 @@ BACKEND_OPTIONS = {
     "judge_api_key_env": "api_key_env", "judge_concurrency": "concurrency",
     "judge_request_timeout": "request_timeout", "judge_max_retries": "max_retries",
     "judge_no_cache": "no_cache", "judge_cache_dir": "cache_dir",
+    "judge_allow_pickle": "allow_pickle",
 }
 SAMPLING_OPTIONS = ("judge_samples", "judge_temperature", "judge_seed")
 FAMILIES = {"hf:": HF, "openai:": OPENAI}
@@ -316,4 +318,13 @@ def _backend_errors(model: str) -> Iterator[None]:
     except ValueError as exc:
         raise UsageError(f"judge {model}: {exc}") from None
     except SummarizerError as exc:
-        raise InputError(f"judge: {exc}") from None
+        raise InputError(f"judge: {_judge_flags(str(exc))}") from None
+
+
+def _judge_flags(message: str) -> str:
+    """A back-end message with the back-end's flags as the judge spells them."""
+    for name, target in BACKEND_OPTIONS.items():
+        if target in ("allow_pickle", "trust_remote_code"):
+            flag = "--" + target.replace("_", "-")
+            message = re.sub(rf"(?<![\w-]){flag}\b", "--" + name.replace("_", "-"), message)
+    return message
