@@ -8,7 +8,7 @@ section 2.4), and ``<`` / ``&`` become entities, so no HTML, link, emphasis, mat
 extra column comes from data (``>``, ``#`` and list markers only mean something at the
 start of a line, where data never goes).  Code spans: a fence longer than any run of
 backticks in the text (GFM section 6.1), padded when the text starts or ends with a
-backtick; inside a table a ``|`` is written ``\\|`` (GFM section 4.10: the table splits on
+backtick (or is empty); inside a table a ``|`` is written ``\\|`` (GFM section 4.10: the table splits on
 pipes before code spans are read).
 """
 
@@ -31,7 +31,7 @@ def escape_markdown(text: object, code: bool = False, in_table: bool = False) ->
         return "".join(_ESCAPES.get(ch, ch) for ch in line)
     longest = max((len(run) for run in re.findall("`+", line)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    pad = " " if not line or line.startswith("`") or line.endswith("`") else ""
     if in_table:
         line = line.replace("|", "\\|")
     return f"{fence}{pad}{line}{pad}{fence}"
