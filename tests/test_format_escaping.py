@@ -25,6 +25,7 @@ The LaTeX is also compiled by ``pdflatex -no-shell-escape`` on a few cases, with
 from __future__ import annotations
 
 import csv
+import json
 import io
 import re
 import shutil
@@ -38,6 +39,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli_util import sumbench
 from fake_runs import SIGNATURE_FIELDS, make_run
 from sumbench.common.terminal import escape_controls
 from sumbench.eval.compare import CompareSettings, compare_runs
@@ -355,3 +357,63 @@ def assert_latex_compiles_inertly(table: str, folder) -> None:
     assert "sentinel" not in opened and "/etc/passwd" not in opened, opened
     assert "SENTINEL-RAN" not in log and "root:x:0" not in log
     assert not (folder / "pwned").exists()
+
+
+# --- through the real CLI: the issue's crafted run folders ----------------------------
+
+SIGNATURE_ATTACK = "x\n\\input{sentinel}\n%"  # what issue 18 found: the comment ends
+NAMES = ("sys\x1b[31m\x07\x00\u202e", "b\r\\input{sentinel}\n=cmd|' /C calc'!A0")
+MEASURES = ("r1\n\\input{sentinel}%", "m2}{<script>|`")
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    """Two run folders written by the real ``Run.save``, whose run names, measure names
+    and a signature field are hostile; every read check passes them."""
+    folder = tmp_path_factory.mktemp("crafted")
+    signature = Signature("rouge", tuple(SIGNATURE_FIELDS) + (("evil", SIGNATURE_ATTACK),))
+    base = np.linspace(0.2, 0.6, 12)
+    paths = []
+    for i, name in enumerate(NAMES):
+        columns = {MEASURES[0]: base + 0.05 * i, MEASURES[1]: base * 0.8 + 0.01 * i}
+        paths.append(str(make_run(name, columns, signature=signature).save(folder / f"run{i}")))
+    return paths
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None,
+                    reason="pdflatex is not installed (Debian package texlive-latex-base)")
+def test_cli_leaderboard_latex_of_crafted_folders_is_inert_and_compiles(crafted, tmp_path):
+    out = tmp_path / "board.tex"
+    done = sumbench("leaderboard", *crafted, "--format", "latex", "--permutations", "200",
+                    "-o", out)
+    assert done.code == 0, done.err
+    table = out.read_text(encoding="utf-8")
+    assert "% metric:rouge|" in table and "\\input{sentinel}" in table  # inside the comment
+    assert_inert_latex(table, columns=len(MEASURES) + 3)
+    assert_latex_compiles_inertly(table, tmp_path)
+
+
+def test_cli_every_format_of_crafted_folders_is_inert(crafted, tmp_path):
+    def board(fmt: str) -> str:
+        done = sumbench("leaderboard", *crafted, "--format", fmt, "--permutations", "200",
+                        "-o", tmp_path / fmt)
+        assert done.code == 0 and done.err.count("\n") == 1, done.err
+        return (tmp_path / fmt).read_text(encoding="utf-8")
+
+    assert_markdown_tables_hold(board("md"))
+    assert_csv_defused(board("csv"), NAMES)
+    assert_html_inert(board("html"))
+    assert {e["name"] for e in json.loads(board("json"))["entries"]} == set(NAMES)
+    text = board("text")
+    assert escape_controls(text) == text and len(text.splitlines()) == 11, text
+    done = sumbench("report", *crafted, "--format", "md", "--permutations", "200")
+    assert done.code == 0, done.err
+    assert_markdown_tables_hold(done.out)
+    junit = tmp_path / "junit.xml"
+    done = sumbench("check", crafted[0], "--baseline", crafted[1], "--junit", junit,
+                    "--gate-metrics", ",".join(MEASURES), "--permutations", "200")
+    assert done.code == 1, done.err  # run0 is 5 points below run1: a regression
+    root = ET.parse(junit).getroot()
+    assert [c.get("name") for c in root.iter("testcase")] == [escape_xml(m) for m in MEASURES]
+    assert escape_xml(SIGNATURE_ATTACK) in {p.get("value") for p in root.iter("property")
+                                            if p.get("name") == "signature"}.pop()
