@@ -15,6 +15,7 @@ types, and every format is checked for its own invariant:
 * CSV: a text cell never starts with a formula character, numbers parse back;
 * HTML: no tag but the template's, hostile ``<script>`` shows as text;
 * JUnit XML: parses, and every text reads back as the escaping function gave it;
+* JSON: parses back to the same values, with no control character raw;
 * terminal: no control character but newline, and the same number of lines as with
   harmless names.
 
@@ -49,6 +50,7 @@ from sumbench.eval.report import leaderboard as boards
 from sumbench.eval.report.console import score_table, side_by_side
 from sumbench.eval.report.escape.csv import FORMULA_STARTS, escape_csv
 from sumbench.eval.report.escape.html import escape_html
+from sumbench.eval.report.escape.json import escape_json
 from sumbench.eval.report.escape.latex import SPECIALS, escape_latex
 from sumbench.eval.report.escape.markdown import escape_markdown
 from sumbench.eval.report.escape.xml import escape_xml
@@ -173,6 +175,9 @@ def assert_markdown_tables_hold(doc: str) -> None:
         assert all(len(run) != len(fence) for run in re.findall("`+", rest[:-len(fence)]))
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def assert_csv_defused(text: str, names) -> None:
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header, body = rows[0], rows[1:]
@@ -181,8 +186,8 @@ def assert_csv_defused(text: str, names) -> None:
     for row in rows:
         assert len(row) == len(header)
         for k, cell in enumerate(row):
-            if row is header or k == 3:
-                assert not cell.startswith(FORMULA_STARTS), cell
+            if row is header or k == 3:  # text: no formula (a plain number is no formula)
+                assert not cell.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(cell), cell
             else:
                 float(cell)  # numbers stay numbers
 
@@ -214,6 +219,13 @@ def assert_html_inert(doc: str) -> None:
     assert escape_controls(doc) == doc
 
 
+def assert_json_round_trips(data) -> None:
+    text = escape_json(data)
+    text.encode("utf-8")
+    assert escape_controls(text) == text
+    assert json.loads(text) == json.loads(json.dumps(data))
+
+
 def assert_terminal_clean(text: str, harmless: str) -> None:
     assert escape_controls(text) == text
     assert "\r" not in text
@@ -235,6 +247,7 @@ def test_leaderboard_formats_escape_hostile_strings(case):
     assert_csv_defused(boards.leaderboard_csv(board), [r.name for r in runs])
     assert_html_inert(page("sumbench leaderboard", boards.leaderboard_html(board)))
     assert_terminal_clean(boards.leaderboard_text(board), boards.leaderboard_text(plain))
+    assert_json_round_trips(board.to_dict())
 
 
 @SETTINGS
@@ -298,10 +311,11 @@ def test_each_escaping_function_keeps_its_invariant(text):
     span = escape_markdown(text, code=True, in_table=True)
     assert _pipes(span) == 0 and "\n" not in span
     defused = escape_csv(text)
-    assert not str(defused).startswith(FORMULA_STARTS) or re.fullmatch(r"[+-][\d.eE+-]+", text)
+    assert not str(defused).startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(text)
     html = escape_html(text)
     assert "<" not in html and ">" not in html
     html.encode("utf-8")
+    assert_json_round_trips({text: [text]})
     xml = escape_xml(text)
     root = ET.fromstring(ET.tostring(ET.Element("a", {"v": xml}), encoding="utf-8"))
     assert root.get("v") == xml
