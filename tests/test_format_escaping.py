@@ -431,3 +431,50 @@ def test_cli_every_format_of_crafted_folders_is_inert(crafted, tmp_path):
     assert [c.get("name") for c in root.iter("testcase")] == [escape_xml(m) for m in MEASURES]
     assert escape_xml(SIGNATURE_ATTACK) in {p.get("value") for p in root.iter("property")
                                             if p.get("name") == "signature"}.pop()
+
+
+# --- meta-evaluation and the whole HTML report (they draw plots: fewer examples) --------
+
+FEW = settings(max_examples=8, deadline=None,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def meta_for(metrics, judgments, systems, field):
+    from sumbench.eval.meta.evaluate import MetaSettings, meta_evaluate
+    from sumbench.eval.meta.table import ScoreTable
+
+    rng = np.random.default_rng(0)
+
+    def table(name, **extra):
+        return ScoreTable(name, {(s, f"d{d}"): float(rng.normal()) for s in systems
+                                 for d in range(4)}, source=f"{field}.jsonl:{name}", **extra)
+
+    return meta_evaluate([table(m, metric=m, signature=f"metric:{m}|x:{field}") for m in metrics],
+                         [table(j) for j in judgments],
+                         MetaSettings(resampling=None, tests="all", permutations=20))
+
+
+@FEW
+@given(distinct(2), distinct(2), distinct(3), hostile)
+def test_meta_formats_escape_hostile_strings(metrics, judgments, systems, field):
+    from sumbench.eval.report import meta as show
+
+    result = meta_for(metrics, judgments, systems, field)
+    plain = meta_for(["m1", "m2"], ["j1", "j2"], ["a", "b", "c"], "f")
+    assert_terminal_clean(show.console_text(result), show.console_text(plain))
+    assert_markdown_tables_hold(show.markdown_document(result, title=field))
+    assert_html_inert(show.html_document(result, title=field))
+    assert_json_round_trips(result.to_dict())
+
+
+@FEW
+@given(cases())
+def test_html_report_escapes_hostile_strings(case):
+    from sumbench.eval.report.html import render_html
+
+    runs, note, _ = case
+    comparison = compare_runs(runs, CompareSettings(bootstrap_samples=50, permutations=100))
+    comparison = replace(comparison, notes=(note,))
+    doc = render_html(runs, comparison, k=2, title=note, leaderboard=board_for(runs, note))
+    assert_html_inert(doc)
+    assert escape_html(runs[0].predictions[0]) in doc
