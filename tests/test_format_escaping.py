@@ -455,10 +455,11 @@ def meta_for(metrics, judgments, systems, field):
 
 
 @FEW
-@given(distinct(2), distinct(2), distinct(3), hostile)
-def test_meta_formats_escape_hostile_strings(metrics, judgments, systems, field):
+@given(distinct(4).filter(all), distinct(3), hostile)
+def test_meta_formats_escape_hostile_strings(names, systems, field):
     from sumbench.eval.report import meta as show
 
+    metrics, judgments = names[:2], names[2:]  # distinct, not empty: a line each
     result = meta_for(metrics, judgments, systems, field)
     plain = meta_for(["m1", "m2"], ["j1", "j2"], ["a", "b", "c"], "f")
     assert_terminal_clean(show.console_text(result), show.console_text(plain))

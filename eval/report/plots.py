@@ -216,9 +216,10 @@ def correlation_heatmap(metrics: Sequence[str], judgments: Sequence[str],
     image = None
     for k, (ax, (panel, values)) in enumerate(zip(axes, panels)):
         image = ax.imshow(values, cmap="RdBu", vmin=-1.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(len(judgments)), [_text(j) for j in judgments], rotation=30, ha="right", fontsize=8)
-        ax.set_yticks(range(len(metrics)), [_text(m) for m in metrics] if k == 0 else [""] * len(metrics),
-                      fontsize=8)
+        ax.set_xticks(range(len(judgments)), [_text(j) for j in judgments], rotation=30,
+                      ha="right", fontsize=8)
+        ax.set_yticks(range(len(metrics)),
+                      [_text(m) for m in metrics] if k == 0 else [""] * len(metrics), fontsize=8)
         ax.set_title(_text(panel), fontsize=10)
         for i in range(len(metrics)):
             for j in range(len(judgments)):

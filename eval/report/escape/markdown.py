@@ -4,12 +4,13 @@ plain, as table-cell text or as an inline code span.
 Text: control characters become ``\\uXXXX`` (line breaks a space, so a cell stays on its
 row); then every ASCII punctuation character Markdown or GitHub gives a meaning inside
 a line -- ``\\ | * _ [ ] ` ~ $`` (``$`` starts GitHub's math) -- gets a backslash (GFM
-section 2.4), and ``<`` / ``&`` become entities, so no HTML, link, emphasis, math or
-extra column comes from data (``>``, ``#`` and list markers only mean something at the
-start of a line, where data never goes).  Code spans: a fence longer than any run of
+section 2.4), and ``<`` / ``&`` become entities, so no HTML, link with a hidden target,
+emphasis, math or extra column comes from data (``>``, ``#`` and list markers only mean
+something at the start of a line, where data never goes; GitHub may still show a bare
+``https://`` or ``www.`` address as a link to exactly that address).  Code spans: a fence longer than any run of
 backticks in the text (GFM section 6.1), padded when the text starts or ends with a
-backtick (or is empty); inside a table a ``|`` is written ``\\|`` (GFM section 4.10: the table splits on
-pipes before code spans are read).
+backtick (or is empty); inside a table a ``|`` is written ``\\|`` (GFM section 4.10:
+the table splits on pipes before code spans are read).
 """
 
 from __future__ import annotations
