@@ -236,7 +236,7 @@ def test_junit_escapes_untrusted_text(runs):
     result = replace(result, outcomes=(nasty,) + result.outcomes[1:], current="cur<rent>")
     root = ET.fromstring(gate_junit_xml(result).encode("utf-8"))
     validate_junit(root)
-    assert root.find("testsuite/testcase/failure").get("message") == '<b>&"\ufffd ]]> drop'
+    assert root.find("testsuite/testcase/failure").get("message") == '<b>&"\\u0001 ]]> drop'
 
 
 def test_junit_validator_catches_a_wrong_count(runs):

@@ -17,7 +17,8 @@ import pytest
 
 from sumbench.eval.compare import CompareSettings, compare_runs
 from sumbench.eval.gate import GateConfig, check_runs
-from sumbench.eval.report.markdown import cell, code, gate_markdown, report_markdown
+from sumbench.eval.report.escape.markdown import escape_markdown
+from sumbench.eval.report.markdown import gate_markdown, report_markdown
 from sumbench.eval.runs.folder import load_run
 from fake_runs import synthetic_f, write_run
 
@@ -69,11 +70,16 @@ def test_golden_content_reads_right():
 
 
 def test_cell_escapes_markdown_and_html():
+    cell = escape_markdown
     assert cell("a|b") == "a\\|b"
     assert cell("<script>x</script>") == "&lt;script>x&lt;/script>"
     assert cell("**x** _y_ [l](u) `c`") == "\\*\\*x\\*\\* \\_y\\_ \\[l\\](u) \\`c\\`"
     assert cell("two\nlines") == "two lines"
-    assert code("a`b") == "``a`b``"
+    assert cell("a\\|b ~~s~~ $x$") == "a\\\\\\|b \\~\\~s\\~\\~ \\$x\\$"
+    assert escape_markdown("a`b", code=True) == "``a`b``"
+    assert escape_markdown("a``b`", code=True) == "``` a``b` ```"
+    assert escape_markdown("a|b", code=True) == "`a|b`"
+    assert escape_markdown("a|b", code=True, in_table=True) == "`a\\|b`"
 
 
 def test_single_run_report_has_no_comparison(tmp_path):

@@ -137,12 +137,14 @@ def gate_config(args: argparse.Namespace, baseline: str | Path):
 
 
 def verdict_text(result) -> str:
-    lines = [f"sumbench check: {Path(result.current).name} against baseline "
-             f"{Path(result.baseline).name} ({result.examples} examples)"]
+    from sumbench.common.terminal import escape_controls as safe  # one line per value
+
+    lines = [safe(f"sumbench check: {Path(result.current).name} against baseline "
+                  f"{Path(result.baseline).name} ({result.examples} examples)", newlines=True)]
     for o in result.outcomes:
-        lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {o.reason}")
+        lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {safe(o.reason, newlines=True)}")
     for note in result.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {safe(note, newlines=True)}")
     failed, total = len(result.failures), len(result.outcomes)
     lines.append(f"FAILED: {failed} of {total} gated measures regressed" if failed
                  else f"PASSED: no regression in {total} gated measure{'s' if total != 1 else ''}")

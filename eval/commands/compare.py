@@ -123,7 +123,8 @@ def comparison_text(comparison) -> str:
     text_columns = {0, 1, 3} if holm else {0, 1}
     lines += [""] + grid(rows[0], rows[1:], set(range(len(rows[0]))) - text_columns)
     lines.append("")
-    lines += [f"signature: {s}" for s in comparison.signatures.values()]
+    lines += [f"signature: {escape_controls(s, newlines=True)}"
+              for s in comparison.signatures.values()]
     return "\n".join(lines)
 
 

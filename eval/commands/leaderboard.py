@@ -5,7 +5,6 @@ md|html|json|csv|latex``."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from sumbench.eval.commands.options import confidence_level, positive_int
@@ -62,7 +61,9 @@ def render(board, fmt: str) -> str:
 
         return page("sumbench leaderboard", formats.leaderboard_html(board))
     if fmt == "json":
-        return json.dumps(board.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        from sumbench.eval.report.escape.json import escape_json
+
+        return escape_json(board.to_dict()) + "\n"
     if fmt == "csv":
         return formats.leaderboard_csv(board)
     return formats.leaderboard_latex(board)

@@ -147,8 +147,6 @@ def settings_from_args(args: argparse.Namespace):
 
 
 def execute(args: argparse.Namespace) -> int:
-    import json
-
     from sumbench.eval.errors import UsageError
     from sumbench.eval.meta.inputs import meta_from_sources
     from sumbench.eval.report import meta as show
@@ -171,7 +169,9 @@ def execute(args: argparse.Namespace) -> int:
         print(f"sumbench: note: {note}", file=sys.stderr)
     title = args.title or "sumbench meta-evaluation"
     if args.format == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        from sumbench.eval.report.escape.json import escape_json
+
+        text = escape_json(result.to_dict()) + "\n"
     elif args.format == "md":
         text = show.markdown_document(result, title)
     elif args.format == "html":

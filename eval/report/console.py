@@ -1,11 +1,14 @@
 """The console tables: one block per metric of a run (a row per measure with each
 component's mean and the headline's interval, then the metric's signature, as sacrebleu
-prints its signature), side-by-side runs, diagnostics and warnings."""
+prints its signature), side-by-side runs, diagnostics and warnings.  Text from data goes
+through :func:`sumbench.common.terminal.escape_controls` (tables through ``grid``), so a
+name or signature stays on its line and cannot forge one."""
 
 from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from sumbench.common.terminal import escape_controls
 from sumbench.eval.notices import Notice
 from sumbench.eval.report.tables import grid, metric_table, side_by_side_rows
 from sumbench.eval.runs.run import Run
@@ -13,17 +16,17 @@ from sumbench.eval.runs.run import Run
 
 def score_table(run: Run, title: str) -> str:
     """The tables of one run, a signature under each metric's."""
-    lines = [title]
+    lines = [escape_controls(title, newlines=True)]
     for result in run.metrics.values():
         header, rows = metric_table(result)
         lines += [""] + grid(header, rows, right=set(range(1, len(header))))
-        lines += ["", f"signature: {result.signature}"]
+        lines += ["", f"signature: {escape_controls(str(result.signature), newlines=True)}"]
     return "\n".join(lines)
 
 
 def notice_lines(notices: Sequence[Notice]) -> list[str]:
     """Warnings as lines for stderr."""
-    return [f"sumbench: warning: {n.message}" for n in notices]
+    return [f"sumbench: warning: {escape_controls(n.message, newlines=True)}" for n in notices]
 
 
 def diagnostics_table(columns: Mapping[str, Mapping[str, float | None]]) -> str:
@@ -31,9 +34,10 @@ def diagnostics_table(columns: Mapping[str, Mapping[str, float | None]]) -> str:
     from sumbench.eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
 
     width = max(len(label) for _, label in DIAGNOSTIC_FIELDS)
-    cell = max(9, *(len(n) for n in columns))
+    names = [escape_controls(name, newlines=True) for name in columns]
+    cell = max(9, *(len(n) for n in names))
     lines = [f"{'diagnostics (mean over examples)':<{width}}  "
-             + " ".join(f"{name:>{cell}}" for name in columns)]
+             + " ".join(f"{name:>{cell}}" for name in names)]
     for key, label in DIAGNOSTIC_FIELDS:
         cells = " ".join(f"{format_diagnostic(key, means.get(key)):>{cell}}"
                          for means in columns.values())
@@ -49,5 +53,6 @@ def side_by_side(runs: Sequence[Run], names: Sequence[str]) -> str:
     lines = ["mean (points) with confidence interval", ""]
     lines += grid(header, rows, right=set(range(1, len(header))))
     lines.append("")
-    lines += [f"signature: {result.signature}" for result in runs[0].metrics.values()]
+    lines += [f"signature: {escape_controls(str(result.signature), newlines=True)}"
+              for result in runs[0].metrics.values()]
     return "\n".join(lines)

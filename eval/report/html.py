@@ -5,8 +5,8 @@ Nothing is fetched when the page is opened: the CSS is inline, the plots are PNG
 Content-Security-Policy meta tag (``default-src 'none'; img-src data:; style-src
 'unsafe-inline'``) makes the browser refuse anything else, and every text that comes
 from data -- articles, references, predictions, names, ids, notes -- is escaped with
-:func:`html.escape`: model output is untrusted, and a summary containing ``<script>``
-shows as text.
+:func:`sumbench.eval.report.escape.html.escape_html`: model output is untrusted, and a
+summary containing ``<script>`` shows as text.
 
 Sections: summary tables and signatures, the leaderboard (with two runs or more), the
 comparison chart (and the comparison table), score distributions, a measure against
@@ -24,7 +24,6 @@ figure gives each system its own labelled row, in leaderboard order.
 from __future__ import annotations
 
 import re
-from html import escape
 from pathlib import Path
 from typing import Sequence
 
@@ -35,6 +34,7 @@ from sumbench.eval.compare import Comparison, unique_names
 from sumbench.eval.leaderboard import Leaderboard
 from sumbench.eval.data.records import Example
 from sumbench.eval.errors import SumbenchError, UsageError
+from sumbench.eval.report.escape.html import escape_html
 from sumbench.eval.report.tables import interval_text, metric_table, number
 from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
 
@@ -95,12 +95,12 @@ def highlight(text: str, other: str) -> str:
         while (kind[i] and j + 1 < len(matches) and kind[j + 1] == kind[i]
                and _joinable(text[matches[j].end():matches[j + 1].start()])):
             j += 1
-        out.append(escape(text[position:matches[i].start()]))
-        inner = escape(text[matches[i].start():matches[j].end()])
+        out.append(escape_html(text[position:matches[i].start()]))
+        inner = escape_html(text[matches[i].start():matches[j].end()])
         out.append(f'<mark class="{kind[i]}">{inner}</mark>' if kind[i] else inner)
         position = matches[j].end()
         i = j + 1
-    out.append(escape(text[position:]))
+    out.append(escape_html(text[position:]))
     return "".join(out)
 
 
@@ -122,7 +122,7 @@ def example_diagnostics(run: Run) -> dict[str, dict]:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
     """Header cells are escaped here; row cells must already be HTML."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    head = "".join(f"<th>{escape_html(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if n else f"<td>{c}</td>"
                                     for c, n in zip(row, numeric)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -135,11 +135,11 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
 
     shared = len({r.fingerprint for r in runs}) == 1
     header = ["run", "folder", "examples"] + ([] if shared else ["reference set"])
-    listing = _table(header, [[escape(n), f"<code>{escape(Path(r.path).name if r.path else '')}</code>",
-                               str(len(r.ids))] + ([] if shared else [f"<code>{escape(r.fingerprint)}</code>"])
+    listing = _table(header, [[escape_html(n), f"<code>{escape_html(Path(r.path).name if r.path else '')}</code>",
+                               str(len(r.ids))] + ([] if shared else [f"<code>{escape_html(r.fingerprint)}</code>"])
                               for r, n in zip(runs, names)], [False, False, True, False])
     if shared:
-        listing = (f"<p>Reference set <code>{escape(runs[0].fingerprint)}</code> "
+        listing = (f"<p>Reference set <code>{escape_html(runs[0].fingerprint)}</code> "
                    f"({len(runs[0].ids)} examples), shared by every run.</p>") + listing
     tables = []
     for metric in dict.fromkeys(m for r in runs for m in r.metrics):
@@ -152,8 +152,8 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
                 continue
             head, body = metric_table(run.metrics[metric])
             header = ["run", "measure"] + head[1:]
-            rows += [[escape(name)] + [escape(c) for c in row] for row in body]
-        tables.append(f"<h3>{escape(metric)}</h3>"
+            rows += [[escape_html(name)] + [escape_html(c) for c in row] for row in body]
+        tables.append(f"<h3>{escape_html(metric)}</h3>"
                       + _table(header, rows, [False, False] + [True] * (len(header) - 2)))
     if len(runs) > FEW:
         tables.append("<p>The leaderboard below shows every system's scores; each run "
@@ -163,9 +163,9 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
         distinct = list(dict.fromkeys(str(r.metrics[metric].signature) for r in runs
                                       if metric in r.metrics))
         if len(distinct) == 1:
-            signatures.append(f"<p><code>{escape(distinct[0])}</code></p>")
+            signatures.append(f"<p><code>{escape_html(distinct[0])}</code></p>")
         else:
-            signatures += [f"<p>{escape(n)}: <code>{escape(str(r.metrics[metric].signature))}</code></p>"
+            signatures += [f"<p>{escape_html(n)}: <code>{escape_html(str(r.metrics[metric].signature))}</code></p>"
                            for r, n in zip(runs, names) if metric in r.metrics]
     return (f'<section id="summary"><h2>Summary</h2>{listing}{"".join(tables)}'
             f"<h3>Signatures</h3>{''.join(signatures)}</section>")
@@ -182,7 +182,7 @@ def comparison_section(comparison: Comparison | None, chart: str) -> str:
         for m in comparison.metrics:
             d = m.scale * m.difference
             tone = "good" if d > 0 else "bad" if d < 0 else ""
-            rows.append([escape(m.label), escape(m.system), number(m.system_mean, m.scale),
+            rows.append([escape_html(m.label), escape_html(m.system), number(m.system_mean, m.scale),
                          number(m.baseline_mean, m.scale),
                          f'<span class="{tone}">{d:+.2f}</span>',
                          interval_text(m.interval, m.scale, signed=True),
@@ -192,16 +192,16 @@ def comparison_section(comparison: Comparison | None, chart: str) -> str:
                         "difference", f"{level}% CI", "p (paired bootstrap)",
                         "p (approx. randomisation)", "win / tie / loss"], rows,
                        [False, False] + [True] * 7)
-        intro = (f"Each system against <b>{escape(comparison.names[0])}</b> on "
+        intro = (f"Each system against <b>{escape_html(comparison.names[0])}</b> on "
                  f"{comparison.examples} examples (points)")
         if len(comparison.names) > FEW:
             parts.append(f"<details><summary>{intro}: {len(rows)} rows</summary>"
                          f'<div class="wide">{table}</div></details>')
         else:
             parts.append(f'<p>{intro}.</p><div class="wide">{table}</div>')
-        parts += [f"<p>Comparison signature: <code>{escape(s)}</code></p>"
+        parts += [f"<p>Comparison signature: <code>{escape_html(s)}</code></p>"
                   for s in comparison.signatures.values()]
-        parts += [f'<p class="note">Note: {escape(n)}</p>' for n in comparison.notes]
+        parts += [f'<p class="note">Note: {escape_html(n)}</p>' for n in comparison.notes]
     return "".join(parts) + "</section>"
 
 
@@ -212,7 +212,7 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
         return ""
     from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
-    rows = [[escape(diagnostic_label(k))] + [escape(format_diagnostic(k, m.get(k))) for m in means]
+    rows = [[escape_html(diagnostic_label(k))] + [escape_html(format_diagnostic(k, m.get(k))) for m in means]
             for k in keys]
     return ('<section id="diagnostics"><h2>Diagnostics</h2><p>Means over examples.</p>'
             + _table(["diagnostic", *names], rows, [False] + [True] * len(names))
@@ -254,22 +254,22 @@ def _example_card(rank: str, example_id: str, score: str, prediction: str,
                   run: Run) -> str:
     references = example.reference_texts() if example else []
     joined = "\n".join(references)
-    parts = [f'<div class="card"><h4>{escape(rank)} · <code>{escape(example_id)}</code> · '
-             f'<span class="score">{escape(score)}</span>{others}</h4>',
+    parts = [f'<div class="card"><h4>{escape_html(rank)} · <code>{escape_html(example_id)}</code> · '
+             f'<span class="score">{escape_html(score)}</span>{others}</h4>',
              '<div class="label">prediction</div>',
-             f'<p class="text">{highlight(prediction, joined) if example else escape(prediction)}</p>']
+             f'<p class="text">{highlight(prediction, joined) if example else escape_html(prediction)}</p>']
     if references:
         parts += _reference_blocks(prediction, references, run)
     if diagnostics:
         from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
         parts.append('<div class="label">diagnostics</div><p class="diag">' + ", ".join(
-            f"{escape(diagnostic_label(k))}: {escape(format_diagnostic(k, v))}"
+            f"{escape_html(diagnostic_label(k))}: {escape_html(format_diagnostic(k, v))}"
             for k, v in diagnostics.items()) + "</p>")
     if example is not None:
-        title = f"{escape(example.title)} — " if example.title else ""
+        title = f"{escape_html(example.title)} — " if example.title else ""
         parts.append(f"<details><summary>article ({len(example.article.split())} words)"
-                     f"</summary><p class=\"text\">{title}{escape(example.article)}</p></details>")
+                     f"</summary><p class=\"text\">{title}{escape_html(example.article)}</p></details>")
     return "".join(parts) + "</div>"
 
 
@@ -280,7 +280,7 @@ def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
     scale = first.info.scale
     score_label = f"{shown} {first.info.label(component)}"
     parts = [f'<section id="examples"><h2>Best and worst examples</h2><p>Ranked by '
-             f'{escape(score_label)}. Highlighted: <mark class="bi">words in a bigram shared '
+             f'{escape_html(score_label)}. Highlighted: <mark class="bi">words in a bigram shared '
              'with the other text</mark>, <mark class="uni">other shared words</mark>.</p>']
     by_id = [{i: row for row, i in enumerate(r.ids)} for r in runs]
     values = [r.values(ref, component) for r in runs]
@@ -289,16 +289,16 @@ def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
         diagnostics = example_diagnostics(run)
         f = values[r]
         order = sorted(range(len(run.ids)), key=lambda i: (-f[i], run.ids[i]))
-        parts.append(f"<h3>{escape(name)}</h3>")
+        parts.append(f"<h3>{escape_html(name)}</h3>")
         if why:
-            parts.append(f'<p class="note">{escape(why)}</p>')
+            parts.append(f'<p class="note">{escape_html(why)}</p>')
         count = min(k, len(order))
         for heading, chosen in (("best", order[:count]), ("worst", order[::-1][:count])):
             parts.append(f'<div class="label">{heading} {count}</div>')
             for rank, i in enumerate(chosen, start=1):
                 example_id = run.ids[i]
                 others = "".join(
-                    f" · {escape(n)} {number(values[j][by_id[j][example_id]], scale)}"
+                    f" · {escape_html(n)} {number(values[j][by_id[j][example_id]], scale)}"
                     for j, n in enumerate(names) if j != r and example_id in by_id[j])
                 parts.append(_example_card(
                     f"{heading} #{rank}", example_id, f"{score_label} {number(float(f[i]), scale)}",
@@ -325,9 +325,9 @@ def page(title: str, body: str, subtitle: str = "", nav: str = "") -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
-            f'<h1>{escape(title)}</h1><p class="sub">{subtitle}</p><nav>{nav}</nav>' + body
-            + f'<p class="sub">Made by sumbench {escape(__version__)}.</p></main></body></html>\n')
+            f"<title>{escape_html(title)}</title><style>{CSS}</style></head><body><main>"
+            f'<h1>{escape_html(title)}</h1><p class="sub">{subtitle}</p><nav>{nav}</nav>' + body
+            + f'<p class="sub">Made by sumbench {escape_html(__version__)}.</p></main></body></html>\n')
 
 
 def _figures(runs: Sequence[Run], names: Sequence[str], measures: Sequence[MeasureRef],
@@ -377,7 +377,7 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: in
         comparison_section(comparison, chart),
         '<section id="distributions"><h2>Score distributions</h2>'
         f'<img alt="Distributions of per-example scores" src="{distributions}"></section>',
-        f'<section id="length"><h2>{escape(shown)} and summary length</h2>'
+        f'<section id="length"><h2>{escape_html(shown)} and summary length</h2>'
         f'<img alt="Scores and summary length" src="{length}"></section>',
         diagnostics_section(runs, names),
         examples_section(runs, names, ref, shown, k),
@@ -386,6 +386,6 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: in
              ("distributions", "Distributions"), ("length", "Length"), ("examples", "Examples")]
     nav = "".join(f'<a href="#{s}">{text}</a>' for s, text in links
                   if s != "leaderboard" or leaderboard is not None)
-    subtitle = (" vs ".join(escape(n) for n in names) if len(names) <= 4
+    subtitle = (" vs ".join(escape_html(n) for n in names) if len(names) <= 4
                 else f"{len(names)} systems") + f" · {len(runs[0].ids)} examples"
     return page(title, "".join(sections), subtitle, nav)

@@ -14,24 +14,20 @@ which ``tests/test_gate.py`` checks on the parsed XML:
   one a ``<system-out>`` with the same;
 * times are decimal seconds (the gate's work is not timed per metric, so ``0``).
 
-Text is escaped by :mod:`xml.etree.ElementTree`; characters XML 1.0 cannot hold are
-replaced, so untrusted names cannot break the document.
+Every text from data goes through :func:`sumbench.eval.report.escape.xml.escape_xml`
+(characters XML 1.0 cannot hold, or would not read back unchanged, written as
+``\\uXXXX``); :mod:`xml.etree.ElementTree` writes the entities, so untrusted names
+cannot break the document.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Sequence
 
 from sumbench.eval.gate import GateResult, MetricOutcome
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(value))
+from sumbench.eval.report.escape.xml import escape_xml
 
 
 def _details(o: MetricOutcome) -> str:
@@ -51,7 +47,7 @@ def gate_junit_xml(results: GateResult | Sequence[GateResult],
     results = [results] if isinstance(results, GateResult) else list(results)
     tests = str(sum(len(r.outcomes) for r in results))
     failures = str(sum(len(r.failures) for r in results))
-    root = ET.Element("testsuites", {"name": suite_name, "tests": tests,
+    root = ET.Element("testsuites", {"name": escape_xml(suite_name), "tests": tests,
                                      "failures": failures, "errors": "0", "time": "0"})
     for result in results:
         _suite(root, result, suite_name)
@@ -63,7 +59,7 @@ def _suite(root: ET.Element, result: GateResult, suite_name: str) -> None:
     tests = str(len(result.outcomes))
     failures = str(len(result.failures))
     suite = ET.SubElement(root, "testsuite", {
-        "name": _text(f"{suite_name}: {Path(result.current).name} against baseline "
+        "name": escape_xml(f"{suite_name}: {Path(result.current).name} against baseline "
                       f"{Path(result.baseline).name}"),
         "tests": tests, "failures": failures, "errors": "0", "skipped": "0", "time": "0"})
     properties = ET.SubElement(suite, "properties")
@@ -73,14 +69,14 @@ def _suite(root: ET.Element, result: GateResult, suite_name: str) -> None:
                         ("max_drop", "off" if config.max_drop is None else f"{config.max_drop:g}"),
                         ("alpha", "off" if config.alpha is None else f"{config.alpha:g}"),
                         ("test", config.test), ("config_file", result.config_file or "")):
-        ET.SubElement(properties, "property", {"name": name, "value": _text(value)})
+        ET.SubElement(properties, "property", {"name": name, "value": escape_xml(value)})
     for outcome in result.outcomes:
-        case = ET.SubElement(suite, "testcase", {"name": _text(outcome.metric),
+        case = ET.SubElement(suite, "testcase", {"name": escape_xml(outcome.metric),
                                                  "classname": "sumbench.gate", "time": "0"})
         if not outcome.passed:
-            failure = ET.SubElement(case, "failure", {"message": _text(outcome.reason),
+            failure = ET.SubElement(case, "failure", {"message": escape_xml(outcome.reason),
                                                       "type": "regression"})
-            failure.text = _text(outcome.reason + "\n\n" + _details(outcome))
+            failure.text = escape_xml(outcome.reason + "\n\n" + _details(outcome))
         else:
             out = ET.SubElement(case, "system-out")
-            out.text = _text(outcome.reason + "\n\n" + _details(outcome))
+            out.text = escape_xml(outcome.reason + "\n\n" + _details(outcome))

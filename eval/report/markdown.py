@@ -3,9 +3,9 @@
 GitHub-flavoured Markdown tables (https://github.github.com/gfm/#tables-extension-).
 Output is deterministic -- no dates, no absolute paths (folder names only), fixed number
 formats -- so a golden file can guard it (``tests/golden/report.md``).  Every text that
-comes from a run (summariser names, folder names, notes) goes through :func:`cell`,
-which escapes the characters that Markdown tables and inline HTML would interpret
-(``>`` is left alone: it only means a quote at the start of a line, never in a cell).
+comes from a run (summariser names, folder names, measures, signatures, notes) goes
+through :func:`sumbench.eval.report.escape.markdown.escape_markdown`, as text or as a
+code span.
 """
 
 from __future__ import annotations
@@ -16,24 +16,10 @@ from typing import Sequence
 from sumbench.eval.compare import Comparison, unique_names
 from sumbench.eval.gate import GateResult
 from sumbench.eval.leaderboard import Leaderboard
+from sumbench.eval.report.escape.markdown import escape_markdown
 from sumbench.eval.report.tables import interval_text, metric_table, number
 from sumbench.eval.runs.run import Run
 from sumbench.eval.stats.interval import Interval
-
-_ESCAPES = {"|": "\\|", "<": "&lt;", "&": "&amp;", "`": "\\`", "*": "\\*",
-            "_": "\\_", "[": "\\[", "]": "\\]", "\n": " ", "\r": " "}
-
-
-def cell(text: object) -> str:
-    """Text made safe for a table cell: no HTML, no pipes, no emphasis, one line."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
-
-
-def code(text: str) -> str:
-    """An inline code span that survives backticks in ``text``."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text.replace(chr(10), ' ')}{fence}"
-
 
 def interval(i: Interval, scale: float = 100.0, signed: bool = False) -> str:
     return interval_text(i, scale, signed)
@@ -57,8 +43,10 @@ def _folder(path: str | None) -> str:
 
 
 def runs_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
-    rows = [[cell(n), code(_folder(str(r.path) if r.path else None)), str(len(r.ids)),
-             code(r.fingerprint[:19])] for r, n in zip(runs, names)]
+    rows = [[escape_markdown(n),
+             escape_markdown(_folder(str(r.path) if r.path else None), code=True, in_table=True),
+             str(len(r.ids)), escape_markdown(r.fingerprint[:19], code=True, in_table=True)]
+            for r, n in zip(runs, names)]
     return table(["run", "folder", "examples", "reference set"], rows, "llrl")
 
 
@@ -80,10 +68,11 @@ def scores_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
                     if c == result.info.label(result.info.headline)]
             for row in body:
                 cells = [f"**{c}**" if i in bold else c for i, c in enumerate(row)]
-                rows.append([cell(name), cell(cells[0])] + cells[1:])
+                rows.append([escape_markdown(name), escape_markdown(cells[0])] + cells[1:])
         if lines:
             lines.append("")
-        lines += [f"### {cell(metric)}", ""] + table(header, rows, "ll" + "r" * (len(header) - 2))
+        lines += [f"### {escape_markdown(metric)}", ""]
+        lines += table([escape_markdown(h) for h in header], rows, "ll" + "r" * (len(header) - 2))
     return lines
 
 
@@ -95,9 +84,10 @@ def signature_lines(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
                       if metric in r.metrics}
         distinct = list(dict.fromkeys(signatures.values()))
         if len(distinct) == 1:
-            lines.append(f"- {cell(metric)}: {code(distinct[0])}")
+            lines.append(f"- {escape_markdown(metric)}: {escape_markdown(distinct[0], code=True)}")
         else:
-            lines += [f"- {cell(metric)}, {cell(n)}: {code(s)}" for n, s in signatures.items()]
+            lines += [f"- {escape_markdown(metric)}, {escape_markdown(n)}: "
+                      f"{escape_markdown(s, code=True)}" for n, s in signatures.items()]
     return ["Signatures:", ""] + lines
 
 
@@ -105,7 +95,8 @@ def comparison_section(comparison: Comparison) -> list[str]:
     """The comparison table: every system against the first run."""
     level = f"{comparison.settings.confidence * 100:g}"
     if comparison.settings.all_pairs:
-        rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale), cell(m.baseline),
+        rows = [[escape_markdown(m.label), escape_markdown(m.system),
+                 number(m.system_mean, m.scale), escape_markdown(m.baseline),
                  number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
                  interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
                  p_value(m.bootstrap_p_holm), p_value(m.permutation_p),
@@ -119,22 +110,22 @@ def comparison_section(comparison: Comparison) -> list[str]:
                  "Holm-corrected over the pairs of each measure.", ""]
         lines += table(header, rows, "llrlrrrrrrrr")
     else:
-        rows = [[cell(m.label), cell(m.system), number(m.system_mean, m.scale),
-                 number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
+        rows = [[escape_markdown(m.label), escape_markdown(m.system),
+                 number(m.system_mean, m.scale), number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",
                  interval(m.interval, m.scale, signed=True), p_value(m.bootstrap_p),
                  p_value(m.permutation_p), f"{m.wins} / {m.ties} / {m.losses}"]
                 for m in comparison.metrics]
-        header = ["measure", "system", "score", f"{cell(comparison.names[0])} score",
+        header = ["measure", "system", "score", f"{escape_markdown(comparison.names[0])} score",
                   "difference", f"{level}% CI of difference", "p (paired bootstrap)",
                   "p (approx. randomisation)", "win / tie / loss"]
-        lines = [f"Differences against **{cell(comparison.names[0])}** on "
+        lines = [f"Differences against **{escape_markdown(comparison.names[0])}** on "
                  f"{comparison.examples} examples (points; positive = better than "
-                 f"{cell(comparison.names[0])}).", ""]
+                 f"{escape_markdown(comparison.names[0])}).", ""]
         lines += table(header, rows, "llrrrrrrr")
     lines += ["", "Comparison signature" + ("s:" if len(comparison.signatures) > 1 else ":"), ""]
-    lines += [f"- {code(s)}" for s in comparison.signatures.values()]
+    lines += [f"- {escape_markdown(s, code=True)}" for s in comparison.signatures.values()]
     if comparison.notes:
-        lines += [""] + [f"- Note: {cell(n)}" for n in comparison.notes]
+        lines += [""] + [f"- Note: {escape_markdown(n)}" for n in comparison.notes]
     return lines
 
 
@@ -146,16 +137,17 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
         return []
     from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
 
-    rows = [[cell(diagnostic_label(k))] + [format_diagnostic(k, m.get(k)) for m in means]
-            for k in keys]
-    return table(["diagnostic"] + [cell(n) for n in names], rows, "l" + "r" * len(names))
+    rows = [[escape_markdown(diagnostic_label(k))]
+            + [escape_markdown(format_diagnostic(k, m.get(k))) for m in means] for k in keys]
+    return table(["diagnostic"] + [escape_markdown(n) for n in names], rows,
+                 "l" + "r" * len(names))
 
 
 def report_markdown(runs: Sequence[Run], comparison: Comparison | None = None,
                     title: str = "sumbench report", leaderboard: Leaderboard | None = None) -> str:
     """The whole report: runs, scores, signatures, leaderboard, comparison, diagnostics."""
     names = comparison.names if comparison else unique_names(runs)
-    lines = [f"# {cell(title)}", "", "## Runs", ""]
+    lines = [f"# {escape_markdown(title)}", "", "## Runs", ""]
     lines += runs_section(runs, names)
     lines += ["", "## Scores", ""]
     lines += scores_section(runs, names)
@@ -189,23 +181,27 @@ def gate_markdown(result: GateResult) -> str:
         test = {"permutation": "approximate randomisation", "bootstrap": "paired bootstrap",
                 "both": "both paired tests"}[config.test]
         rules.append(f"a significant drop ({test}, alpha = {config.alpha:g})")
-    rows = [["✅ pass" if o.passed else "❌ fail", cell(o.metric), number(o.baseline_mean, o.scale),
+    rows = [["✅ pass" if o.passed else "❌ fail", escape_markdown(o.metric),
+             number(o.baseline_mean, o.scale),
              number(o.current_mean, o.scale), f"{o.difference_points:+.2f}",
              interval(o.interval_points, scale=1.0, signed=True), p_value(o.bootstrap_p),
              p_value(o.permutation_p), f"{o.wins} / {o.ties} / {o.losses}"]
             for o in result.outcomes]
     lines = [head, "",
-             f"Current {code(_folder(result.current))} against baseline "
-             f"{code(_folder(result.baseline))} on {result.examples} examples. A measure "
+             f"Current {escape_markdown(_folder(result.current), code=True)} against baseline "
+             f"{escape_markdown(_folder(result.baseline), code=True)} on {result.examples} "
+             "examples. A measure "
              f"fails on {' or '.join(rules)}.", ""]
     lines += table(["", "measure", "baseline", "current", "difference", "95% CI of difference",
                     "p (paired bootstrap)", "p (approx. randomisation)", "win / tie / loss"],
                    rows, "llrrrrrrr")
     if failed:
-        lines += ["", "Reasons:", ""] + [f"- **{cell(o.metric)}**: {cell(o.reason)}" for o in failed]
+        lines += ["", "Reasons:", ""] + [f"- **{escape_markdown(o.metric)}**: "
+                                         f"{escape_markdown(o.reason)}" for o in failed]
     if result.notes:
-        lines += [""] + [f"- Note: {cell(n)}" for n in result.notes]
-    source = f" (gate from {code(Path(result.config_file).name)})" if result.config_file else ""
+        lines += [""] + [f"- Note: {escape_markdown(n)}" for n in result.notes]
+    source = (f" (gate from {escape_markdown(Path(result.config_file).name, code=True)})"
+              if result.config_file else "")
     lines += ["", f"Signature{source}:", ""]
-    lines += [f"- {code(s)}" for s in result.signature.split("\n")]
+    lines += [f"- {escape_markdown(s, code=True)}" for s in result.signature.split("\n")]
     return "\n".join(lines) + "\n"

@@ -10,12 +10,14 @@ Correlations are printed with 4 decimals.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Sequence
 
 import numpy as np
 
+from sumbench.common.terminal import escape_controls
 from sumbench.eval.meta.evaluate import Correlation, MetaResult
+from sumbench.eval.report.escape.html import escape_html
+from sumbench.eval.report.escape.markdown import escape_markdown as md
 from sumbench.eval.report.tables import grid
 from sumbench.eval.stats.correlation import COEFFICIENT_LABELS
 from sumbench.eval.stats.correlation_levels import LEVEL_HELP
@@ -81,28 +83,34 @@ def resampling_text(result: MetaResult) -> str:
     return "; ".join(parts)
 
 
+def _line(text: object) -> str:
+    """Text from the data as part of one terminal line."""
+    return escape_controls(str(text), newlines=True)
+
+
 def console_text(result: MetaResult) -> str:
-    lines = [heading(result), resampling_text(result)]
+    lines = [_line(heading(result)), _line(resampling_text(result))]
     for judgment in result.judgments:
         for level in result.settings.levels:
             header, rows = level_rows(result, judgment, level)
-            lines += ["", level_title(result, judgment, level)]
+            lines += ["", _line(level_title(result, judgment, level))]
             lines += grid(header, rows, set(range(1, len(header))))
     if result.tests:
         header, rows = test_rows(result)
         lines += ["", "Is metric A's correlation different from metric B's?"]
         lines += grid(header, rows, {5, 6})
     if result.notes:
-        lines += ["", "Notes:"] + [f"- {n}" for n in result.notes]
-    lines += ["", "Sources:"] + [f"- {k}: {v}" for k, v in result.sources.items()]
-    lines += ["", f"signature: {result.signature}"]
-    lines += [f"{metric} signature: {s}" for metric, s in result.metric_signatures.items()]
+        lines += ["", "Notes:"] + [f"- {_line(n)}" for n in result.notes]
+    lines += ["", "Sources:"] + [f"- {_line(k)}: {_line(v)}" for k, v in result.sources.items()]
+    lines += ["", f"signature: {_line(result.signature)}"]
+    lines += [f"{_line(metric)} signature: {_line(s)}"
+              for metric, s in result.metric_signatures.items()]
     return "\n".join(lines)
 
 
 def markdown_section(result: MetaResult, depth: int = 2) -> list[str]:
     """The meta-evaluation as Markdown lines, its headings at ``depth``."""
-    from sumbench.eval.report.markdown import cell as md, code, table
+    from sumbench.eval.report.markdown import table
 
     hashes = "#" * depth
     lines = [f"{hashes} Meta-evaluation", "", md(heading(result)) + ".", md(resampling_text(result))
@@ -118,18 +126,17 @@ def markdown_section(result: MetaResult, depth: int = 2) -> list[str]:
         header, rows = test_rows(result)
         lines += [f"{hashes}# Tests between metrics", "",
                   "Permutation test of equal correlations (two-sided p).", ""]
-        lines += table(header, [[md(c) for c in row] for row in rows], "lllllrr") + [""]
+        lines += table([md(h) for h in header], [[md(c) for c in row] for row in rows],
+                       "lllllrr") + [""]
     if result.notes:
         lines += ["Notes:", ""] + [f"- {md(n)}" for n in result.notes] + [""]
     lines += ["Sources:", ""] + [f"- {md(k)}: {md(v)}" for k, v in result.sources.items()]
-    lines += ["", "Signatures:", "", f"- meta: {code(result.signature)}"]
-    lines += [f"- {md(m)}: {code(s)}" for m, s in result.metric_signatures.items()]
+    lines += ["", "Signatures:", "", f"- meta: {md(result.signature, code=True)}"]
+    lines += [f"- {md(m)}: {md(s, code=True)}" for m, s in result.metric_signatures.items()]
     return lines
 
 
 def markdown_document(result: MetaResult, title: str = "sumbench meta-evaluation") -> str:
-    from sumbench.eval.report.markdown import cell as md
-
     return "\n".join([f"# {md(title)}", ""] + markdown_section(result)) + "\n"
 
 
@@ -149,9 +156,9 @@ def heatmaps(result: MetaResult) -> list[tuple[str, str]]:
 
 
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="n">{escape(c)}</td>' if i else
-                                    f"<td>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+    head = "".join(f"<th>{escape_html(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="n">{escape_html(c)}</td>' if i else
+                                    f"<td>{escape_html(c)}</td>" for i, c in enumerate(row)) + "</tr>"
                    for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -162,29 +169,29 @@ def html_document(result: MetaResult, title: str = "sumbench meta-evaluation") -
     from sumbench import __version__
     from sumbench.eval.report.html import CSP, CSS
 
-    parts = [f"<h1>{escape(title)}</h1>", f'<p class="sub">{escape(heading(result))}</p>',
-             f"<p>{escape(resampling_text(result))}.</p>"]
+    parts = [f"<h1>{escape_html(title)}</h1>", f'<p class="sub">{escape_html(heading(result))}</p>',
+             f"<p>{escape_html(resampling_text(result))}.</p>"]
     for label, uri in heatmaps(result):
-        parts.append(f'<img alt="Heatmap of {escape(label)} by metric and judgment" src="{uri}">')
+        parts.append(f'<img alt="Heatmap of {escape_html(label)} by metric and judgment" src="{uri}">')
     for judgment in result.judgments:
         for level in result.settings.levels:
             header, rows = level_rows(result, judgment, level)
-            parts.append(f"<h3>{escape(level_title(result, judgment, level))}</h3>"
-                         f'<p class="sub">{escape(LEVEL_HELP[level])}</p>'
+            parts.append(f"<h3>{escape_html(level_title(result, judgment, level))}</h3>"
+                         f'<p class="sub">{escape_html(LEVEL_HELP[level])}</p>'
                          + _html_table(header, rows))
     if result.tests:
         header, rows = test_rows(result)
         parts.append("<h2>Tests between metrics</h2><p>Permutation test of equal "
                      "correlations (two-sided p).</p>" + _html_table(header, rows))
-    parts += [f'<p class="note">Note: {escape(n)}</p>' for n in result.notes]
+    parts += [f'<p class="note">Note: {escape_html(n)}</p>' for n in result.notes]
     parts.append("<h2>Sources and signatures</h2>" + "".join(
-        f"<p>{escape(k)}: <code>{escape(v)}</code></p>" for k, v in result.sources.items()))
-    parts.append(f"<p>meta: <code>{escape(result.signature)}</code></p>")
-    parts += [f"<p>{escape(m)}: <code>{escape(s)}</code></p>"
+        f"<p>{escape_html(k)}: <code>{escape_html(v)}</code></p>" for k, v in result.sources.items()))
+    parts.append(f"<p>meta: <code>{escape_html(result.signature)}</code></p>")
+    parts += [f"<p>{escape_html(m)}: <code>{escape_html(s)}</code></p>"
               for m, s in result.metric_signatures.items()]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+            f"<title>{escape_html(title)}</title><style>{CSS}</style></head><body><main>"
             + "".join(parts)
-            + f'<p class="sub">Made by sumbench {escape(__version__)}.</p></main></body></html>\n')
+            + f'<p class="sub">Made by sumbench {escape_html(__version__)}.</p></main></body></html>\n')

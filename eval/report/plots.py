@@ -15,7 +15,9 @@ by the ranking measure: a forest plot of each measure's mean and interval, box p
 the per-example scores, and the mean summary length.  Row height grows with the number
 of systems, so no two labels overlap and no legend covers data.
 For ``sumbench meta``: the heatmap of correlations (metrics x judgments, a panel
-per level).
+per level).  Every label from data (names, measures, judgments) goes through
+:func:`sumbench.eval.report.escape.mathtext.escape_mathtext`: a ``$`` in a name is drawn,
+not read as mathtext.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from sumbench.eval.errors import UsageError
+from sumbench.eval.report.escape.mathtext import escape_mathtext as _text
 from sumbench.eval.stats.interval import Interval
 
 # Colour-blind-safe palette (Okabe & Ito 2008): one colour per run for up to FEW runs.
@@ -85,8 +88,8 @@ def score_histograms(names: Sequence[str], scores: Sequence[dict[str, np.ndarray
             values = per_example[measure]
             ax.hist(values, bins=bins, histtype="stepfilled", alpha=0.25, color=_colour(i))
             ax.hist(values, bins=bins, histtype="step", linewidth=1.6, color=_colour(i),
-                    label=f"{name} (mean {values.mean():.1f})")
-        ax.set_title(measure, fontsize=11)
+                    label=f"{_text(name)} (mean {values.mean():.1f})")
+        ax.set_title(_text(measure), fontsize=11)
         ax.set_xlabel("score (points)")
         ax.set_ylabel("examples")
         ax.set_xlim(*bounds)
@@ -104,9 +107,9 @@ def length_scatter(names: Sequence[str], lengths: Sequence[np.ndarray],
     ax = figure.subplots()
     for i, (name, x, y) in enumerate(zip(names, lengths, values)):
         ax.scatter(x, np.asarray(y), s=22, alpha=0.75, color=_colour(i),
-                   edgecolors="white", linewidths=0.5, label=name)
+                   edgecolors="white", linewidths=0.5, label=_text(name))
     ax.set_xlabel("summary length (words)")
-    ax.set_ylabel(f"{measure} (points)")
+    ax.set_ylabel(f"{_text(measure)} (points)")
     ax.set_xlim(left=0)
     ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _style(ax)
@@ -125,12 +128,12 @@ def comparison_chart(names: Sequence[str], values: Sequence[Sequence[Interval]],
         mids = np.array([v.mid for v in intervals])
         errors = np.array([[v.mid - v.low for v in intervals], [v.high - v.mid for v in intervals]])
         offset = (i - (len(names) - 1) / 2) * width
-        bars = ax.bar(x + offset, mids, width * 0.92, color=_colour(i), label=name,
+        bars = ax.bar(x + offset, mids, width * 0.92, color=_colour(i), label=_text(name),
                       yerr=np.clip(errors, 0, None), capsize=3,
                       error_kw={"elinewidth": 1, "ecolor": "#333333"})
         ax.bar_label(bars, labels=[f"{m:.1f}" for m in mids], fontsize=8, color="white",
                      label_type="center")
-    ax.set_xticks(x, list(measures))
+    ax.set_xticks(x, [_text(m) for m in measures])
     ax.set_ylabel("mean (points)")
     ax.set_title("Mean of each measure with its confidence interval", fontsize=11)
     ax.margins(y=0.15)
@@ -163,10 +166,10 @@ def forest_figure(names: Sequence[str], values: Sequence[Sequence[Interval]],
         high = np.array([v[k].high for v in values])
         ax.hlines(y, low, high, color=PALETTE[0], linewidth=1.6)
         ax.plot(mids, y, "o", color=PALETTE[0], markersize=4)
-        ax.set_title(measures[k], fontsize=10)
+        ax.set_title(_text(measures[k]), fontsize=10)
         ax.set_xlabel("mean (points)")
         _style(ax)
-    axes[0].set_yticks(y, list(names), fontsize=8)
+    axes[0].set_yticks(y, [_text(n) for n in names], fontsize=8)
     axes[0].set_ylim(-0.7, len(names) - 0.3)
     return figure
 
@@ -178,8 +181,8 @@ def box_chart(names: Sequence[str], values: Sequence[np.ndarray], measure: str) 
     y = np.arange(len(names))[::-1]
     ax.boxplot([np.asarray(v) for v in values], positions=y, vert=False, widths=0.6,
                showfliers=False, medianprops={"color": PALETTE[1]})
-    ax.set_yticks(y, list(names), fontsize=8)
-    ax.set_xlabel(f"{measure} per example (points)")
+    ax.set_yticks(y, [_text(n) for n in names], fontsize=8)
+    ax.set_xlabel(f"{_text(measure)} per example (points)")
     _style(ax)
     return _data_uri(figure)
 
@@ -194,7 +197,7 @@ def length_chart(names: Sequence[str], lengths: Sequence[np.ndarray]) -> str:
     q3 = [float(np.percentile(v, 75)) for v in lengths]
     ax.barh(y, means, color=PALETTE[4], height=0.6)
     ax.hlines(y, q1, q3, color="#333333", linewidth=1.2)
-    ax.set_yticks(y, list(names), fontsize=8)
+    ax.set_yticks(y, [_text(n) for n in names], fontsize=8)
     ax.set_xlabel("summary length in words (bar: mean; line: quartiles)")
     _style(ax)
     return _data_uri(figure)
@@ -213,10 +216,11 @@ def correlation_heatmap(metrics: Sequence[str], judgments: Sequence[str],
     image = None
     for k, (ax, (panel, values)) in enumerate(zip(axes, panels)):
         image = ax.imshow(values, cmap="RdBu", vmin=-1.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(len(judgments)), list(judgments), rotation=30, ha="right", fontsize=8)
-        ax.set_yticks(range(len(metrics)), list(metrics) if k == 0 else [""] * len(metrics),
-                      fontsize=8)
-        ax.set_title(panel, fontsize=10)
+        ax.set_xticks(range(len(judgments)), [_text(j) for j in judgments], rotation=30,
+                      ha="right", fontsize=8)
+        ax.set_yticks(range(len(metrics)),
+                      [_text(m) for m in metrics] if k == 0 else [""] * len(metrics), fontsize=8)
+        ax.set_title(_text(panel), fontsize=10)
         for i in range(len(metrics)):
             for j in range(len(judgments)):
                 value = values[i, j]
@@ -224,5 +228,5 @@ def correlation_heatmap(metrics: Sequence[str], judgments: Sequence[str],
                         color="white" if abs(value) > 0.6 else "#1f2328")
     if image is not None:
         figure.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
-    figure.suptitle(title, fontsize=11)
+    figure.suptitle(_text(title), fontsize=11)
     return _data_uri(figure)

@@ -20,11 +20,13 @@ import re
 import sys
 from typing import Any, TextIO
 
-# C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates,
-# lone surrogates.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_OR_NEWLINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# C0 controls but tab and newline, DEL, C1 controls, bidi marks, embeddings, overrides
+# and isolates, the line and paragraph separators, the byte-order mark, lone surrogates
+# and the non-characters U+FFFE/U+FFFF.
+_OTHERS = ("\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+           "\ud800-\udfff\ufeff\ufffe\uffff")
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+_UNSAFE_OR_NEWLINE = re.compile(f"[\x00-\x1f{_OTHERS}]")
 
 
 def _escaped(match: re.Match[str]) -> str:
