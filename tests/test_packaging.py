@@ -71,7 +71,8 @@ def test_readme_example_runs_in_a_fresh_venv_beside_own_eval_and_summarize(tmp_p
     python = venv / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
-    (Path(site) / "outer_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    outer = [sysconfig.get_paths()["purelib"]] + [p for p in sys.path if p.endswith("-packages")]
+    (Path(site) / "outer_env.pth").write_text("".join(f"{p}\n" for p in dict.fromkeys(outer)))
     source = tmp_path / "source"  # a copy: the build writes build/ beside the sources
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -52,7 +53,9 @@ def _figure(width: float, height: float):
 
 def _data_uri(figure) -> str:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
+    with warnings.catch_warnings():  # a name's glyph missing from the font: drawn as a box,
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # not a
+        figure.savefig(buffer, format="png", metadata={"Software": None})  # user's warning
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
