@@ -25,3 +25,15 @@ def sumbench(*args: str, cwd: Path | None = None, env: dict | None = None) -> Re
     done = subprocess.run([str(SUMBENCH), *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=full_env, timeout=600)
     return Result(done.returncode, done.stdout, done.stderr)
+
+
+def one_error_line(result: Result, *fragments: str) -> str:
+    """The one ``sumbench: error:`` line of a clean exit-2 failure (no traceback), which
+    names each fragment."""
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("sumbench: error:")]
+    assert len(errors) == 1, result.err
+    for fragment in fragments:
+        assert fragment in errors[0], (fragment, errors[0])
+    return errors[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from chat_server import ChatServer, ok
-from cli_util import sumbench
+from cli_util import one_error_line, sumbench
 
 from sumbench.summarize.errors import redact_answer
 from sumbench.summarize.openai_api import OpenAiSummarizer
@@ -38,13 +38,6 @@ def run(server: ChatServer, tmp_path: Path, *extra: str, key: str = KEY):
                     "--max-retries", "1", "--cache-dir", tmp_path / "cache",
                     "-o", tmp_path / "run", *extra, env={"OPENAI_API_KEY": key})
 
-
-def one_error_line(result) -> str:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    errors = [line for line in result.err.splitlines() if line.startswith("sumbench: error:")]
-    assert len(errors) == 1, result.err
-    return errors[0]
 
 
 @pytest.mark.parametrize("content, kind", [({"a": 1}, "an object"), ([1, 2], "a list"),

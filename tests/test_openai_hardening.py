@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from chat_server import ChatServer, RawServer, answer_bytes, drip, ok, redirect, send
-from cli_util import sumbench
+from cli_util import one_error_line, sumbench
 
 from sumbench.summarize.errors import ApiError, ApiRetriesExhausted, redact
 from sumbench.summarize.openai_api import MAX_RETRY_AFTER_S, OpenAiSummarizer
@@ -33,13 +33,6 @@ def run_openai(base_url: str, refs: Path, *extra: str):
                     "--references", refs, "--no-cache", *extra,
                     env={"OPENAI_API_KEY": KEY})
 
-
-def one_error_line(result) -> str:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    errors = [line for line in result.err.splitlines() if line.startswith("sumbench: error:")]
-    assert len(errors) == 1, result.err
-    return errors[0]
 
 
 def assert_no_key(*texts: str) -> None:

@@ -15,20 +15,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from cli_util import SUMBENCH, Result, sumbench
+from cli_util import Result, SUMBENCH, one_error_line, sumbench
 
 STORY = "The first paragraph.\n\nThe second one.\n\n@highlight\n\nA highlight\n"
 ROW = {"article": "The council met. It voted.", "highlights": "The council voted."}
 
-
-def one_error_line(result: Result, *fragments: str) -> str:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    errors = [line for line in result.err.splitlines() if line.startswith("sumbench: error:")]
-    assert len(errors) == 1, result.err
-    for fragment in fragments:
-        assert fragment in errors[0], (fragment, errors[0])
-    return errors[0]
 
 
 def write(path: Path, content: str | bytes) -> Path:
