@@ -21,10 +21,10 @@ import warnings
 from typing import Sequence
 
 from sumbench.common.terminal import SafeStream, escape_controls
-from sumbench.eval import __version__
-from sumbench.eval.commands import COMMANDS
-from sumbench.eval.errors import SumbenchError, UsageError
-from sumbench.eval.signature import epilog
+from . import __version__
+from .commands import COMMANDS
+from .errors import SumbenchError, UsageError
+from .signature import epilog
 
 INTERNAL_ERROR = 3
 SECRET_WORDS = ("key", "token", "secret", "password")

@@ -32,9 +32,9 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
-from sumbench.eval.stats import Interval, paired_bootstrap, permutation_test, win_tie_loss
+from .errors import InputError, UsageError
+from .runs.run import MeasureRef, Run, label, shared_measures
+from .stats import Interval, paired_bootstrap, permutation_test, win_tie_loss
 
 HEADLINE = "headline"
 RunLike = Union[Run, str, Path]
@@ -44,7 +44,7 @@ def as_run(run: RunLike) -> Run:
     """A :class:`Run` from a run folder path or itself."""
     if isinstance(run, Run):
         return run
-    from sumbench.eval.runs.folder import load_run
+    from .runs.folder import load_run
 
     return load_run(run)
 
@@ -137,7 +137,7 @@ class Comparison:
         return [label(ref, among) for ref in self.measures]
 
     def to_dict(self) -> dict:
-        from sumbench.eval.runs.folder import metric_dict
+        from .runs.folder import metric_dict
 
         return {
             "signatures": dict(self.signatures),
@@ -272,8 +272,8 @@ def _all_pairs(data: Sequence[Run], names: Sequence[str], rows: Sequence[np.ndar
                ref: MeasureRef, component: str, shown: str, label_of: str,
                settings: CompareSettings) -> list[MetricComparison]:
     """Every pair of runs on one column, in one pass, with Holm-corrected p-values."""
-    from sumbench.eval.stats.allpairs import all_pairs
-    from sumbench.eval.stats.multiple import holm
+    from .stats.allpairs import all_pairs
+    from .stats.multiple import holm
 
     matrix = np.stack([run.metrics[ref.metric].columns[ref.measure][component][idx]
                        for run, idx in zip(data, rows)], axis=1)

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence
 
-from sumbench.eval.errors import InputError, UsageError
+from .errors import InputError, UsageError
 
 # Temporary names keep at most this much of the final name, so that ``.NAME.PID.tmp``
 # stays within the usual 255-byte limit of a file name whenever NAME itself does.

@@ -31,10 +31,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sumbench.eval.compare import CompareSettings, MetricComparison, RunLike, as_run, compare_runs
-from sumbench.eval.errors import InputError
-from sumbench.eval.runs.run import Run
-from sumbench.eval.stats.interval import Interval
+from .compare import CompareSettings, MetricComparison, RunLike, as_run, compare_runs
+from .errors import InputError
+from .runs.run import Run
+from .stats.interval import Interval
 
 CONFIG_NAMES = ("sumbench-gate.json", "sumbench-gate.toml")
 # Upper bounds for resampling counts, so that a gate file cannot ask for hours of work.
@@ -133,7 +133,7 @@ def find_config_file(baseline_dir: str | Path) -> Path | None:
 
 def read_config_file(path: str | Path) -> GateConfig:
     """Parse a gate config file (JSON, or TOML when the name ends in ``.toml``)."""
-    from sumbench.eval.data.textio import read_text
+    from .data.textio import read_text
 
     path = Path(path)
     text = read_text(path)
@@ -300,7 +300,7 @@ def check_against_baseline(current: RunLike, baseline_dir: str | Path,
     read from ``sumbench-gate.json``/``.toml`` beside the baseline, else the defaults.  A
     missing or corrupt baseline raises :class:`InputError` (exit 2 on the command line).
     """
-    from sumbench.eval.runs.folder import load_run
+    from .runs.folder import load_run
 
     baseline_dir = Path(baseline_dir)
     if not baseline_dir.exists():

@@ -26,18 +26,18 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval.compare import (
+from .compare import (
     RunLike,
     aligned_rows,
     as_run,
     check_comparable,
     unique_names,
 )
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
-from sumbench.eval.stats import Interval
-from sumbench.eval.stats.allpairs import all_pairs
-from sumbench.eval.stats.multiple import holm
+from .errors import InputError, UsageError
+from .runs.run import MeasureRef, Run, label, shared_measures
+from .stats import Interval
+from .stats.allpairs import all_pairs
+from .stats.multiple import holm
 
 TESTS = ("permutation", "bootstrap", "both")
 

@@ -32,10 +32,10 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from sumbench.eval.data.records import Example
-from sumbench.summarize.base import RegistryEntry
-from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
-from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
+from .data.records import Example
+from ..summarize.base import RegistryEntry
+from .metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
+from .metrics.rouge.tokenizers import get_tokenizer
 from sumbench.common.sentences import split_sentences
 
 ORACLE_PATTERN = r"oracle(?:-(\d+))?"

@@ -14,17 +14,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from sumbench.eval.data import ReferenceSet
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError, UsageError
-from sumbench.eval.metrics.base import Metric
-from sumbench.eval.notices import empty_predictions
-from sumbench.eval.predictions import read_predictions
-from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
+from .data import ReferenceSet
+from .data.records import Example
+from .errors import InputError, OfflineError, UsageError
+from .metrics.base import Metric
+from .notices import empty_predictions
+from .predictions import read_predictions
+from .runs.run import MetricResult, ReferenceSetInfo, Run
 
 
 def default_metrics() -> tuple[Metric, ...]:
-    from sumbench.eval.metrics import DEFAULT_METRICS, build_metrics
+    from .metrics import DEFAULT_METRICS, build_metrics
 
     return build_metrics(DEFAULT_METRICS, {})
 
@@ -78,7 +78,7 @@ def make_run(references: ReferenceSet, predictions: Sequence[str], metrics: Sequ
     }
     per_example, mean = None, None
     if diagnostics:
-        from sumbench.eval.diagnostics import aggregate, diagnose_all
+        from .diagnostics import aggregate, diagnose_all
 
         per_example = tuple(d.to_dict() for d in diagnose_all([e.article for e in examples],
                                                                predictions))
@@ -99,8 +99,8 @@ def make_run(references: ReferenceSet, predictions: Sequence[str], metrics: Sequ
 def _summarizer_errors(name: str) -> Iterator[None]:
     """Summariser failures as sumbench errors: bad options are usage errors, an
     unreachable hub is an offline error, a model or API failure an input error."""
-    from sumbench.summarize.base import UnknownSummarizerError
-    from sumbench.summarize.errors import HubOfflineError, SummarizerError
+    from ..summarize.base import UnknownSummarizerError
+    from ..summarize.errors import HubOfflineError, SummarizerError
 
     try:
         yield
@@ -118,12 +118,12 @@ def build_summarizer(name: str, options: Mapping[str, Any], metrics: Sequence[Me
     """The summariser ``name`` behind the generation cache; ``oracle``/``oracle-k`` (it
     reads the references, so eval/ offers it) maximises ROUGE with the ``rouge``
     metric's settings when that metric is in use, else rouge-score's defaults."""
-    from sumbench.eval.oracle import ORACLE_PATTERN, OracleSummarizer
-    from sumbench.summarize.cache import build_summarizer as build_cached
-    from sumbench.summarize.options import check_applicable
+    from .oracle import ORACLE_PATTERN, OracleSummarizer
+    from ..summarize.cache import build_summarizer as build_cached
+    from ..summarize.options import check_applicable
 
     if re.fullmatch(ORACLE_PATTERN, name):
-        from sumbench.eval.metrics.rouge.engine import RougeConfig
+        from .metrics.rouge.engine import RougeConfig
 
         check_applicable(name, OracleSummarizer.OPTION_FAMILIES, dict(options))
         rouge = next((m.config.rouge for m in metrics if m.name == "rouge"), RougeConfig())

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sumbench.eval.data.fields import check_text, id_text, sentence_lines
-from sumbench.eval.data.tabular import iter_jsonl
-from sumbench.eval.data.textio import read_text
-from sumbench.eval.errors import InputError
+from .data.fields import check_text, id_text, sentence_lines
+from .data.tabular import iter_jsonl
+from .data.textio import read_text
+from .errors import InputError
 
 SENTENCE_MARKERS = ("<n>", "\\n")
 

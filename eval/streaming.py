@@ -25,16 +25,16 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from sumbench.eval.data import FieldMap, Fingerprint
-from sumbench.eval.data.fields import make_example, resolve_fields
-from sumbench.eval.data.records import Example
-from sumbench.eval.data.registry import detect_format, get_reader
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.files import StagedFiles
-from sumbench.eval.metrics.base import Metric
-from sumbench.eval.notices import empty_predictions
-from sumbench.eval.predictions import prediction_record
-from sumbench.eval.runs.folder import (
+from .data import FieldMap, Fingerprint
+from .data.fields import make_example, resolve_fields
+from .data.records import Example
+from .data.registry import detect_format, get_reader
+from .errors import InputError, UsageError
+from .files import StagedFiles
+from .metrics.base import Metric
+from .notices import empty_predictions
+from .predictions import prediction_record
+from .runs.folder import (
     PER_EXAMPLE,
     PREDICTIONS,
     REFERENCES,
@@ -46,7 +46,7 @@ from sumbench.eval.runs.folder import (
     results_dict,
     results_json_text,
 )
-from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
+from .runs.run import MetricResult, ReferenceSetInfo, Run
 
 CHUNK = 10_000
 
@@ -67,7 +67,7 @@ def _examples(spec: str, fmt: str, fields: FieldMap) -> Iterator[Example]:
 def _predictions(path: Path) -> Iterator[tuple[str, str, str]]:
     """``(where, id, text)`` for each line of a JSONL predictions file, checked as
     :func:`~sumbench.eval.predictions.read_predictions` checks them."""
-    from sumbench.eval.data.tabular import iter_jsonl
+    from .data.tabular import iter_jsonl
 
     for where, record in iter_jsonl(path):
         yield (where, *prediction_record(record, where))
@@ -192,7 +192,7 @@ def _fields(fields: FieldMap) -> dict[str, Any]:
 
 def _result(metric: Metric, parts: dict, flagged: dict[str, tuple[Example, str]],
             total: int) -> MetricResult:
-    from sumbench.eval.pipeline import aggregation_of
+    from .pipeline import aggregation_of
 
     whole = {m: {c: np.concatenate(arrays) for c, arrays in comps.items()}
              for m, comps in parts.items()}

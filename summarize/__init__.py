@@ -3,6 +3,6 @@
 This package knows articles and models and nothing about ROUGE; see :mod:`sumbench.eval` for that.
 """
 
-from sumbench.summarize.base import Summarizer, available_summarizers, get_summarizer
+from .base import Summarizer, available_summarizers, get_summarizer
 
 __all__ = ["Summarizer", "available_summarizers", "get_summarizer"]

@@ -25,8 +25,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from sumbench.summarize.errors import SummarizerOptionError
-from sumbench.summarize.generation import PLACEHOLDER, render_prompt
+from .errors import SummarizerOptionError
+from .generation import PLACEHOLDER, render_prompt
 
 # SentencePiece and byte-level BPE spell a leading space as these characters.
 _SPACE_MARKS = ("\u2581", "\u0120")

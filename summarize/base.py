@@ -94,7 +94,7 @@ def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
     :class:`~sumbench.summarize.errors.SummarizerOptionError` naming the option and its
     owners (``--num-beams`` given to ``lead-3``), never silently ignored.
     """
-    from sumbench.summarize.options import check_applicable
+    from .options import check_applicable
 
     entry = find_entry(name)
     cls = _resolve(entry.target)

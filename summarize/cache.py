@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sumbench.summarize.base import Summarizer, get_summarizer
-from sumbench.summarize.errors import CacheError
-from sumbench.summarize.generation import Generated
-from sumbench.summarize.options import CACHE, options_for, resolve_options
+from .base import Summarizer, get_summarizer
+from .errors import CacheError
+from .generation import Generated
+from .options import CACHE, options_for, resolve_options
 
 CACHE_FILE = "generations.sqlite3"
 KEY_VERSION = 1

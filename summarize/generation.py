@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sumbench.summarize.errors import SummarizerOptionError
-from sumbench.summarize.options import BY_NAME
+from .errors import SummarizerOptionError
+from .options import BY_NAME
 from sumbench.common.sentences import split_sentences
 
 # option name -> GenerationConfig field name

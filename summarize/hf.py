@@ -32,14 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sumbench.summarize.answers import (
+from .answers import (
     CandidateProbabilities,
     Prompt,
     SampledAnswers,
     candidate_token_ids,
 )
-from sumbench.summarize.errors import ModelLoadError, SummarizerError, SummarizerOptionError
-from sumbench.summarize.generation import (
+from .errors import ModelLoadError, SummarizerError, SummarizerOptionError
+from .generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_PROMPT_TEMPLATE,
@@ -63,8 +63,8 @@ from sumbench.common.hub import (
     read_json_file,
     weights_fingerprint,
 )
-from sumbench.summarize.hf_answers import first_token_probabilities, sample_completions
-from sumbench.summarize.options import CACHE, HF, options_for, resolve_options
+from .hf_answers import first_token_probabilities, sample_completions
+from .options import CACHE, HF, options_for, resolve_options
 
 PREFIX = "hf:"
 CACHE_KEYS = tuple(o.name for o in options_for(CACHE))

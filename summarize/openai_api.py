@@ -42,14 +42,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from sumbench.summarize.answers import (
+from .answers import (
     CandidateProbabilities,
     Prompt,
     SampledAnswers,
     check_candidates,
     probabilities_from_top_logprobs,
 )
-from sumbench.summarize.errors import (
+from .errors import (
     ApiAuthError,
     ApiError,
     ApiNotFoundError,
@@ -59,7 +59,7 @@ from sumbench.summarize.errors import (
     redact,
     redact_answer,
 )
-from sumbench.summarize.generation import (
+from .generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_PROMPT_TEMPLATE,
@@ -69,8 +69,8 @@ from sumbench.summarize.generation import (
     render_prompt,
     requested_generation,
 )
-from sumbench.summarize.options import CACHE, OPENAI, options_for, resolve_options
-from sumbench.summarize.transport import (
+from .options import CACHE, OPENAI, options_for, resolve_options
+from .transport import (
     DeadlineExceeded,
     HttpStatus,
     Redirected,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sumbench.common.options import Option, OptionError
-from sumbench.summarize.errors import SummarizerOptionError
+from .errors import SummarizerOptionError
 
 HF, OPENAI, CACHE = "hf", "openai", "cache"
 EXTRACTIVE, RANDOM, LEXRANK = "extractive", "random-k", "lexrank"

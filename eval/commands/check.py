@@ -18,7 +18,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from sumbench.eval.commands.options import positive_int
+from .options import positive_int
 
 NAME = "check"
 HELP = "fail (exit 1) when a run regressed against a baseline run"
@@ -111,16 +111,16 @@ def _in_github_actions() -> bool:
 
 
 def _write(path: str, text: str) -> None:
-    from sumbench.eval.files import write_file
+    from ..files import write_file
 
     write_file(path, text)
 
 
 def gate_config(args: argparse.Namespace, baseline: str | Path):
     """The gate: defaults, then the config file, then the flags; and the file used."""
-    from sumbench.eval.commands.compare import split_list
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.gate import resolve_config
+    from .compare import split_list
+    from ..errors import UsageError
+    from ..gate import resolve_config
 
     seed = getattr(args, "gate_seed", None)
     if seed is not None and seed < 0:
@@ -156,8 +156,8 @@ def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
     """Write ``--junit``/``--markdown``, print the verdicts (and annotations on GitHub
     Actions); return the exit status, 0 when every gated measure passed, 1 for a
     regression.  ``results`` is one gate result, or one per system of a study."""
-    from sumbench.eval.report.junit import gate_junit_xml
-    from sumbench.eval.report.markdown import gate_markdown
+    from ..report.junit import gate_junit_xml
+    from ..report.markdown import gate_markdown
 
     results = results if isinstance(results, (list, tuple)) else [results]
     several = len(results) > 1
@@ -193,7 +193,7 @@ def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.errors import SumbenchError
+    from ..errors import SumbenchError
 
     try:
         return _execute(args)
@@ -205,9 +205,9 @@ def execute(args: argparse.Namespace) -> int:
 
 def _study_results(args: argparse.Namespace, config, config_file) -> list:
     """Each system of the current study against the baseline study's system of its name."""
-    from sumbench.eval.errors import InputError, UsageError
-    from sumbench.eval.gate import check_runs
-    from sumbench.eval.runs.study import is_study, load_study
+    from ..errors import InputError, UsageError
+    from ..gate import check_runs
+    from ..runs.study import is_study, load_study
 
     if not (is_study(args.run) and is_study(args.baseline)):
         raise UsageError("check a study against a study (each system against the baseline "
@@ -224,9 +224,9 @@ def _study_results(args: argparse.Namespace, config, config_file) -> list:
 
 
 def _execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.gate import check_against_baseline
-    from sumbench.eval.runs.folder import load_run
-    from sumbench.eval.runs.study import is_study
+    from ..gate import check_against_baseline
+    from ..runs.folder import load_run
+    from ..runs.study import is_study
 
     config, config_file = gate_config(args, args.baseline)
     if is_study(args.run) or is_study(args.baseline):

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from sumbench.eval.commands.options import confidence_level, positive_int
+from .options import confidence_level, positive_int
 
 NAME = "compare"
 HELP = "compare saved runs: differences, intervals and paired significance tests"
@@ -47,8 +47,8 @@ def split_list(text: str | None) -> tuple[str, ...] | None:
 
 
 def comparison_settings(args: argparse.Namespace, components: tuple[str, ...] = ("headline",)):
-    from sumbench.eval.compare import CompareSettings
-    from sumbench.eval.errors import UsageError
+    from ..compare import CompareSettings
+    from ..errors import UsageError
 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
@@ -81,7 +81,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def _columns(text: str) -> tuple[str, ...]:
     """Component names or labels; ``f`` means each measure's headline component."""
-    from sumbench.eval.errors import UsageError
+    from ..errors import UsageError
 
     names = split_list(text) or ()
     if not names:
@@ -92,7 +92,7 @@ def _columns(text: str) -> tuple[str, ...]:
 def comparison_text(comparison) -> str:
     """The console form: each run's scores, then the differences, then the signatures."""
     from sumbench.common.terminal import escape_controls
-    from sumbench.eval.report.tables import grid, interval_text, metric_table, number
+    from ..report.tables import grid, interval_text, metric_table, number
 
     level = f"{comparison.settings.confidence * 100:g}"
     against = "between every pair" if comparison.settings.all_pairs else \
@@ -129,10 +129,10 @@ def comparison_text(comparison) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.compare import compare_runs
-    from sumbench.eval.errors import UsageError
+    from ..compare import compare_runs
+    from ..errors import UsageError
 
-    from sumbench.eval.runs.study import load_runs
+    from ..runs.study import load_runs
 
     runs = load_runs(args.runs)
     if len(runs) < 2:
@@ -144,7 +144,7 @@ def execute(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "md":
-        from sumbench.eval.report.markdown import comparison_section
+        from ..report.markdown import comparison_section
 
         print("\n".join(comparison_section(comparison)))
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sumbench.eval.commands.options import confidence_level, positive_int
+from .options import confidence_level, positive_int
 
 NAME = "leaderboard"
 HELP = "rank many systems, with all-pairs tests and significance clusters"
@@ -50,18 +50,18 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def render(board, fmt: str) -> str:
     """The leaderboard as text in ``fmt``."""
-    from sumbench.eval.report import leaderboard as formats
+    from ..report import leaderboard as formats
 
     if fmt == "text":
         return formats.leaderboard_text(board) + "\n"
     if fmt == "md":
         return "\n".join(["# sumbench leaderboard", "", *formats.leaderboard_markdown(board)]) + "\n"
     if fmt == "html":
-        from sumbench.eval.report.html import page
+        from ..report.html import page
 
         return page("sumbench leaderboard", formats.leaderboard_html(board))
     if fmt == "json":
-        from sumbench.eval.report.escape.json import escape_json
+        from ..report.escape.json import escape_json
 
         return escape_json(board.to_dict()) + "\n"
     if fmt == "csv":
@@ -70,11 +70,11 @@ def render(board, fmt: str) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.commands.compare import split_list
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.files import write_file
-    from sumbench.eval.leaderboard import LeaderboardSettings, build_leaderboard
-    from sumbench.eval.runs.study import load_runs
+    from .compare import split_list
+    from ..errors import UsageError
+    from ..files import write_file
+    from ..leaderboard import LeaderboardSettings, build_leaderboard
+    from ..runs.study import load_runs
 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")

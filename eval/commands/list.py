@@ -13,10 +13,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.data import READERS
-    from sumbench.eval.metrics import DEFAULT_METRICS, metric_class, registry
-    from sumbench.eval.oracle import ORACLE_ENTRY
-    from sumbench.summarize.base import available_summarizers
+    from ..data import READERS
+    from ..metrics import DEFAULT_METRICS, metric_class, registry
+    from ..oracle import ORACLE_ENTRY
+    from ...summarize.base import available_summarizers
 
     print("metrics (--metrics):")
     for name in registry():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sumbench.eval.commands.options import confidence_level, positive_int
+from .options import confidence_level, positive_int
 
 NAME = "meta"
 HELP = "meta-evaluation: correlate metrics with human judgments, with intervals and tests"
@@ -27,7 +27,7 @@ def _list(text: str | None) -> tuple[str, ...] | None:
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    from sumbench.eval.meta.formats import FORMATS
+    from ..meta.formats import FORMATS
 
     parser = subparsers.add_parser(
         NAME, help=HELP,
@@ -99,8 +99,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _summary_filter(text: str | None):
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.stats.correlation_levels import SummaryFilter
+    from ..errors import UsageError
+    from ..stats.correlation_levels import SummaryFilter
 
     if text is None:
         return None
@@ -117,8 +117,8 @@ def _summary_filter(text: str | None):
 def settings_from_args(args: argparse.Namespace):
     """The statistics options as :class:`~sumbench.eval.meta.MetaSettings`; options that
     cannot apply are usage errors."""
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.meta.evaluate import MetaSettings
+    from ..errors import UsageError
+    from ..meta.evaluate import MetaSettings
 
     resampling = None if args.resampling == "none" else args.resampling
     if resampling is None:
@@ -147,11 +147,11 @@ def settings_from_args(args: argparse.Namespace):
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.meta.inputs import meta_from_sources
-    from sumbench.eval.report import meta as show
-    from sumbench.eval.files import write_file
-    from sumbench.eval.runs.study import load_runs
+    from ..errors import UsageError
+    from ..meta.inputs import meta_from_sources
+    from ..report import meta as show
+    from ..files import write_file
+    from ..runs.study import load_runs
 
     if args.title is not None and args.format not in ("md", "html"):
         raise UsageError("--title applies to --format md or html")
@@ -169,7 +169,7 @@ def execute(args: argparse.Namespace) -> int:
         print(f"sumbench: note: {note}", file=sys.stderr)
     title = args.title or "sumbench meta-evaluation"
     if args.format == "json":
-        from sumbench.eval.report.escape.json import escape_json
+        from ..report.escape.json import escape_json
 
         text = escape_json(result.to_dict()) + "\n"
     elif args.format == "md":

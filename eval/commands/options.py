@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sumbench.eval.errors import UsageError
+from ..errors import UsageError
 
 DEFAULT_SEED = 12345
 
@@ -38,7 +38,7 @@ def confidence_level(text: str) -> float:
 
 
 def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> None:
-    from sumbench.eval.data import READERS
+    from ..data import READERS
 
     group = parser.add_argument_group("reference set")
     group.add_argument("--references", "-r", metavar="SPEC", required=required,
@@ -54,7 +54,7 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
                        help="field holding the example id (default: id; else the row number)")
     group.add_argument("--multi-reference", action="store_true",
                        help="the reference field is a list of several references")
-    from sumbench.eval.data.registry import reader_options
+    from ..data.registry import reader_options
 
     for option, owners in reader_options().values():
         flags, keywords = option.argparse_arguments(" and ".join(owners) + " reader")
@@ -70,8 +70,8 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
 
 def add_metric_options(parser: argparse.ArgumentParser) -> None:
     """``--metrics``, the bootstrap settings and every registered metric's own options."""
-    from sumbench.eval.metrics import DEFAULT_METRICS, all_options, option_owners
-    from sumbench.eval.metrics.base import BOOTSTRAP_OPTIONS
+    from ..metrics import DEFAULT_METRICS, all_options, option_owners
+    from ..metrics.base import BOOTSTRAP_OPTIONS
 
     group = parser.add_argument_group("metrics")
     group.add_argument("--metrics", metavar="LIST",
@@ -91,7 +91,7 @@ def add_metric_options(parser: argparse.ArgumentParser) -> None:
 
 
 def metric_names(args: argparse.Namespace) -> tuple[str, ...]:
-    from sumbench.eval.metrics import parse_metric_names
+    from ..metrics import parse_metric_names
 
     if args.rouge_impl is not None:
         if args.metrics is not None:
@@ -107,7 +107,7 @@ def metrics_from_args(args: argparse.Namespace) -> tuple:
     """The metrics the options describe; a usage error names an option whose owner is
     not in use, before any work."""
     from sumbench.common.options import given_options
-    from sumbench.eval.metrics import all_options, build_metrics, metric_class
+    from ..metrics import all_options, build_metrics, metric_class
 
     names = metric_names(args)
     bootstrap = {}
@@ -142,7 +142,7 @@ def check_output_dir(args: argparse.Namespace) -> None:
     if args.output_dir is not None:  # before any scoring: `-o /`, `-o .`, `-o FILE`
         from pathlib import Path
 
-        from sumbench.eval.files import check_output_folder
+        from ..files import check_output_folder
 
         check_output_folder(Path(args.output_dir), "output folder")
 
@@ -150,8 +150,8 @@ def check_output_dir(args: argparse.Namespace) -> None:
 def load_references(args: argparse.Namespace, limit: int | None = None,
                     sample: int | None = None):
     from sumbench.common.options import given_options
-    from sumbench.eval.data import FieldMap, load_reference_set
-    from sumbench.eval.data.registry import reader_options
+    from ..data import FieldMap, load_reference_set
+    from ..data.registry import reader_options
 
     fields = FieldMap(article=args.article_field, reference=args.reference_field,
                       id=args.id_field, multi_reference=args.multi_reference)
@@ -163,7 +163,7 @@ def load_references(args: argparse.Namespace, limit: int | None = None,
 
 def describe(references) -> str:
     """How a reference set is named in titles: the bundled fixtures get a short name."""
-    from sumbench.eval.data import default_reference_spec
+    from ..data import default_reference_spec
 
     try:
         bundled = references.spec == default_reference_spec()
@@ -183,8 +183,8 @@ def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
 def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None:
     """Print warnings (stderr), the table or JSON (stdout); write the run folder (unless
     ``saved``: a streamed run wrote it as it went)."""
-    from sumbench.eval.report.console import diagnostics_table, notice_lines, score_table
-    from sumbench.eval.runs.folder import results_text
+    from ..report.console import diagnostics_table, notice_lines, score_table
+    from ..runs.folder import results_text
 
     for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
@@ -209,9 +209,9 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
     results}}`` as JSON."""
     import json
 
-    from sumbench.eval.report.console import diagnostics_table, notice_lines, side_by_side
-    from sumbench.eval.runs.folder import results_text
-    from sumbench.eval.runs.study import folder_names, index, write_study
+    from ..report.console import diagnostics_table, notice_lines, side_by_side
+    from ..runs.folder import results_text
+    from ..runs.study import folder_names, index, write_study
 
     for run in runs:
         for line in notice_lines(run.all_notices()):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sumbench.eval.commands.compare import add_comparison_options, comparison_settings
-from sumbench.eval.commands.options import positive_int
+from .compare import add_comparison_options, comparison_settings
+from .options import positive_int
 
 NAME = "report"
 HELP = "write a Markdown or HTML report of one or more runs"
@@ -52,10 +52,10 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.compare import compare_runs
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.files import write_file
-    from sumbench.eval.runs.study import load_runs
+    from ..compare import compare_runs
+    from ..errors import UsageError
+    from ..files import write_file
+    from ..runs.study import load_runs
 
     fmt = _format(args)
     if fmt != "html":
@@ -66,7 +66,7 @@ def execute(args: argparse.Namespace) -> int:
     runs = load_runs(args.runs)
     comparison = board = None
     if len(runs) > 1:
-        from sumbench.eval.leaderboard import LeaderboardSettings, build_leaderboard
+        from ..leaderboard import LeaderboardSettings, build_leaderboard
 
         settings = comparison_settings(args)
         comparison = compare_runs(runs, settings, force=args.force)
@@ -77,12 +77,12 @@ def execute(args: argparse.Namespace) -> int:
         for note in comparison.notes:
             print(f"sumbench: warning: {note}", file=sys.stderr)
     if fmt == "html":
-        from sumbench.eval.report.html import render_html
+        from ..report.html import render_html
 
         text = render_html(runs, comparison, k=args.examples or 5, rank_by=args.rank_by,
                            title=args.title, leaderboard=board)
     else:
-        from sumbench.eval.report.markdown import report_markdown
+        from ..report.markdown import report_markdown
 
         text = report_markdown(runs, comparison, title=args.title, leaderboard=board)
     if not args.output or args.output == "-":

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 
-from sumbench.eval.commands import check, options
-from sumbench.eval.errors import UsageError
-from sumbench.eval.signature import epilog
+from . import check, options
+from ..errors import UsageError
+from ..signature import epilog
 
 NAME = "run"
 HELP = "summarise a reference set and score the summaries"
@@ -42,7 +42,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    from sumbench.summarize.options import MODEL_OPTIONS
+    from ...summarize.options import MODEL_OPTIONS
 
     group = parser.add_argument_group("model summarisers (hf:, openai:) and the generation cache")
     for option in MODEL_OPTIONS:
@@ -51,8 +51,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.pipeline import evaluate_summarizer
-    from sumbench.summarize.options import options_from_namespace
+    from ..pipeline import evaluate_summarizer
+    from ...summarize.options import options_from_namespace
 
     options.check_output_dir(args)
     metrics = options.metrics_from_args(args)
@@ -92,7 +92,7 @@ def _gate_setup(args: argparse.Namespace):
     if args.format == "json":
         raise UsageError("--format json cannot be combined with --baseline; run "
                          "'sumbench check RUN --baseline B --format json' on the run folder")
-    from sumbench.eval.runs.folder import load_run
+    from ..runs.folder import load_run
 
     baseline = load_run(args.baseline)
     config, config_file = check.gate_config(args, args.baseline)
@@ -100,7 +100,7 @@ def _gate_setup(args: argparse.Namespace):
 
 
 def _gate(run, args: argparse.Namespace, gate) -> int:
-    from sumbench.eval.gate import check_runs
+    from ..gate import check_runs
 
     baseline, config, config_file = gate  # loaded before any work, not read again
     result = check_runs(run, baseline, config, force=args.force,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sumbench.eval.commands import options
-from sumbench.eval.errors import UsageError
-from sumbench.eval.signature import epilog
+from . import options
+from ..errors import UsageError
+from ..signature import epilog
 
 NAME = "score"
 HELP = "score predictions made elsewhere (one system or many)"
@@ -53,8 +53,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def _systems(args: argparse.Namespace):
     """``(reference set, {system: (predictions, summarizer info)})`` from the options."""
-    from sumbench.eval.data import FieldMap
-    from sumbench.eval.data.systems import read_long_predictions, read_references_with_predictions
+    from ..data import FieldMap
+    from ..data.systems import read_long_predictions, read_references_with_predictions
 
     system_fields = args.system_field or []
     if args.prediction_field is not None:
@@ -96,7 +96,7 @@ def _references(args: argparse.Namespace):
     folders = [Path(p) for p in args.predictions or [] if Path(p).is_dir()]
     if args.references or not folders or len(folders) != len(args.predictions):
         return options.load_references(args)
-    from sumbench.eval.runs.folder import load_run
+    from ..runs.folder import load_run
 
     runs = [load_run(f) for f in folders]
     if len({r.fingerprint for r in runs}) > 1:
@@ -106,7 +106,7 @@ def _references(args: argparse.Namespace):
 
 def reference_set_of(run):
     """A run's stored reference set, as a :class:`ReferenceSet` to score against again."""
-    from sumbench.eval.data import FieldMap, ReferenceSet
+    from ..data import FieldMap, ReferenceSet
 
     if run.examples is None:
         raise UsageError(f"{run.path}: a version-1 run folder stores no references; give --references")
@@ -118,11 +118,11 @@ def reference_set_of(run):
 
 def _one_source(path: Path, references):
     """A predictions file, or a run folder's predictions, aligned with ``references``."""
-    from sumbench.eval.errors import InputError
-    from sumbench.eval.predictions import read_predictions
+    from ..errors import InputError
+    from ..predictions import read_predictions
 
     if path.is_dir():
-        from sumbench.eval.runs.folder import load_run
+        from ..runs.folder import load_run
 
         run = load_run(path)
         by_id = dict(zip(run.ids, run.predictions))
@@ -137,8 +137,8 @@ def _one_source(path: Path, references):
 
 def _stream(args: argparse.Namespace, metrics) -> int:
     """``--stream``: one predictions file, chunk by chunk (:mod:`sumbench.eval.streaming`)."""
-    from sumbench.eval.data import FieldMap
-    from sumbench.eval.streaming import stream_run
+    from ..data import FieldMap
+    from ..streaming import stream_run
 
     given = [flag for flag, value in (("--system-field", args.system_field),
                                       ("--prediction-field", args.prediction_field),
@@ -165,7 +165,7 @@ def _stream(args: argparse.Namespace, metrics) -> int:
 def _check_streamable(names) -> None:
     """``--stream`` with a metric that needs every example at once is refused before any
     metric is built (building a model metric would first look for its model)."""
-    from sumbench.eval.metrics import metric_class
+    from ..metrics import metric_class
 
     refused = [name for name in names if not metric_class(name).streamable]
     if refused:
@@ -174,7 +174,7 @@ def _check_streamable(names) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sumbench.eval.pipeline import make_run
+    from ..pipeline import make_run
 
     options.check_output_dir(args)
     if args.stream:

@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from sumbench.eval.data.fields import FieldMap
-from sumbench.eval.data.registry import READERS, detect_format, get_reader
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.data.records import Example
+from .fields import FieldMap
+from .registry import READERS, detect_format, get_reader
+from ..errors import InputError, UsageError
+from .records import Example
 
 __all__ = ["FieldMap", "Fingerprint", "ReferenceSet", "READERS", "default_reference_spec",
            "fingerprint", "load_reference_set"]

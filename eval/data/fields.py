@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sumbench.eval.errors import InputError
-from sumbench.eval.data.records import Example
+from ..errors import InputError
+from .records import Example
 
 ARTICLE_CANDIDATES = ("article", "document", "text", "source")
 REFERENCE_CANDIDATES = ("highlights", "summary", "references", "reference", "summaries", "target")

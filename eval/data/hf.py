@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from sumbench.eval.data.fields import FieldMap, make_example, resolve_fields
-from sumbench.eval.errors import InputError, OfflineError
-from sumbench.eval.data.records import Example
+from .fields import FieldMap, make_example, resolve_fields
+from ..errors import InputError, OfflineError
+from .records import Example
 from sumbench.common.hub import hub_endpoint
 from sumbench.common.hub import hub_reachable as model_hub_reachable
 

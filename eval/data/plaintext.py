@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sumbench.eval.data.fields import FieldMap
-from sumbench.eval.data.textio import iter_files, read_text
-from sumbench.eval.errors import InputError
-from sumbench.eval.data.records import Example
+from .fields import FieldMap
+from .textio import iter_files, read_text
+from ..errors import InputError
+from .records import Example
 
 BULLET = "- "
 SUFFIX = ".txt"

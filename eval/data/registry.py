@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sumbench.common.options import Option, OptionError
-from sumbench.eval.errors import InputError, UsageError
+from ..errors import InputError, UsageError
 
 # name -> "module:Class"; order matters for folder detection.
 READERS: dict[str, str] = {

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import IO, Any, Mapping
 
 from sumbench.common.options import Option
-from sumbench.eval.data.fields import FieldMap
-from sumbench.eval.data.records import Example
-from sumbench.eval.data.textio import decode_utf8, iter_files, read_bytes
-from sumbench.eval.errors import InputError
+from .fields import FieldMap
+from .records import Example
+from .textio import decode_utf8, iter_files, read_bytes
+from ..errors import InputError
 
 MARKER = "@highlight"
 SUFFIX = ".story"

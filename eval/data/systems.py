@@ -22,17 +22,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from sumbench.eval.data import FieldMap, ReferenceSet, fingerprint
-from sumbench.eval.data.fields import (
+from . import FieldMap, ReferenceSet, fingerprint
+from .fields import (
     ARTICLE_CANDIDATES,
     ID_CANDIDATES,
     REFERENCE_CANDIDATES,
     parse_references,
 )
-from sumbench.eval.data.records import Example
-from sumbench.eval.data.registry import detect_format, get_reader
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.predictions import prediction_value
+from .records import Example
+from .registry import detect_format, get_reader
+from ..errors import InputError, UsageError
+from ..predictions import prediction_value
 
 Systems = dict[str, list[str]]
 

@@ -28,10 +28,10 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from sumbench.eval.data.fields import FieldMap, make_example, resolve_fields
-from sumbench.eval.data.textio import check_readable, iter_utf8_lines, read_text
-from sumbench.eval.errors import InputError
-from sumbench.eval.data.records import Example
+from .fields import FieldMap, make_example, resolve_fields
+from .textio import check_readable, iter_utf8_lines, read_text
+from ..errors import InputError
+from .records import Example
 
 
 def _examples_from_records(records: Iterator[tuple[str, Mapping[str, Any]]], path: Path,

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from sumbench.eval.errors import InputError
+from ..errors import InputError
 
 
 def unreadable(path: Path | str, exc: OSError) -> InputError:

@@ -23,8 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval.errors import InputError
-from sumbench.eval.meta.table import ScoreTable
+from ..errors import InputError
+from .table import ScoreTable
 
 MIN_SYSTEMS = 3
 

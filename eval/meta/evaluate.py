@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Sequence, Union
 
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.meta.align import Aligned, align
-from sumbench.eval.meta.table import ScoreTable
-from sumbench.eval.stats.correlation import COEFFICIENTS
-from sumbench.eval.stats.correlation_levels import LEVELS, SummaryFilter, correlate
-from sumbench.eval.stats.meta_resampling import (RESAMPLING, ResampledInterval,
+from ..errors import InputError, UsageError
+from .align import Aligned, align
+from .table import ScoreTable
+from ..stats.correlation import COEFFICIENTS
+from ..stats.correlation_levels import LEVELS, SummaryFilter, correlate
+from ..stats.meta_resampling import (RESAMPLING, ResampledInterval,
                                                  bootstrap_draws, bootstrap_samples,
                                                  percentile_interval, permutation_test)
 
@@ -298,7 +298,7 @@ def meta_evaluate_runs(runs: Sequence, judgments: Sequence[ScoreTable],
                        sources: dict[str, str] | None = None) -> MetaResult:
     """:func:`meta_evaluate` with metric tables made from ``runs`` (one per system;
     :func:`sumbench.eval.meta.runs.tables_from_runs`), plus any ``extra_metrics``."""
-    from sumbench.eval.meta.runs import tables_from_runs
+    from .runs import tables_from_runs
 
     tables = tables_from_runs(runs, measures, components) if runs else []
     return meta_evaluate([*tables, *extra_metrics], judgments, settings, sources)

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.meta.fields import ABSENT, FieldSpec, extract
-from sumbench.eval.meta.rows import read_rows
-from sumbench.eval.meta.table import Key, ScoreTable
+from ..errors import InputError, UsageError
+from .fields import ABSENT, FieldSpec, extract
+from .rows import read_rows
+from .table import Key, ScoreTable
 
 SUMMEVAL_DIMENSIONS = ("coherence", "consistency", "fluency", "relevance")
 

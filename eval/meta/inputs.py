@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from sumbench.eval.errors import UsageError
-from sumbench.eval.meta.evaluate import MetaResult, MetaSettings, meta_evaluate_runs
-from sumbench.eval.meta.fields import FieldSpec
-from sumbench.eval.meta.formats import read_tables
-from sumbench.eval.runs.run import Run
+from ..errors import UsageError
+from .evaluate import MetaResult, MetaSettings, meta_evaluate_runs
+from .fields import FieldSpec
+from .formats import read_tables
+from ..runs.run import Run
 
 
 def meta_from_sources(runs: Sequence[Run], human: str | Path,

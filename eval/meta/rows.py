@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sumbench.eval.data.tabular import iter_jsonl
-from sumbench.eval.data.textio import read_text
-from sumbench.eval.errors import InputError
+from ..data.tabular import iter_jsonl
+from ..data.textio import read_text
+from ..errors import InputError
 
 Rows = Iterator[tuple[str, Any]]
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sumbench.eval.compare import component_names
-from sumbench.eval.errors import InputError
-from sumbench.eval.meta.table import ScoreTable
-from sumbench.eval.runs.run import Run, label, shared_measures
+from ..compare import component_names
+from ..errors import InputError
+from .table import ScoreTable
+from ..runs.run import Run, label, shared_measures
 
 ALL_COMPONENTS = ("all",)
 

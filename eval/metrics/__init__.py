@@ -18,7 +18,7 @@ import importlib
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
-from sumbench.eval.errors import UsageError
+from ..errors import UsageError
 
 METRICS: dict[str, str] = {
     "rouge": "sumbench.eval.metrics.rouge.metric:RougeMetric",
@@ -106,7 +106,7 @@ def build_metrics(names: Sequence[str], options: Mapping[str, Any],
     option and the metrics it belongs to, and for bootstrap settings when no metric in
     use aggregates by the bootstrap.
     """
-    from sumbench.eval.metrics.base import BootstrapSettings
+    from .base import BootstrapSettings
 
     classes = {name: metric_class(name) for name in names}
     owners = option_owners()

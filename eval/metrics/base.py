@@ -26,10 +26,10 @@ from typing import Any, ClassVar, Mapping, Sequence
 import numpy as np
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.notices import Notice
-from sumbench.eval.signature import Signature
-from sumbench.eval.stats.interval import Interval
+from ..data.records import Example
+from ..notices import Notice
+from ..signature import Signature
+from ..stats.interval import Interval
 
 # measure -> component -> one float per example
 Columns = dict[str, dict[str, np.ndarray]]
@@ -197,7 +197,7 @@ class Metric:
 def bootstrap_columns(columns: Columns, settings: BootstrapSettings) -> Scores:
     """Mean and bootstrap interval of every column; the columns are resampled together
     in the order given (measures, then components), as one matrix."""
-    from sumbench.eval.stats.resampling import bootstrap_interval
+    from ..stats.resampling import bootstrap_interval
 
     keys = [(m, c) for m, components in columns.items() for c in components]
     matrix = np.stack([columns[m][c] for m, c in keys], axis=1)

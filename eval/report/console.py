@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from sumbench.common.terminal import escape_controls
-from sumbench.eval.notices import Notice
-from sumbench.eval.report.tables import grid, metric_table, side_by_side_rows
-from sumbench.eval.runs.run import Run
+from ..notices import Notice
+from .tables import grid, metric_table, side_by_side_rows
+from ..runs.run import Run
 
 
 def score_table(run: Run, title: str) -> str:
@@ -31,7 +31,7 @@ def notice_lines(notices: Sequence[Notice]) -> list[str]:
 
 def diagnostics_table(columns: Mapping[str, Mapping[str, float | None]]) -> str:
     """Aggregated summary diagnostics (means over examples), one column per system."""
-    from sumbench.eval.diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
+    from ..diagnostics import DIAGNOSTIC_FIELDS, format_diagnostic
 
     width = max(len(label) for _, label in DIAGNOSTIC_FIELDS)
     names = [escape_controls(name, newlines=True) for name in columns]

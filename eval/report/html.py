@@ -30,13 +30,13 @@ from typing import Sequence
 import numpy as np
 
 from sumbench import __version__
-from sumbench.eval.compare import Comparison, unique_names
-from sumbench.eval.leaderboard import Leaderboard
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import SumbenchError, UsageError
-from sumbench.eval.report.escape.html import escape_html
-from sumbench.eval.report.tables import interval_text, metric_table, number
-from sumbench.eval.runs.run import MeasureRef, Run, label, shared_measures
+from ..compare import Comparison, unique_names
+from ..leaderboard import Leaderboard
+from ..data.records import Example
+from ..errors import SumbenchError, UsageError
+from .escape.html import escape_html
+from .tables import interval_text, metric_table, number
+from ..runs.run import MeasureRef, Run, label, shared_measures
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _WORD = re.compile(r"[^\W_]+")
@@ -131,7 +131,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
 def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
     """The runs, each metric's table (for up to FEW runs; with more, the leaderboard shows
     every system's scores) and the signatures."""
-    from sumbench.eval.report.plots import FEW
+    from .plots import FEW
 
     shared = len({r.fingerprint for r in runs}) == 1
     header = ["run", "folder", "examples"] + ([] if shared else ["reference set"])
@@ -172,7 +172,7 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
 
 
 def comparison_section(comparison: Comparison | None, chart: str) -> str:
-    from sumbench.eval.report.plots import FEW
+    from .plots import FEW
 
     parts = ['<section id="comparison"><h2>Comparison</h2>',
              f'<img alt="Mean of each measure per run with confidence intervals" src="{chart}">']
@@ -210,7 +210,7 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return ""
-    from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
+    from ..diagnostics import diagnostic_label, format_diagnostic
 
     rows = [[escape_html(diagnostic_label(k))] + [escape_html(format_diagnostic(k, m.get(k))) for m in means]
             for k in keys]
@@ -223,7 +223,7 @@ def best_reference(prediction: str, references: Sequence[str], run: Run) -> tupl
     """The index of the reference with the best ROUGE-1 F against ``prediction`` (rouge-score
     semantics; the run's tokenizer and stemmer when it has the rouge metric), and every
     reference's F."""
-    from sumbench.eval.metrics.rouge.engine import RougeConfig, score_pairs
+    from ..metrics.rouge.engine import RougeConfig, score_pairs
 
     settings = run.metrics["rouge"].settings if "rouge" in run.metrics else {}
     config = RougeConfig(rouge_types=("rouge1",), use_stemmer=settings.get("use_stemmer", True),
@@ -261,7 +261,7 @@ def _example_card(rank: str, example_id: str, score: str, prediction: str,
     if references:
         parts += _reference_blocks(prediction, references, run)
     if diagnostics:
-        from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
+        from ..diagnostics import diagnostic_label, format_diagnostic
 
         parts.append('<div class="label">diagnostics</div><p class="diag">' + ", ".join(
             f"{escape_html(diagnostic_label(k))}: {escape_html(format_diagnostic(k, v))}"
@@ -334,7 +334,7 @@ def _figures(runs: Sequence[Run], names: Sequence[str], measures: Sequence[Measu
              labels: Sequence[str], ref: MeasureRef, shown: str,
              order: Sequence[int]) -> tuple[str, str, str]:
     """The comparison chart, the distributions and the length figure (data URIs)."""
-    from sumbench.eval.report import plots
+    from . import plots
 
     headline = [[r.metrics[m.metric].scores[m.measure][r.metrics[m.metric].headline(m.measure)]
                  .scaled(r.metrics[m.metric].info.scale) for m in measures] for r in runs]
@@ -359,7 +359,7 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: in
                 leaderboard: Leaderboard | None = None) -> str:
     """The report for ``runs`` (their comparison and leaderboard, if given) as one HTML
     document."""
-    from sumbench.eval.report.leaderboard import leaderboard_html
+    from .leaderboard import leaderboard_html
 
     names = comparison.names if comparison else unique_names(runs)
     measures = shared_measures(runs, None)

@@ -26,8 +26,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Sequence
 
-from sumbench.eval.gate import GateResult, MetricOutcome
-from sumbench.eval.report.escape.xml import escape_xml
+from ..gate import GateResult, MetricOutcome
+from .escape.xml import escape_xml
 
 
 def _details(o: MetricOutcome) -> str:

@@ -11,12 +11,12 @@ import csv
 import io
 
 from sumbench.common.terminal import escape_controls
-from sumbench.eval.leaderboard import Leaderboard
-from sumbench.eval.report.escape.csv import escape_csv
-from sumbench.eval.report.escape.html import escape_html
-from sumbench.eval.report.escape.latex import escape_latex
-from sumbench.eval.report.escape.markdown import escape_markdown
-from sumbench.eval.report.tables import grid
+from ..leaderboard import Leaderboard
+from .escape.csv import escape_csv
+from .escape.html import escape_html
+from .escape.latex import escape_latex
+from .escape.markdown import escape_markdown
+from .tables import grid
 
 
 def how_to_read(board: Leaderboard) -> str:
@@ -62,7 +62,7 @@ def leaderboard_text(board: Leaderboard) -> str:
 
 
 def leaderboard_markdown(board: Leaderboard) -> list[str]:
-    from sumbench.eval.report.markdown import table
+    from .markdown import table
 
     header, rows = _cells(board)
     lines = table([escape_markdown(h) for h in header],

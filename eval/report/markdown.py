@@ -13,13 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from sumbench.eval.compare import Comparison, unique_names
-from sumbench.eval.gate import GateResult
-from sumbench.eval.leaderboard import Leaderboard
-from sumbench.eval.report.escape.markdown import escape_markdown
-from sumbench.eval.report.tables import interval_text, metric_table, number
-from sumbench.eval.runs.run import Run
-from sumbench.eval.stats.interval import Interval
+from ..compare import Comparison, unique_names
+from ..gate import GateResult
+from ..leaderboard import Leaderboard
+from .escape.markdown import escape_markdown
+from .tables import interval_text, metric_table, number
+from ..runs.run import Run
+from ..stats.interval import Interval
 
 def interval(i: Interval, scale: float = 100.0, signed: bool = False) -> str:
     return interval_text(i, scale, signed)
@@ -135,7 +135,7 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
     keys = list(dict.fromkeys(k for m in means for k in m))
     if not keys:
         return []
-    from sumbench.eval.diagnostics import diagnostic_label, format_diagnostic
+    from ..diagnostics import diagnostic_label, format_diagnostic
 
     rows = [[escape_markdown(diagnostic_label(k))]
             + [escape_markdown(format_diagnostic(k, m.get(k))) for m in means] for k in keys]
@@ -153,7 +153,7 @@ def report_markdown(runs: Sequence[Run], comparison: Comparison | None = None,
     lines += scores_section(runs, names)
     lines += [""] + signature_lines(runs, names)
     if leaderboard is not None:
-        from sumbench.eval.report.leaderboard import leaderboard_markdown
+        from .leaderboard import leaderboard_markdown
 
         lines += ["", "## Leaderboard", ""] + leaderboard_markdown(leaderboard)
     if comparison is not None:

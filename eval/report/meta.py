@@ -15,12 +15,12 @@ from typing import Sequence
 import numpy as np
 
 from sumbench.common.terminal import escape_controls
-from sumbench.eval.meta.evaluate import Correlation, MetaResult
-from sumbench.eval.report.escape.html import escape_html
-from sumbench.eval.report.escape.markdown import escape_markdown as md
-from sumbench.eval.report.tables import grid
-from sumbench.eval.stats.correlation import COEFFICIENT_LABELS
-from sumbench.eval.stats.correlation_levels import LEVEL_HELP
+from ..meta.evaluate import Correlation, MetaResult
+from .escape.html import escape_html
+from .escape.markdown import escape_markdown as md
+from .tables import grid
+from ..stats.correlation import COEFFICIENT_LABELS
+from ..stats.correlation_levels import LEVEL_HELP
 
 RESAMPLED = {"both": "systems and inputs", "systems": "systems", "inputs": "inputs"}
 
@@ -110,7 +110,7 @@ def console_text(result: MetaResult) -> str:
 
 def markdown_section(result: MetaResult, depth: int = 2) -> list[str]:
     """The meta-evaluation as Markdown lines, its headings at ``depth``."""
-    from sumbench.eval.report.markdown import table
+    from .markdown import table
 
     hashes = "#" * depth
     lines = [f"{hashes} Meta-evaluation", "", md(heading(result)) + ".", md(resampling_text(result))
@@ -142,7 +142,7 @@ def markdown_document(result: MetaResult, title: str = "sumbench meta-evaluation
 
 def heatmaps(result: MetaResult) -> list[tuple[str, str]]:
     """One heatmap per coefficient: ``(coefficient label, PNG data URI)``."""
-    from sumbench.eval.report import plots
+    from . import plots
 
     out = []
     for c in result.settings.coefficients:
@@ -167,7 +167,7 @@ def html_document(result: MetaResult, title: str = "sumbench meta-evaluation") -
     """One self-contained page (no network, as the run report): tables, heatmaps, tests,
     notes and signatures; every text from the data escaped."""
     from sumbench import __version__
-    from sumbench.eval.report.html import CSP, CSS
+    from .html import CSP, CSS
 
     parts = [f"<h1>{escape_html(title)}</h1>", f'<p class="sub">{escape_html(heading(result))}</p>',
              f"<p>{escape_html(resampling_text(result))}.</p>"]

@@ -29,9 +29,9 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval.errors import UsageError
-from sumbench.eval.report.escape.mathtext import escape_mathtext as _text
-from sumbench.eval.stats.interval import Interval
+from ..errors import UsageError
+from .escape.mathtext import escape_mathtext as _text
+from ..stats.interval import Interval
 
 # Colour-blind-safe palette (Okabe & Ito 2008): one colour per run for up to FEW runs.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sumbench.eval.runs.run import MeasureRef, MetricResult, Run, label
-from sumbench.eval.stats.interval import Interval
+from ..runs.run import MeasureRef, MetricResult, Run, label
+from ..stats.interval import Interval
 
 
 def number(value: float, scale: float) -> str:

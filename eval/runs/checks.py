@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from sumbench.eval.errors import InputError
+from ..errors import InputError
 
 
 def corrupt(where: Path | str, what: str) -> InputError:
@@ -49,7 +49,7 @@ def regular_file(path: Path) -> None:
 
 def read_json(path: Path) -> Any:
     """A JSON file, with parse errors, nesting too deep and over-long numbers named."""
-    from sumbench.eval.data.textio import read_text
+    from ..data.textio import read_text
 
     regular_file(path)
     text = read_text(path)
@@ -68,7 +68,7 @@ def json_lines(path: Path) -> Iterator[tuple[str, Any]]:
     NaN; orjson's nesting and integer limits)."""
     import orjson
 
-    from sumbench.eval.data.textio import read_text
+    from ..data.textio import read_text
 
     regular_file(path)
     for number, line in enumerate(read_text(path).split("\n"), start=1):

@@ -29,11 +29,11 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError
-from sumbench.eval.files import write_files
-from sumbench.eval.runs.digest import ContentDigest, bytes_digest, json_digest, rows_digest
-from sumbench.eval.runs.run import MetricResult, Run
+from ..data.records import Example
+from ..errors import InputError
+from ..files import write_files
+from .digest import ContentDigest, bytes_digest, json_digest, rows_digest
+from .run import MetricResult, Run
 
 SCHEMA_VERSION = 3
 RESULTS = "results.json"
@@ -226,7 +226,7 @@ def results_text(run: Run) -> str:
     if known is not None and known[0]() is run:
         return known[1]
     if run.examples is None and run.path is not None:
-        from sumbench.eval.data.textio import read_text
+        from ..data.textio import read_text
 
         return read_text(run.path / RESULTS)
     return folder_files(run)[RESULTS].decode("utf-8")
@@ -249,7 +249,7 @@ def write_run(run: Run, directory: Path) -> Path:
 
 def read_results(directory: Path) -> dict[str, Any]:
     """``results.json`` of a run folder, parsed, with its schema version checked."""
-    from sumbench.eval.runs.checks import read_json
+    from .checks import read_json
 
     path = directory / RESULTS
     results = read_json(path)
@@ -277,9 +277,9 @@ def load_run(directory: str | Path) -> Run:
 def run_from_results(directory: Path, results: dict[str, Any]) -> Run:
     """The run of the folder ``directory`` whose ``results.json`` parsed to ``results``."""
     if results["schema_version"] == 1:
-        from sumbench.eval.runs.v1 import load_v1
+        from .v1 import load_v1
 
         return load_v1(directory, results)
-    from sumbench.eval.runs.reading import load_v2
+    from .reading import load_v2
 
     return load_v2(directory, results)

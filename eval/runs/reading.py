@@ -23,14 +23,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sumbench.eval.data.records import Example
-from sumbench.eval.metrics.base import MetricInfo
-from sumbench.eval.notices import Notice
-from sumbench.eval.runs import checks as c
-from sumbench.eval.runs.digest import is_digest, json_digest, rows_digest
-from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
-from sumbench.eval.signature import Signature
-from sumbench.eval.stats.interval import Interval
+from ..data.records import Example
+from ..metrics.base import MetricInfo
+from ..notices import Notice
+from . import checks as c
+from .digest import is_digest, json_digest, rows_digest
+from .run import MetricResult, ReferenceSetInfo, Run
+from ..signature import Signature
+from ..stats.interval import Interval
 
 MEAN_TOLERANCE = 1e-9
 ROUNDING = 1e-9
@@ -156,8 +156,8 @@ def aggregation_method(name: str) -> str | None:
     """How the metric ``name`` aggregates, from its class: ``"bootstrap"`` (the plain mean
     and a bootstrap interval), ``"own"`` (its own way), or ``None`` when the metric is
     not installed here."""
-    from sumbench.eval.errors import UsageError
-    from sumbench.eval.metrics import metric_class, registry
+    from ..errors import UsageError
+    from ..metrics import metric_class, registry
 
     if name not in registry():
         return None
@@ -193,7 +193,7 @@ def _check_digest(rows: list[tuple[str, Any]], path: Path, digests: Mapping[str,
 
 
 def _digests(results: Mapping[str, Any], where: str) -> dict[str, str]:
-    from sumbench.eval.runs.folder import DIGESTED, RESULTS
+    from .folder import DIGESTED, RESULTS
 
     data = c.mapping(c.field(results, "digests", where, "results.json"), where, "digests")
     for name in DIGESTED:
@@ -233,8 +233,8 @@ def _examples(rows: list[tuple[str, Any]]) -> tuple[Example, ...]:
 
 def load_v2(directory: Path, results: dict[str, Any]) -> Run:
     """The run in a version-3 or -2 folder (``results`` is its parsed ``results.json``)."""
-    from sumbench.eval.data import fingerprint
-    from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, REFERENCES, RESULTS
+    from ..data import fingerprint
+    from .folder import PER_EXAMPLE, PREDICTIONS, REFERENCES, RESULTS
 
     where = str(directory / RESULTS)
     version = results["schema_version"]

@@ -20,11 +20,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.metrics.base import Columns, MetricInfo, Scores, headline_component
-from sumbench.eval.notices import Notice
-from sumbench.eval.signature import Signature
+from ..data.records import Example
+from ..errors import InputError, UsageError
+from ..metrics.base import Columns, MetricInfo, Scores, headline_component
+from ..notices import Notice
+from ..signature import Signature
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class Run:
     # -- persistence -------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
         """Write the run folder (atomically); returns its path."""
-        from sumbench.eval.runs.folder import write_run
+        from .folder import write_run
 
         return write_run(self, Path(directory))
 

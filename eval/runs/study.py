@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.runs.run import Run
+from ..errors import InputError, UsageError
+from .run import Run
 
 STUDY_FILE = "study.json"
 STUDY_SCHEMA = 2
@@ -63,7 +63,7 @@ def folder_names(names: Sequence[str]) -> list[str]:
 
 def index(runs: Sequence[Run], folders: Sequence[str]) -> dict[str, Any]:
     """The content of ``study.json`` for ``runs`` written into ``folders``."""
-    from sumbench.eval.runs.folder import results_digest
+    from .folder import results_digest
 
     return {"schema_version": STUDY_SCHEMA,
             "runs": [{"name": r.name, "folder": f, "fingerprint": r.fingerprint,
@@ -91,7 +91,7 @@ def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path) 
     """The study goes to ``.NAME.PID.tmp`` beside ``directory`` and is renamed into place;
     stale staging folders of killed processes are removed first.  Errors name
     ``directory``, never the staging folder."""
-    from sumbench.eval.files import (check_output_folder, make_folders, remove_empty,
+    from ..files import (check_output_folder, make_folders, remove_empty,
                                      remove_stale, temporary_name)
 
     if check_output_folder(directory, "study folder"):
@@ -134,9 +134,9 @@ def is_study(path: str | Path) -> bool:
 
 def load_study(directory: str | Path) -> Study:
     """The runs of a study folder, in the index's order, each checked against its entry."""
-    from sumbench.eval.runs.checks import corrupt, read_json, regular_file
-    from sumbench.eval.runs.digest import is_digest, json_digest
-    from sumbench.eval.runs.folder import RESULTS, read_results, run_from_results
+    from .checks import corrupt, read_json, regular_file
+    from .digest import is_digest, json_digest
+    from .folder import RESULTS, read_results, run_from_results
 
     directory = Path(directory)
     path = directory / STUDY_FILE
@@ -188,7 +188,7 @@ def regular_folder(folder: Path, study: Path) -> None:
 
 def load_runs(paths: Sequence[str | Path]) -> list[Run]:
     """Run folders and study folders, expanded into their runs, in order."""
-    from sumbench.eval.runs.folder import load_run
+    from .folder import load_run
 
     runs: list[Run] = []
     for path in paths:

@@ -17,22 +17,22 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from sumbench.eval.errors import InputError
-from sumbench.eval.notices import Notice
-from sumbench.eval.runs.run import MetricResult, ReferenceSetInfo, Run
-from sumbench.eval.signature import Signature
-from sumbench.eval.stats.interval import Interval
+from ..errors import InputError
+from ..notices import Notice
+from .run import MetricResult, ReferenceSetInfo, Run
+from ..signature import Signature
+from ..stats.interval import Interval
 
 COMPONENTS = ("precision", "recall", "fmeasure")
 
 
 def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
     """The v2 metric equal to a v1 ``config.scoring``, and its signature fields."""
-    from sumbench.eval.metrics.base import BootstrapSettings
+    from ..metrics.base import BootstrapSettings
 
     if scoring.get("impl") == "rouge155":
-        from sumbench.eval.metrics.rouge155.flags import flags_without_intervals
-        from sumbench.eval.metrics.rouge155.metric import Rouge155Metric
+        from ..metrics.rouge155.flags import flags_without_intervals
+        from ..metrics.rouge155.metric import Rouge155Metric
 
         metric = Rouge155Metric.from_options({
             "rouge155_flags": scoring["rouge155_flags"],
@@ -44,7 +44,7 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
         values = {**stored, "flags": flags}
         aggregation = {"method": "own"}
     else:
-        from sumbench.eval.metrics.rouge.metric import RougeMetric
+        from ..metrics.rouge.metric import RougeMetric
 
         metric = RougeMetric.from_options({
             "rouge_types": list(scoring["rouge_types"]),
@@ -63,8 +63,8 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
 
 def load_v1(directory: Path, results: dict[str, Any]) -> Run:
     """The run in a version-1 folder (``results`` is its parsed ``results.json``)."""
-    from sumbench.eval.runs import checks as c
-    from sumbench.eval.runs.folder import PER_EXAMPLE, PREDICTIONS, RESULTS
+    from . import checks as c
+    from .folder import PER_EXAMPLE, PREDICTIONS, RESULTS
 
     where = directory / RESULTS
     try:

@@ -7,8 +7,8 @@ Meta-evaluation's statistics are imported from their modules:
 :mod:`~sumbench.eval.stats.meta_resampling` (bootstrap and permutation test over systems
 and inputs)."""
 
-from sumbench.eval.stats.interval import Interval
-from sumbench.eval.stats.resampling import (
+from .interval import Interval
+from .resampling import (
     PairedBootstrapResult,
     PermutationResult,
     bootstrap_interval,

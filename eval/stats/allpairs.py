@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sumbench.eval.stats.resampling import (
+from .resampling import (
     _TIE_RTOL,
     _as_matrix,
     _check_confidence,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sumbench.eval.stats.correlation import coefficient, p_values
+from .correlation import coefficient, p_values
 
 LEVELS = ("system", "summary", "global")
 LEVEL_HELP = {

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sumbench.eval.stats.interval import Interval
+from .interval import Interval
 
 # Most array elements (index draws or table look-ups) materialised per chunk: small
 # enough to stay in cache and to keep each matrix product too small for BLAS to start

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sumbench.eval.errors import InputError
+from ...errors import InputError
 
 HEADER = ("LAYER", "P", "R", "F")
 

@@ -25,8 +25,8 @@ from sumbench.common.checkpoint import (
     weights_kwargs,
 )
 from sumbench.common.hub import ModelSource
-from sumbench.eval.errors import InputError, UsageError
-from sumbench.eval.metrics.bertscore.tokens import UNLIMITED, length_limit
+from ...errors import InputError, UsageError
+from .tokens import UNLIMITED, length_limit
 
 _STACKS = ("encoder.layer", "transformer.layer", "layer", "layers", "encoder.block", "block")
 _LAYER_FIELDS = ("num_hidden_layers", "n_layers", "num_layers", "n_layer", "encoder_layers")

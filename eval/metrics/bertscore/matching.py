@@ -25,8 +25,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from sumbench.eval.errors import InputError
-from sumbench.eval.metrics.bertscore.encoder import Encoder
+from ...errors import InputError
+from .encoder import Encoder
 
 _NO_MATCH = -2.0  # below any cosine: padding never wins a maximum
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError, UsageError
-from sumbench.eval.metrics.base import BootstrapSettings, Metric, MetricInfo, MetricScores
-from sumbench.eval.metrics.bertscore.baseline import Baseline, read_baseline
-from sumbench.eval.metrics.bertscore.encoder import check_device, config_layers
-from sumbench.eval.notices import Notice, ids_text
-from sumbench.eval.signature import package_version
+from ...data.records import Example
+from ...errors import InputError, OfflineError, UsageError
+from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
+from .baseline import Baseline, read_baseline
+from .encoder import check_device, config_layers
+from ...notices import Notice, ids_text
+from ...signature import package_version
 
 BERT_SCORE_VERSION = "0.3.13"  # the reference implementation whose numbers these are
 # bert-score 0.3.13 still says __version__ = "0.3.12", and its hash code prints that.
@@ -173,14 +173,14 @@ class BertScoreMetric(Metric):
     def encoder(self):
         """The loaded encoder (loaded once per metric instance)."""
         if self._encoder is None:
-            from sumbench.eval.metrics.bertscore.encoder import load_encoder
+            from .encoder import load_encoder
 
             self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
                                          self.config.device, self.config.allow_pickle)
         return self._encoder
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
-        from sumbench.eval.metrics.bertscore.scoring import score_texts
+        from .scoring import score_texts
 
         result = score_texts(self.encoder(), list(predictions),
                              [e.reference_texts() for e in examples], idf=self.config.idf,
@@ -201,7 +201,7 @@ class BertScoreMetric(Metric):
 def _locate(model: str, allow_pickle: bool = False):
     """The model's :class:`ModelSource`; offline hub ids and missing folders fail here."""
     from sumbench.common.hub import locate_model
-    from sumbench.summarize.errors import HubOfflineError, ModelLoadError
+    from ....summarize.errors import HubOfflineError, ModelLoadError
 
     try:
         return locate_model(model, allow_pickle=allow_pickle,

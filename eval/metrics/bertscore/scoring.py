@@ -21,11 +21,11 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval.metrics.bertscore.baseline import Baseline
-from sumbench.eval.metrics.bertscore.encoder import Encoder
-from sumbench.eval.metrics.bertscore.idf import IdfTable, token_weights
-from sumbench.eval.metrics.bertscore.matching import embed_texts, greedy_match
-from sumbench.eval.metrics.bertscore.tokens import encode_texts, marker_ids, special_ids
+from .baseline import Baseline
+from .encoder import Encoder
+from .idf import IdfTable, token_weights
+from .matching import embed_texts, greedy_match
+from .tokens import encode_texts, marker_ids, special_ids
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError
-from sumbench.eval.metrics.base import BootstrapSettings, Metric, MetricInfo, MetricScores
-from sumbench.eval.metrics.faithfulness.premises import (
+from ...data.records import Example
+from ...errors import InputError, OfflineError
+from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
+from .premises import (
     PREMISE_KINDS,
     SENTENCE,
     WINDOW,
@@ -36,8 +36,8 @@ from sumbench.eval.metrics.faithfulness.premises import (
     pack_windows,
     summary_sentences,
 )
-from sumbench.eval.notices import Notice, ids_text
-from sumbench.eval.signature import package_version
+from ...notices import Notice, ids_text
+from ...signature import package_version
 
 DEFAULT_MODEL = "tals/albert-xlarge-vitaminc-mnli"
 
@@ -128,7 +128,7 @@ class FaithfulnessNliMetric(Metric):
     # -- work --------------------------------------------------------------------------
     def _load(self) -> Any:
         if self._nli is None:
-            from sumbench.eval.metrics.faithfulness.nli import load_nli
+            from .nli import load_nli
 
             config = self.config
             self._nli = load_nli(self.source, config.device, config.dtype, config.max_length,
@@ -221,7 +221,7 @@ def _notices(ids: Sequence[str], shapes: Sequence[tuple[int, int]],
 def _locate(model: str, allow_pickle: bool = False) -> Any:
     """Where ``--nli-model`` is (hub probing included); errors as sumbench errors."""
     from sumbench.common.hub import locate_model
-    from sumbench.summarize.errors import HubOfflineError, ModelLoadError
+    from ....summarize.errors import HubOfflineError, ModelLoadError
 
     try:
         source = locate_model(model, allow_pickle=allow_pickle,

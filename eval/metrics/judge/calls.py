@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sumbench.eval.metrics.judge.rubrics import Rubric
+from .rubrics import Rubric
 
 KEY_VERSION = 1  # bump when the way answers are asked for or stored changes
 PROBABILITIES, SAMPLES = "probabilities", "samples"
@@ -69,8 +69,8 @@ class JudgeCalls:
                 summaries: Sequence[str]) -> tuple[list[dict], CallStats]:
         """One raw answer per pair, ``{"probabilities": {...}}`` or ``{"texts": [...]}``
         (with ``"truncated"``), in order; the back-end is asked only for the missing ones."""
-        from sumbench.summarize.answers import Prompt
-        from sumbench.summarize.cache import cache_key, identity_key
+        from ....summarize.answers import Prompt
+        from ....summarize.cache import cache_key, identity_key
 
         found: list[dict | None] = [None] * len(articles)
         keys: list[str] = []

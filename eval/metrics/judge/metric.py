@@ -29,14 +29,14 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError, UsageError
-from sumbench.eval.metrics.base import BootstrapSettings, Metric, MetricInfo, MetricScores
-from sumbench.eval.metrics.judge.calls import PROBABILITIES, SAMPLES, CallStats, JudgeCalls
-from sumbench.eval.metrics.judge.ratings import Rating, from_probabilities, from_samples
-from sumbench.eval.metrics.judge.rubrics import BUILTIN, Rubric, builtin_rubric, load_rubric
-from sumbench.eval.notices import Notice, ids_text
-from sumbench.summarize.options import BY_NAME, CACHE, HF, OPENAI
+from ...data.records import Example
+from ...errors import InputError, OfflineError, UsageError
+from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
+from .calls import PROBABILITIES, SAMPLES, CallStats, JudgeCalls
+from .ratings import Rating, from_probabilities, from_samples
+from .rubrics import BUILTIN, Rubric, builtin_rubric, load_rubric
+from ...notices import Notice, ids_text
+from ....summarize.options import BY_NAME, CACHE, HF, OPENAI
 
 SAMPLE_TOKENS = 16  # new tokens per sampled answer: room for "Rating: 4" and a little more
 LOW_MASS = 0.5
@@ -156,7 +156,7 @@ class JudgeMetric(Metric):
                            cache=not value["judge_no_cache"], cache_dir=value["judge_cache_dir"])
 
     def _build_backend(self) -> Any:
-        from sumbench.summarize.base import get_summarizer
+        from ....summarize.base import get_summarizer
 
         with _backend_errors(self.config.model):
             return get_summarizer(self.config.model, self.config.summarizer_options())
@@ -167,7 +167,7 @@ class JudgeMetric(Metric):
         if not self.config.cache:
             return None
         if self._opened is None:
-            from sumbench.summarize.cache import GenerationCache
+            from ....summarize.cache import GenerationCache
 
             with _backend_errors(self.config.model):
                 self._opened = GenerationCache(self.config.cache_dir)
@@ -304,8 +304,8 @@ def _rubric_notices(rubric: Rubric, ids: Sequence[str],
 @contextmanager
 def _backend_errors(model: str) -> Iterator[None]:
     """Back-end failures as sumbench errors (as the pipeline treats summarisers')."""
-    from sumbench.summarize.base import UnknownSummarizerError
-    from sumbench.summarize.errors import HubOfflineError, NoProbabilitiesError, SummarizerError
+    from ....summarize.base import UnknownSummarizerError
+    from ....summarize.errors import HubOfflineError, NoProbabilitiesError, SummarizerError
 
     try:
         yield

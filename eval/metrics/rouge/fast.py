@@ -38,9 +38,9 @@ from operator import eq, or_
 
 import numpy as np
 
-from sumbench.eval.metrics.rouge.lcs import lcs_bits_from_columns, lcs_length_from_columns, position_masks
-from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
-from sumbench.eval.metrics.rouge.tokenizers import Tokenizer, get_tokenizer
+from .lcs import lcs_bits_from_columns, lcs_length_from_columns, position_masks
+from .engine import MULTI_REF_RULES, RougeConfig
+from .tokenizers import Tokenizer, get_tokenizer
 
 _NGRAM_TYPE = re.compile(r"rouge([1-9])")
 ROUGE_L = 0
@@ -311,7 +311,7 @@ def score_pairs(predictions: Sequence[str], references: Sequence[Sequence[str]],
     if processes < 1:
         raise ValueError(f"processes must be >= 1, got {processes}")
     if processes > 1:
-        from sumbench.eval.metrics.rouge.parallel import score_parallel
+        from .parallel import score_parallel
 
         return score_parallel(predictions, references, config, processes)
     return score_serial(predictions, references, config)

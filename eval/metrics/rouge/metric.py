@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.errors import UsageError
-from sumbench.eval.metrics.base import Metric, MetricInfo, MetricScores
-from sumbench.eval.metrics.rouge.engine import (
+from ...data.records import Example
+from ...errors import UsageError
+from ..base import Metric, MetricInfo, MetricScores
+from .engine import (
     BACKENDS,
     DEFAULT_BACKEND,
     DEFAULT_TYPES,
@@ -28,9 +28,9 @@ from sumbench.eval.metrics.rouge.engine import (
     RougeConfig,
     score_pairs,
 )
-from sumbench.eval.metrics.rouge.lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
-from sumbench.eval.metrics.rouge.notices import rouge_notices
-from sumbench.eval.signature import rouge_score_version
+from .lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
+from .notices import rouge_notices
+from ...signature import rouge_score_version
 
 ROUGE_TYPE = re.compile(r"rouge[1-9]|rougeL|rougeLsum")
 DEFAULT_GATE = ("rouge1", "rouge2", "rougeLsum")
@@ -52,7 +52,7 @@ class RougeMetricConfig:
         """The backend that runs: ``auto`` resolved (rust when installed and it applies)."""
         if self.backend != "auto":
             return self.backend
-        from sumbench.eval.metrics.rouge import rust
+        from . import rust
 
         return "rust" if self.rouge.tokenizer == "default" and rust.available() else "fast"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from sumbench.eval.metrics.rouge.lsum import unsplit_multi_sentence
-from sumbench.eval.notices import Notice, examples_text
+from .lsum import unsplit_multi_sentence
+from ...notices import Notice, examples_text
 
 DAMAGED_WORDS_THRESHOLD = 0.05
 _WORD = re.compile(r"[^\W\d_]+")
@@ -141,7 +141,7 @@ def _token_finder(tokenizer: str) -> Callable[[str], bool]:
     if tokenizer == "rouge155":  # the script's bytes, lower-cased, runs of a-z0-9
         return lambda text: bool(_ROUGE155_TOKEN.search(
             text.encode("utf-8").decode("latin-1").lower()))
-    from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
+    from .tokenizers import get_tokenizer
 
     tokenize = get_tokenizer(tokenizer, False).tokenize
     return lambda text: bool(tokenize(text))

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from sumbench.eval.metrics.rouge.engine import RougeConfig
+from .engine import RougeConfig
 
 MIN_CHUNK = 256       # below this a worker round trip costs more than it saves
 CHUNKS_PER_PROCESS = 4  # a few chunks per worker even out uneven text lengths
@@ -46,7 +46,7 @@ def chunk_bounds(n: int, processes: int) -> list[tuple[int, int]]:
 
 def _score_chunk(predictions: list[str], references: list[list[str]],
                  config: RougeConfig) -> dict[str, np.ndarray]:
-    from sumbench.eval.metrics.rouge.fast import score_serial
+    from .fast import score_serial
 
     return score_serial(predictions, references, config)
 
@@ -65,14 +65,14 @@ def _context() -> multiprocessing.context.BaseContext:
 def score_parallel(predictions: Sequence[str], references: Sequence[Sequence[str]],
                    config: RougeConfig, processes: int) -> dict[str, np.ndarray]:
     """:func:`sumbench.eval.metrics.rouge.fast.score_serial` over ``processes`` worker processes."""
-    from sumbench.eval.metrics.rouge.fast import parse_rouge_types, score_serial
+    from .fast import parse_rouge_types, score_serial
 
     parse_rouge_types(config.rouge_types)  # fail here, not in a worker
     bounds = chunk_bounds(len(predictions), processes)
     if len(bounds) < 2:
         return score_serial(predictions, references, config)
     if config.use_stemmer:
-        from sumbench.eval.metrics.rouge.stemming import porter_stem
+        from .stemming import porter_stem
 
         porter_stem("warming")  # load the stemmer once, before forking
     with warnings.catch_warnings():

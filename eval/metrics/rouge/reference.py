@@ -11,8 +11,8 @@ from typing import Sequence
 import numpy as np
 from rouge_score import rouge_scorer
 
-from sumbench.eval.metrics.rouge.engine import RougeConfig
-from sumbench.eval.metrics.rouge.tokenizers import get_tokenizer
+from .engine import RougeConfig
+from .tokenizers import get_tokenizer
 
 
 def score_pairs(

@@ -19,8 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.eval.errors import UsageError
-from sumbench.eval.metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
+from ...errors import UsageError
+from .engine import MULTI_REF_RULES, RougeConfig
 
 PACKAGE = "rouge_score_rs"
 
@@ -85,6 +85,6 @@ def score_pairs_auto(predictions: Sequence[str], references: Sequence[Sequence[s
     """``rust`` when it is installed and applies, else the pure-Python ``fast`` backend."""
     if config.tokenizer == "default" and available():
         return score_pairs(predictions, references, config, processes)
-    from sumbench.eval.metrics.rouge import fast as rouge_fast
+    from . import fast as rouge_fast
 
     return rouge_fast.score_pairs(predictions, references, config, processes)

@@ -30,7 +30,7 @@ import sys
 import unicodedata
 from typing import Protocol
 
-from sumbench.eval.metrics.rouge.stemming import STEMMED_ANY_SCRIPT, STEMMED_ASCII, UNSTEMMED_ASCII
+from .stemming import STEMMED_ANY_SCRIPT, STEMMED_ASCII, UNSTEMMED_ASCII
 
 
 class Tokenizer(Protocol):

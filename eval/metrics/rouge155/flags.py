@@ -11,8 +11,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from sumbench.eval.errors import UsageError
-from sumbench.eval.metrics.rouge155.stemmer import EXCEPTION_MODES
+from ...errors import UsageError
+from .stemmer import EXCEPTION_MODES
 
 _BOOLEAN = set("admsuUxvh")
 _VALUED = set("bceflnpr2wtz3")

@@ -16,12 +16,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from sumbench.common.options import Option
-from sumbench.eval.data.records import Example
-from sumbench.eval.metrics.base import Columns, Metric, MetricInfo, MetricScores, Scores
-from sumbench.eval.metrics.rouge.lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
-from sumbench.eval.metrics.rouge.metric import rouge_info
-from sumbench.eval.metrics.rouge.notices import rouge_notices
-from sumbench.eval.metrics.rouge155.flags import Rouge155Config, flags_without_intervals, parse_flags
+from ...data.records import Example
+from ..base import Columns, Metric, MetricInfo, MetricScores, Scores
+from ..rouge.lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
+from ..rouge.metric import rouge_info
+from ..rouge.notices import rouge_notices
+from .flags import Rouge155Config, flags_without_intervals, parse_flags
 
 DEFAULT_FLAGS = "-c 95 -r 1000 -n 2 -m -a"
 COMPONENTS = ("precision", "recall", "fmeasure")
@@ -99,7 +99,7 @@ class Rouge155Metric(Metric):
                                    lsum_checked=checked, total=total))
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
-        from sumbench.eval.metrics.rouge155 import score_rouge155
+        from . import score_rouge155
 
         prepared, references = self._prepared(examples, predictions)
         per_type = score_rouge155(prepared, references, self.config.perl)
@@ -110,7 +110,7 @@ class Rouge155Metric(Metric):
 
     def aggregate(self, columns: Columns) -> Scores:
         """The script's corpus averages and intervals (not the plain mean)."""
-        from sumbench.eval.metrics.rouge155 import corpus_scores
+        from . import corpus_scores
 
         arrays = {t: np.stack([c[k] for k in COMPONENTS], axis=1) for t, c in columns.items()}
         return {t: {"precision": a.precision, "recall": a.recall, "fmeasure": a.fmeasure}

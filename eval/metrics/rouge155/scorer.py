@@ -24,17 +24,17 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from sumbench.eval.metrics.rouge155.bootstrap import average_and_interval, resample_means
-from sumbench.eval.metrics.rouge155.flags import Rouge155Config
-from sumbench.eval.metrics.rouge155.measures import (
+from .bootstrap import average_and_interval, resample_means
+from .flags import Rouge155Config
+from .measures import (
     clipped_hits,
     lcs_union_stats,
     ngram_counts,
     skip_bigram_counts,
     wlcs_union_stats,
 )
-from sumbench.eval.metrics.rouge155.text import Tokenizer
-from sumbench.eval.stats.interval import Interval
+from .text import Tokenizer
+from ...stats.interval import Interval
 
 Stats = tuple[float, float, float, float]  # hit, model count, peer count, -f B key
 

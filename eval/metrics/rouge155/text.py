@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sumbench.eval.errors import UsageError
-from sumbench.eval.metrics.rouge155.stemmer import Stemmer
+from ...errors import UsageError
+from .stemmer import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _FIELD = re.compile(r"[^ \t\r\f\v]+")  # Perl's \s on bytes is [ \t\n\r\f\v]
