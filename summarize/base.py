@@ -5,14 +5,16 @@ The registry maps a name (or a name prefix such as ``hf:``) to a ``"module:Class
 string, so listing the summarisers imports nothing heavy; the module is imported only
 when that summariser is built (the pattern of lm-evaluation-harness'
 ``lm_eval/models/__init__.py``).  Adding a summariser is one class plus one line here.
+The lookup by pattern, the lazy loading and the unknown-name error are
+:class:`sumbench.common.registry.Registry`'s.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
+
+from sumbench.common.registry import Registry
 
 
 @runtime_checkable
@@ -68,23 +70,21 @@ class UnknownSummarizerError(ValueError):
     """No registry entry matches the requested name."""
 
 
+# one Registry (sumbench/common/registry.py) keyed by the patterns, listed by names
+_CLASSES: Registry[type] = Registry(
+    "summarizer", {e.pattern: e.target for e in REGISTRY}, patterns=True,
+    error=UnknownSummarizerError, labels={e.pattern: e.names for e in REGISTRY})
+_ENTRIES = {e.pattern: e for e in REGISTRY}
+
+
 def available_summarizers() -> list[RegistryEntry]:
     """The registered summariser families, without importing any of them."""
     return list(REGISTRY)
 
 
-def _resolve(target: str) -> type:
-    module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
-
-
 def find_entry(name: str) -> RegistryEntry:
     """The registry entry whose pattern matches ``name``."""
-    for entry in REGISTRY:
-        if re.fullmatch(entry.pattern, name):
-            return entry
-    known = ", ".join(e.names for e in REGISTRY)
-    raise UnknownSummarizerError(f"unknown summarizer {name!r}; known: {known}")
+    return _ENTRIES[_CLASSES.key(name)]
 
 
 def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
@@ -96,8 +96,7 @@ def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
     """
     from .options import check_applicable
 
-    entry = find_entry(name)
-    cls = _resolve(entry.target)
+    cls = _CLASSES.get(name)
     options = dict(options or {})
     check_applicable(name, tuple(getattr(cls, "OPTION_FAMILIES", ())), options)
     return cls(name, options)

@@ -3,18 +3,19 @@
 Adding a format is one reader class (``name``, ``suffixes``, ``read(spec, fields)``, and
 optionally ``detect_directory(path)`` and ``options``, a tuple of
 :class:`~sumbench.common.options.Option` rows that the class takes as a ``settings``
-mapping when built) plus one line in :data:`READERS`.  An option given for a reader
+mapping when built) plus one line in :data:`READERS` (looked up through
+:class:`sumbench.common.registry.Registry`).  An option given for a reader
 that does not declare it is a usage error, never silently ignored.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from typing import Any, Mapping
 
 from sumbench.common.options import Option, OptionError
+from sumbench.common.registry import Registry
 from ..errors import InputError, UsageError
 
 # name -> "module:Class"; order matters for folder detection.
@@ -28,16 +29,13 @@ READERS: dict[str, str] = {
     "story": "sumbench.eval.data.story:StoryReader",
     "plaintext": "sumbench.eval.data.plaintext:PlainTextReader",
 }
+# one Registry (sumbench/common/registry.py): lazy targets and the unknown-name error
+READER_REGISTRY: Registry[type] = Registry("reference format", READERS, error=InputError)
 
 
 def reader_class(name: str) -> type:
     """The class registered as ``name``."""
-    try:
-        target = READERS[name]
-    except KeyError:
-        raise InputError(f"unknown reference format {name!r}; known: {', '.join(READERS)}") from None
-    module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    return READER_REGISTRY.get(name)
 
 
 def reader_options() -> dict[str, tuple[Option, list[str]]]:

@@ -23,7 +23,8 @@ record's fields.
   (default ``doc_id``), the system in ``--system-field`` (default ``system``; several
   fields comma-separated are joined with ``/``), judgments named with ``--judgment``.
 
-A new layout is one :class:`JudgmentFormat` line in :data:`FORMATS`.
+A new layout is one :class:`JudgmentFormat` line in :data:`FORMATS` (looked up through
+:class:`sumbench.common.registry.Registry`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from sumbench.common.registry import Registry
 from ..errors import InputError, UsageError
 from .fields import ABSENT, FieldSpec, extract
 from .rows import read_rows
@@ -66,11 +68,14 @@ FORMATS: dict[str, JudgmentFormat] = {f.name: f for f in (
 )}
 
 
+# one Registry (sumbench/common/registry.py): the lookup and its unknown-name error
+FORMAT_REGISTRY: Registry[JudgmentFormat] = Registry("judgment format", FORMATS,
+                                                     error=UsageError, check_name=True)
+
+
 def get_format(name: str) -> JudgmentFormat:
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise UsageError(f"unknown judgment format {name!r}; known: {', '.join(FORMATS)}") from None
+    """The layout registered as ``name`` (a usage error listing the known ones)."""
+    return FORMAT_REGISTRY.get(name)
 
 
 def detect_format(record: dict) -> JudgmentFormat:

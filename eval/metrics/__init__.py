@@ -4,6 +4,7 @@
 lm-evaluation-harness' model registry), so listing metrics imports nothing heavy.  A
 metric that lives in another package registers itself with an entry point in the group
 ``sumbench.metrics`` (``name = "package.module:Class"``); a built-in name wins a clash.
+The lookup, the lazy loading and the errors are :class:`sumbench.common.registry.Registry`'s.
 Adding a built-in metric is one :class:`~sumbench.eval.metrics.base.Metric` subclass
 plus one line here.
 
@@ -14,10 +15,9 @@ metrics not in use.
 
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
+from sumbench.common.registry import Registry
 from ..errors import UsageError
 
 METRICS: dict[str, str] = {
@@ -31,35 +31,24 @@ ENTRY_POINT_GROUP = "sumbench.metrics"
 DEFAULT_METRICS = ("rouge",)
 
 
-@lru_cache(maxsize=1)
+# one Registry (sumbench/common/registry.py): lazy targets, entry points, the name check
+METRIC_REGISTRY: Registry[type] = Registry("metric", METRICS, group=ENTRY_POINT_GROUP,
+                                           error=UsageError, load_error=UsageError,
+                                           check_name=True)
+
+
 def registry() -> dict[str, str]:
     """Every metric name -> ``"module:Class"``: the built-ins, then entry points."""
-    from importlib.metadata import entry_points
-
-    found = dict(METRICS)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(entry.name, entry.value)
-    return found
+    return METRIC_REGISTRY.entries()  # type: ignore[return-value]
 
 
 def available_metrics() -> list[str]:
-    return list(registry())
+    return METRIC_REGISTRY.names()
 
 
 def metric_class(name: str) -> type:
     """The class registered as ``name`` (a usage error for an unknown name)."""
-    try:
-        target = registry()[name]
-    except KeyError:
-        raise UsageError(f"unknown metric {name!r}; known: {', '.join(registry())}") from None
-    module_name, _, class_name = target.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as exc:
-        raise UsageError(f"metric {name!r}: cannot load {target}: {exc}") from None
-    if getattr(cls, "name", None) != name:
-        raise UsageError(f"metric {name!r}: {target} is named {getattr(cls, 'name', None)!r}")
-    return cls
+    return METRIC_REGISTRY.get(name)
 
 
 def option_owners() -> dict[str, tuple[str, ...]]:

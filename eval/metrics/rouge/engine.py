@@ -1,16 +1,18 @@
 """ROUGE scoring with google-research ``rouge-score`` semantics, by backend.
 
 ``score_pairs`` is the one entry point: predictions and references in, one ``(n, 3)``
-array (precision, recall, F) per ROUGE type out.  Backends are looked up by name.
+array (precision, recall, F) per ROUGE type out.  Backends are looked up by name in
+:data:`BACKENDS` through :class:`sumbench.common.registry.Registry`.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
+
+from sumbench.common.registry import Registry
 
 MULTI_REF_RULES = ("max", "mean")
 DEFAULT_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -34,6 +36,9 @@ BACKENDS: dict[str, str] = {
     "auto": "sumbench.eval.metrics.rouge.rust:score_pairs_auto",
 }
 DEFAULT_BACKEND = "auto"
+# one Registry (sumbench/common/registry.py): a backend's module is imported when used
+BACKEND_REGISTRY: Registry[Callable[..., dict[str, np.ndarray]]] = Registry(
+    "ROUGE backend", BACKENDS, error=ValueError)
 
 
 def score_pairs(
@@ -53,10 +58,5 @@ def score_pairs(
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
     if config.multi_ref not in MULTI_REF_RULES:
         raise ValueError(f"multi-reference rule must be one of {MULTI_REF_RULES}")
-    try:
-        target = BACKENDS[backend]
-    except KeyError:
-        raise ValueError(f"unknown ROUGE backend {backend!r}; known: {', '.join(BACKENDS)}") from None
-    module_name, _, func_name = target.partition(":")
-    func = getattr(importlib.import_module(module_name), func_name)
+    func = BACKEND_REGISTRY.get(backend)
     return func(predictions, references, config, processes)
