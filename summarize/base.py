@@ -71,7 +71,7 @@ class UnknownSummarizerError(ValueError):
 
 
 # one Registry (sumbench/common/registry.py) keyed by the patterns, listed by names
-_CLASSES: Registry[type] = Registry(
+SUMMARIZER_REGISTRY: Registry[type] = Registry(
     "summarizer", {e.pattern: e.target for e in REGISTRY}, patterns=True,
     error=UnknownSummarizerError, labels={e.pattern: e.names for e in REGISTRY})
 _ENTRIES = {e.pattern: e for e in REGISTRY}
@@ -84,7 +84,7 @@ def available_summarizers() -> list[RegistryEntry]:
 
 def find_entry(name: str) -> RegistryEntry:
     """The registry entry whose pattern matches ``name``."""
-    return _ENTRIES[_CLASSES.key(name)]
+    return _ENTRIES[SUMMARIZER_REGISTRY.key(name)]
 
 
 def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
@@ -96,7 +96,7 @@ def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
     """
     from .options import check_applicable
 
-    cls = _CLASSES.get(name)
+    cls = SUMMARIZER_REGISTRY.get(name)
     options = dict(options or {})
     check_applicable(name, tuple(getattr(cls, "OPTION_FAMILIES", ())), options)
     return cls(name, options)

@@ -99,7 +99,7 @@ def test_every_table_is_one_registry():
     from sumbench.eval.metrics.rouge import engine
     from sumbench.summarize import base
 
-    tables = [metrics.METRIC_REGISTRY, base._CLASSES, readers.READER_REGISTRY,
+    tables = [metrics.METRIC_REGISTRY, base.SUMMARIZER_REGISTRY, readers.READER_REGISTRY,
               engine.BACKEND_REGISTRY, formats.FORMAT_REGISTRY]
     assert all(isinstance(t, Registry) for t in tables)
     assert metrics.available_metrics()[:5] == list(metrics.METRICS)
