@@ -30,10 +30,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from typing import Any, Sequence
 
 from .data.records import Example
 from ..summarize.base import RegistryEntry
+# The oracle maximises ROUGE itself (the objective is ROUGE-1 F + ROUGE-2 F with the
+# scorer's own tokenisation, stemming and multi-reference rule), so it is one of the two
+# modules outside eval/metrics/ allowed to import a metric family (with runs/v1.py).
 from .metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
 from .metrics.rouge.tokenizers import get_tokenizer
 from sumbench.common.sentences import split_sentences
@@ -200,6 +203,13 @@ class OracleSummarizer:
         self.rouge = rouge
         self.language = language
         self._tokenizer = get_tokenizer(rouge.tokenizer, rouge.use_stemmer)
+
+    @classmethod
+    def for_metrics(cls, name: str, metrics: Sequence[Any], language: str = "en") -> "OracleSummarizer":
+        """The oracle ``name`` with the ``rouge`` metric's settings when ``metrics`` has it,
+        else rouge-score's defaults."""
+        rouge = next((m.config.rouge for m in metrics if m.name == "rouge"), RougeConfig())
+        return cls(name, rouge=rouge, language=language)
 
     @property
     def name(self) -> str:

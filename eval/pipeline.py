@@ -123,11 +123,8 @@ def build_summarizer(name: str, options: Mapping[str, Any], metrics: Sequence[Me
     from ..summarize.options import check_applicable
 
     if re.fullmatch(ORACLE_PATTERN, name):
-        from .metrics.rouge.engine import RougeConfig
-
         check_applicable(name, OracleSummarizer.OPTION_FAMILIES, dict(options))
-        rouge = next((m.config.rouge for m in metrics if m.name == "rouge"), RougeConfig())
-        return OracleSummarizer(name, rouge=rouge, language=options.get("language", "en"))
+        return OracleSummarizer.for_metrics(name, metrics, language=options.get("language", "en"))
     return build_cached(name, dict(options))
 
 

@@ -55,11 +55,6 @@ def package_version(name: str) -> str:
         return "unknown"
 
 
-def rouge_score_version() -> str:
-    """The installed rouge-score version (the reference semantics)."""
-    return package_version("rouge-score")
-
-
 @dataclass(frozen=True)
 class Signature:
     """A metric's name and its ordered ``(key, value)`` fields; ``str()`` gives the line."""

@@ -15,8 +15,9 @@ batch by :meth:`HfSummarizer.summarize_iter` so the generation cache can commit 
 as soon as it exists.  ``transformers`` is imported only when the model is first needed:
 a run served entirely from the cache never loads it or the model (``torch`` is imported to
 resolve ``--device auto`` for the cache key, unless the device is given as ``cpu``).
-Local ``.safetensors`` files are checked against their own header before loading, so a
-truncated download fails with its path.
+Loading (device, dtype, weights checks, the generation config) is
+:mod:`sumbench.summarize.hf_loading`; the ``summarize()`` loop and the progress bar are
+:mod:`sumbench.summarize.model_base`'s, shared with ``openai:``.
 
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): next-token probabilities over candidate strings and
@@ -25,12 +26,9 @@ sampled completions, with the same loading, chat template and article truncation
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .answers import (
     CandidateProbabilities,
@@ -49,89 +47,37 @@ from .generation import (
     render_prompt,
     requested_generation,
 )
-from sumbench.common.checkpoint import (
-    describe_load_error,
-    load_errors,
-    quiet_loading,
-    weights_kwargs,
-)
 from sumbench.common.hub import (
     ModelSource,
-    check_local_weights,
     file_sha256,
     locate_model,
     read_json_file,
     weights_fingerprint,
 )
 from .hf_answers import first_token_probabilities, sample_completions
+from .hf_loading import (
+    Loaded,
+    free_memory,
+    load_model,
+    out_of_memory_types,
+    resolve_device,
+    resolve_dtype,
+)
+from .model_base import ModelSummarizer
 from .options import CACHE, HF, options_for, resolve_options
 
 PREFIX = "hf:"
 CACHE_KEYS = tuple(o.name for o in options_for(CACHE))
-_SANE_LIMIT = 1_000_000  # tokenizers without a limit report model_max_length ~1e30
-_POSITION_FIELDS = ("max_position_embeddings", "n_positions", "max_seq_len", "seq_length")
 
-
-@dataclass
-class _Loaded:
-    """The model and what was derived from it at load time."""
-
-    model: Any
-    tokenizer: Any
-    generation_config: Any
-    seq2seq: bool
-    device: str
-    dtype: str
-    input_limit: int | None
-    prefix: str
-    chat: bool
-    architecture: str
-
-
-def resolve_device(requested: str) -> str:
-    if requested == "cpu":
-        return requested  # no torch import needed to know that
-    import torch
-
-    if requested == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        mps = getattr(torch.backends, "mps", None)
-        return "mps" if mps is not None and mps.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise SummarizerOptionError(f"--device cuda: CUDA is not available (torch {torch.__version__})")
-    if requested == "mps" and not torch.backends.mps.is_available():
-        raise SummarizerOptionError("--device mps: MPS is not available on this machine")
-    return requested
-
-
-def resolve_dtype(requested: str, device: str) -> str:
-    if requested != "auto":
-        return requested
-    if device == "cuda":
-        import torch
-
-        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
-    return "float16" if device == "mps" else "float32"
-
-
-def _out_of_memory_types() -> tuple[type, ...]:
-    import torch
-
-    types = [getattr(torch, "OutOfMemoryError", None), getattr(torch.cuda, "OutOfMemoryError", None)]
-    return tuple({t for t in types if t is not None})
-
-
-class HfSummarizer:
+class HfSummarizer(ModelSummarizer):
     """A ``transformers`` model as a summariser; built as ``HfSummarizer(name, options)``."""
 
+    PREFIX = PREFIX
     OPTION_FAMILIES = ("hf", "cache")
     pickle_flag = "--allow-pickle"  # as refusals name it (the judge's: --judge-allow-pickle)
 
     def __init__(self, name: str, options: dict) -> None:
-        if not name.startswith(PREFIX) or len(name) == len(PREFIX):
-            raise SummarizerOptionError(f"expected hf:<model>, got {name!r}")
-        self._name = name
+        super().__init__(name)
         self.options = resolve_options(HF, options, ignore=CACHE_KEYS)
         self.requested = requested_generation(self.options)
         if self.options["prompt_template"] is not None:
@@ -140,15 +86,10 @@ class HfSummarizer:
                                                 self.options["revision"],
                                                 self.options["allow_pickle"],
                                                 self.pickle_flag)
-        self._loaded: _Loaded | None = None
+        self._loaded: Loaded | None = None
         self._fingerprint: str | None = None
         self.load_count = 0
         self.truncated_count = 0
-        self.progress = True
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     # -- identity, without loading anything heavy ---------------------------------------
     def _samples(self) -> bool:
@@ -200,99 +141,22 @@ class HfSummarizer:
         }
 
     # -- loading ---------------------------------------------------------------------
-    def _load(self) -> _Loaded:
+    def _load(self) -> Loaded:
         if self._loaded is None:
             self._loaded = self._load_model()
             self.load_count += 1
         return self._loaded
 
-    def _load_model(self) -> _Loaded:
-        try:
-            import torch
-            import transformers
-        except ImportError:
-            raise ModelLoadError("hf: summarisers need torch and transformers: "
-                                 "pip install 'sumbench[hf]'") from None
-        device, dtype = self.resolved_placement()
-        common = dict(self.source.pretrained_kwargs(),
-                      trust_remote_code=self.options["trust_remote_code"])
-        where = self._name
-        check_local_weights(self.source)  # a truncated weights file: its path, not a crash
-        try:
-            with quiet_loading():
-                config = transformers.AutoConfig.from_pretrained(self.source.location, **common)
-                seq2seq = bool(getattr(config, "is_encoder_decoder", False))
-                tokenizer = transformers.AutoTokenizer.from_pretrained(self.source.location,
-                                                                       **common)
-                auto = (transformers.AutoModelForSeq2SeqLM if seq2seq
-                        else transformers.AutoModelForCausalLM)
-                model = auto.from_pretrained(self.source.location, config=config,
-                                             dtype=getattr(torch, dtype), **common,
-                                             **weights_kwargs(self.options["allow_pickle"],
-                                                              self.source.gguf_file))
-        except load_errors() as exc:
-            message = describe_load_error(exc, self.source.location, self.source.local,
-                                          self.options["allow_pickle"], self.pickle_flag)
-            if self.source.local and self.source.location not in message:
-                message += f" ({self.source.location})"
-            hint = (" (pass --trust-remote-code to run the repository's code)"
-                    if "trust_remote_code" in str(exc) else "")
-            raise ModelLoadError(f"{where}: cannot load the model: {message}{hint}") from None
-        model.to(device).eval()
-        if not seq2seq:
-            tokenizer.padding_side = "left"
-        if tokenizer.pad_token is None:
-            if tokenizer.eos_token is None:
-                raise ModelLoadError(f"{where}: the tokenizer has neither a pad nor an eos token")
-            tokenizer.pad_token = tokenizer.eos_token
-        generation = self._generation_config(model, tokenizer, seq2seq)
-        input_limit = self._input_limit(config, tokenizer)
-        # Limits are enforced in _encode; measuring untruncated lengths must not warn.
-        tokenizer.model_max_length = _SANE_LIMIT ** 2
-        task = (getattr(config, "task_specific_params", None) or {}).get("summarization") or {}
-        return _Loaded(model=model, tokenizer=tokenizer, generation_config=generation,
-                       seq2seq=seq2seq, device=device, dtype=dtype,
-                       input_limit=input_limit,
-                       prefix=str(task.get("prefix") or "") if seq2seq else "",
-                       chat=bool(getattr(tokenizer, "chat_template", None)) and not seq2seq,
-                       architecture=(getattr(config, "architectures", None) or
-                                     [type(model).__name__])[0])
-
-    def _generation_config(self, model: Any, tokenizer: Any, seq2seq: bool) -> Any:
-        generation = copy.deepcopy(model.generation_config)
-        wanted = {k: v for k, v in self.requested.items() if k != "seed"}
-        own = generation.to_diff_dict()
-        if ("max_new_tokens" not in wanted and generation.max_new_tokens is None
-                and (not seq2seq or "max_length" not in own)):
-            # A causal LM's max_length counts the prompt; the library default (20) is useless.
-            wanted["max_new_tokens"] = DEFAULT_MAX_NEW_TOKENS
-        if generation.pad_token_id is None:
-            generation.pad_token_id = tokenizer.pad_token_id
-        unused = generation.update(**wanted)
-        if unused:
-            raise SummarizerOptionError(f"{self._name}: not generation settings: "
-                                        f"{', '.join(sorted(unused))}")
-        try:
-            generation.validate()
-        except ValueError as exc:
-            raise SummarizerOptionError(f"{self._name}: invalid generation settings: {exc}") from None
-        return generation
-
-    def _input_limit(self, config: Any, tokenizer: Any) -> int | None:
-        if self.options["max_input_tokens"] is not None:
-            return self.options["max_input_tokens"]
-        limits = [getattr(config, f, None) for f in _POSITION_FIELDS]
-        limits.append(getattr(tokenizer, "model_max_length", None))
-        sane = [int(x) for x in limits if isinstance(x, int) and 0 < x < _SANE_LIMIT]
-        return min(sane) if sane else None
+    def _load_model(self) -> Loaded:
+        return load_model(self._name, self.source, self.options, self.requested, self.pickle_flag)
 
     # -- inputs ----------------------------------------------------------------------
-    def _template(self, loaded: _Loaded) -> str | None:
+    def _template(self, loaded: Loaded) -> str | None:
         if self.options["prompt_template"] is not None:
             return self.options["prompt_template"]
         return None if loaded.seq2seq else DEFAULT_PROMPT_TEMPLATE
 
-    def _prompt_ids(self, loaded: _Loaded, article: str, template: str | None = None) -> list[int]:
+    def _prompt_ids(self, loaded: Loaded, article: str, template: str | None = None) -> list[int]:
         template = template if template is not None else self._template(loaded)
         text = render_prompt(template, article) if template else loaded.prefix + article
         tokenizer = loaded.tokenizer
@@ -302,7 +166,7 @@ class HfSummarizer:
             return list(tokenizer(text, add_special_tokens=False)["input_ids"])
         return list(tokenizer(text)["input_ids"])
 
-    def _budget(self, loaded: _Loaded) -> int | None:
+    def _budget(self, loaded: Loaded) -> int | None:
         """The most prompt tokens allowed (a causal LM's new tokens share its context)."""
         if loaded.input_limit is None:
             return None
@@ -310,7 +174,7 @@ class HfSummarizer:
             return loaded.input_limit
         return loaded.input_limit - int(loaded.generation_config.max_new_tokens or 0)
 
-    def _encode(self, loaded: _Loaded, article: str,
+    def _encode(self, loaded: Loaded, article: str,
                 template: str | None = None) -> tuple[list[int], bool]:
         """Token ids of the model input, and whether the article had to be cut.
         ``template`` overrides the summariser's prompt template (answers, see below)."""
@@ -337,7 +201,7 @@ class HfSummarizer:
         raise SummarizerOptionError(f"{self._name}: cannot fit the prompt into {budget} tokens")
 
     # -- generation ------------------------------------------------------------------
-    def _generate(self, loaded: _Loaded, batch: list[list[int]]) -> tuple[list[str], list[int]]:
+    def _generate(self, loaded: Loaded, batch: list[list[int]]) -> tuple[list[str], list[int]]:
         import torch
 
         tokenizer = loaded.tokenizer
@@ -365,7 +229,7 @@ class HfSummarizer:
 
             torch.manual_seed(int(seed))
         batch_size = self.options["batch_size"]
-        out_of_memory = _out_of_memory_types()
+        out_of_memory = out_of_memory_types()
         bar = self._progress_bar(len(articles))
         position = new_tokens = 0
         try:
@@ -378,7 +242,7 @@ class HfSummarizer:
                         raise SummarizerError(f"{self._name}: out of memory on "
                                               f"{loaded.device} even with batch size 1") from None
                     batch_size = max(1, len(chunk) // 2)
-                    self._free_memory(loaded)
+                    free_memory(loaded)
                     print(f"{self._name}: out of memory; retrying with batch size {batch_size}",
                           file=sys.stderr)
                     continue
@@ -441,28 +305,6 @@ class HfSummarizer:
         finally:
             if bar is not None:
                 bar.close()
-
-    def _progress_bar(self, total: int):
-        if not self.progress:
-            return None
-        from tqdm.auto import tqdm
-
-        # disable=None: no bar when stderr is not a terminal (CI logs stay clean).
-        return tqdm(total=total, unit="ex", desc=self._name, file=sys.stderr, disable=None,
-                    dynamic_ncols=True)
-
-    @staticmethod
-    def _free_memory(loaded: _Loaded) -> None:
-        if loaded.device == "cuda":
-            import torch
-
-            torch.cuda.empty_cache()
-
-    def summarize(self, articles: Sequence[str]) -> list[str]:
-        summaries = [""] * len(articles)
-        for item in self.summarize_iter(articles):
-            summaries[item.index] = item.text
-        return summaries
 
     def settings(self) -> dict:
         """The model, its revision or weights hash and every effective generation setting."""

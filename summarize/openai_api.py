@@ -27,20 +27,22 @@ then reported with the URL.
 Besides summaries the back-end gives answers to arbitrary prompts
 (:mod:`sumbench.summarize.answers`): candidate probabilities from the ``logprobs`` /
 ``top_logprobs`` fields of the first answer token, and ``n`` sampled completions.
+
+The checks that need no request (address, key, ``Retry-After``) are
+:mod:`sumbench.summarize.openai_checks`; the ``summarize()`` loop and the progress bar
+are :mod:`sumbench.summarize.model_base`'s, shared with ``hf:``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 from .answers import (
     CandidateProbabilities,
@@ -69,6 +71,8 @@ from .generation import (
     render_prompt,
     requested_generation,
 )
+from .model_base import ModelSummarizer
+from .openai_checks import check_base_url, check_key, origin, public_url, retry_after_seconds
 from .options import CACHE, OPENAI, options_for, resolve_options
 from .transport import (
     DeadlineExceeded,
@@ -87,101 +91,20 @@ TOP_LOGPROBS = 20  # the most OpenAI's API returns
 MAX_RETRY_AFTER_S = 120.0  # the longest wait a server's Retry-After can impose
 
 
-def _public_url(url: str) -> str:
-    """``url`` without user:password, query or fragment (a key can hide there)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(an unreadable URL)"
-    host = parts.hostname or ""
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port:
-        host += f":{port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return ("", "(unreadable)", None)
-    return (parts.scheme.lower(), (parts.hostname or "").lower(),
-            port or {"http": 80, "https": 443}.get(parts.scheme.lower()))
-
-
-def check_base_url(url: str) -> str:
-    """``url`` without a trailing slash, or :class:`SummarizerOptionError` (the message
-    never repeats the URL: it may hold a password)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise SummarizerOptionError("--base-url must start with http:// or https://")
-    if parts.username is not None or parts.password is not None:
-        raise SummarizerOptionError(
-            "--base-url must not hold a user name or password (user:password@host): "
-            "put the key in the environment variable named by --api-key-env")
-    if parts.query or parts.fragment:
-        raise SummarizerOptionError("--base-url must not have a query (?...) or a fragment "
-                                    "(#...): give the server address up to /v1")
-    try:
-        parts.port
-    except ValueError:
-        raise SummarizerOptionError("--base-url has an invalid port") from None
-    if not parts.hostname:
-        raise SummarizerOptionError("--base-url has no host name")
-    return url.rstrip("/")
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """The delay a ``Retry-After`` header asks for (seconds or an HTTP date); ``None``
-    when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError, OverflowError):
-            return None
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
 class MalformedAnswer(Exception):
     """A 2xx answer without the expected fields (retried like other broken answers)."""
 
 
-def check_key(key: str | None, variable: str) -> str | None:
-    """``key`` if an HTTP header can carry it; a key with a newline, another control
-    character or a character outside ASCII is refused at once (never echoed), instead of
-    failing every request as a broken exchange."""
-    if key is None:
-        return None
-    for char in key:
-        if ord(char) < 0x20 or ord(char) == 0x7F:
-            raise SummarizerOptionError(
-                f"${variable}: the API key holds a newline or another control character; "
-                "export the key alone, on one line")
-        if ord(char) > 0x7E:
-            raise SummarizerOptionError(f"${variable}: the API key holds a character "
-                                        "outside ASCII, which an HTTP header cannot carry")
-    return key
-
-
-class OpenAiSummarizer:
+class OpenAiSummarizer(ModelSummarizer):
     """A model behind an OpenAI-compatible server; built as ``OpenAiSummarizer(name, options)``."""
 
+    PREFIX = PREFIX
     OPTION_FAMILIES = ("openai", "cache")
 
     retry_base_s = 0.5  # first backoff; doubles on every retry
 
     def __init__(self, name: str, options: dict) -> None:
-        if not name.startswith(PREFIX) or len(name) == len(PREFIX):
-            raise SummarizerOptionError(f"expected openai:<model>, got {name!r}")
-        self._name = name
+        super().__init__(name)
         self.model = name[len(PREFIX):]
         self.options = resolve_options(OPENAI, options, ignore=CACHE_KEYS)
         self.requested = requested_generation(self.options)
@@ -194,12 +117,7 @@ class OpenAiSummarizer:
         self._key = check_key(os.environ.get(self.options["api_key_env"]) or None,
                               self.options["api_key_env"])
         self._sleep: Callable[[float], None] = time.sleep
-        self.progress = True
         self._bar: Any = None
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     def _body(self, article: str) -> dict[str, Any]:
         return self._request_body(render_prompt(self.template, article))
@@ -223,14 +141,14 @@ class OpenAiSummarizer:
         if body["temperature"] > 0 and "seed" not in body:
             return None
         body.pop("messages")
-        return {"family": OPENAI, "server": _public_url(self.url), "request": body,
+        return {"family": OPENAI, "server": public_url(self.url), "request": body,
                 "prompt_template": self.template, "language": self.options["language"],
                 "cleanup": CLEANUP_VERSION}
 
     def settings(self) -> dict:
         body = self._body("")
         body.pop("messages")
-        return {"model": self.model, "base_url": _public_url(self.options["base_url"]),
+        return {"model": self.model, "base_url": public_url(self.options["base_url"]),
                 "api_key_env": self.options["api_key_env"], "request": body,
                 "requested": self.requested, "prompt_template": self.template,
                 "concurrency": self.options["concurrency"],
@@ -257,7 +175,7 @@ class OpenAiSummarizer:
         return redact(" ".join(raw.split()), self._key)[:300]
 
     def _fail(self, status: int, message: str) -> ApiError:
-        where = f"{self._name}: {_public_url(self.url)}"
+        where = f"{self._name}: {public_url(self.url)}"
         detail = f": {message}" if message else ""
         if status in (401, 403):
             if self._key:
@@ -271,7 +189,7 @@ class OpenAiSummarizer:
         return ApiError(f"{where}: HTTP {status}{detail}", status)
 
     def _redirected(self, error: Redirected) -> ApiError:
-        where = f"{self._name}: {_public_url(self.url)}"
+        where = f"{self._name}: {public_url(self.url)}"
         if not error.location:
             target, cross = "(no Location)", False
         else:
@@ -279,8 +197,8 @@ class OpenAiSummarizer:
                 resolved = urljoin(self.url, error.location)
             except ValueError:
                 resolved = "(an unreadable URL)"
-            target = redact(_public_url(resolved), self._key)
-            cross = _origin(resolved) != _origin(self.url)
+            target = redact(public_url(resolved), self._key)
+            cross = origin(resolved) != origin(self.url)
         if cross:
             why = ("it leads to another origin, which must not receive the API key; if you "
                    "trust it, pass it as --base-url")
@@ -326,7 +244,7 @@ class OpenAiSummarizer:
             if attempt < retries:
                 self._announce_wait(last, attempt + 1, retries, delay, asked)
                 self._sleep(delay)
-        raise ApiRetriesExhausted(f"{self._name}: {_public_url(self.url)}: gave up after "
+        raise ApiRetriesExhausted(f"{self._name}: {public_url(self.url)}: gave up after "
                                   f"{retries + 1} attempts; last: {last}")
 
     def _announce_wait(self, last: str, retry: int, retries: int, delay: float,
@@ -384,17 +302,6 @@ class OpenAiSummarizer:
                 self._bar.close()
             self._bar = None
 
-    def _progress_bar(self, total: int):
-        if not self.progress or total == 0:
-            return None
-        from tqdm.auto import tqdm
-
-        from sumbench.common.terminal import progress_stream
-
-        # disable=None: no bar when stderr is not a terminal (waits are printed instead).
-        return tqdm(total=total, unit="ex", desc=self._name, file=progress_stream(),
-                    disable=None, dynamic_ncols=True)
-
     def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
         """Yield summaries as requests finish; at most ``concurrency`` in flight."""
         language = self.options["language"]
@@ -429,7 +336,7 @@ class OpenAiSummarizer:
             body["n"] = n
             texts = self._request(body, self._contents)
             if len(texts) != n:
-                raise ApiError(f"{self._name}: {_public_url(self.url)}: asked for n={n} "
+                raise ApiError(f"{self._name}: {public_url(self.url)}: asked for n={n} "
                                f"answers, got {len(texts)} (the server may not support n)")
             return texts
 
@@ -451,13 +358,7 @@ class OpenAiSummarizer:
             checked = []
         if not checked:
             raise NoProbabilitiesError(
-                f"{self._name}: {_public_url(self.url)}: the answer has no "
+                f"{self._name}: {public_url(self.url)}: the answer has no "
                 "choices[0].logprobs.content[0].top_logprobs: the server does not return "
                 "token probabilities")
         return checked
-
-    def summarize(self, articles: Sequence[str]) -> list[str]:
-        summaries = [""] * len(articles)
-        for item in self.summarize_iter(articles):
-            summaries[item.index] = item.text
-        return summaries

@@ -13,6 +13,7 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -249,14 +250,43 @@ def test_many_systems_figure_labels_never_overlap():
     assert any(a.overlaps(b) for i, a in enumerate(squeezed) for b in squeezed[i + 1:])
 
 
-def test_multi_reference_card_shows_the_best_reference_and_folds_the_others(many_systems_report):
+def test_multi_reference_card_shows_the_reference_sharing_most_words_and_folds_the_others(
+        many_systems_report):
     html = many_systems_report.read_text()
     card = html[html.index('<div class="card">'):]
     card = card[:card.index('</div><div class="card">') if '</div><div class="card">' in card else None]
-    assert "reference 2 of 3 (best ROUGE-1 F" in card
+    assert "reference 2 of 3 (most words shared with the prediction: 6)" in card
     first_reference = card.index("reference 2 of 3")
     folded = card.index("<details><summary>the other 2 references</summary>")
-    assert first_reference < folded < card.index("reference 1 (ROUGE-1 F")
+    assert first_reference < folded < card.index("reference 1 (0 shared words)")
+    assert "ROUGE-1 F" not in html  # nothing is re-scored
+
+
+def test_cards_show_the_stored_values_not_a_rescore(tmp_path):
+    """Stored values unrelated to the texts: a card shows them, ranked by the first
+    measure the metric gates by default (rouge1 of rouge1, rouge2, rougeLsum)."""
+    f = {"rouge1": np.array([0.9, 0.1, 0.5]), "rouge2": np.array([0.2, 0.3, 0.4]),
+         "rougeL": np.array([0.11, 0.12, 0.13]), "rougeLsum": np.array([0.7, 0.8, 0.05])}
+    run = load_run(write_run(tmp_path / "r", "solo", f))
+    html = render_html([run], k=1)
+    assert "Ranked by rouge1 F" in html
+    best = html[html.index("best #1"):html.index("worst #1")]
+    assert "rouge1 F 90.00" in best
+    assert "rouge1 F 90.00, rouge2 F 20.00, rougeL F 11.00, rougeLsum F 70.00" in best
+    worst = html[html.index("worst #1"):]
+    assert "rouge1 F 10.00, rouge2 F 30.00, rougeL F 12.00, rougeLsum F 80.00" in worst
+
+
+def test_the_report_imports_no_metric_family():
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "eval" / "report"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                module = "." * node.level + (node.module or "")
+                assert not re.search(r"metrics\.(rouge|rouge155|bertscore|faithfulness|judge)\b",
+                                     module), f"{path.name} imports {module}"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")

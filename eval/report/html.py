@@ -11,19 +11,19 @@ summary containing ``<script>`` shows as text.
 Sections: summary tables and signatures, the leaderboard (with two runs or more), the
 comparison chart (and the comparison table), score distributions, a measure against
 summary length, diagnostics (when the runs have them), and the ``k`` best and worst
-examples of each run with the n-grams that prediction and reference share highlighted:
-``<mark class="bi">`` for words in a shared bigram, ``<mark class="uni">`` for other
-shared words (not stop words or single characters).  Matching is on lowercased
-letter/digit runs, without stemming -- a reading aid, not the ROUGE computation.  With
-several references an example card shows the one with the best ROUGE-1 F against the
-prediction (the run's ROUGE settings when it has the rouge metric) and folds the
-others away.  With many runs (more than :data:`~sumbench.eval.report.plots.FEW`) every
-figure gives each system its own labelled row, in leaderboard order.
+examples of each run with the n-grams that prediction and reference share highlighted
+(:mod:`sumbench.eval.report.highlight`: a metric-neutral reading aid, not a metric).
+Nothing is re-scored: a card shows the values the run stores for that example (each
+measure's headline component, labelled and scaled as the run's metric info says), and
+the examples are ranked by ``rank_by`` or else by the first measure the runs' metrics
+gate by default.  With several references a card shows the one sharing the most words
+with the prediction and folds the others away.  With many runs (more than
+:data:`~sumbench.eval.report.plots.FEW`) every figure gives each system its own labelled
+row, in leaderboard order.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Sequence
 
@@ -35,14 +35,11 @@ from ..leaderboard import Leaderboard
 from ..data.records import Example
 from ..errors import SumbenchError, UsageError
 from .escape.html import escape_html
+from .highlight import highlight, shared_words
 from .tables import interval_text, metric_table, number
 from ..runs.run import MeasureRef, Run, label, shared_measures
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_WORD = re.compile(r"[^\W_]+")
-_STOPWORDS = frozenset(
-    "a an and are as at be by for from has have he her his in is it its of on or said "
-    "she that the their they this to was were will with".split())
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
@@ -67,41 +64,6 @@ mark.bi{background:#ffd33d;padding:0 1px}mark.uni{background:#fff5b1;padding:0 1
 details{margin-top:6px}summary{cursor:pointer;color:#0969da}
 .diag{font-size:13px;color:#3d444d;margin:0}.note{color:#9a6700}.good{color:#1a7f37}.bad{color:#cf222e}
 """
-
-
-def _joinable(gap: str) -> bool:
-    return not gap.strip() or (len(gap) <= 2 and not any(c.isspace() for c in gap))
-
-
-def highlight(text: str, other: str) -> str:
-    """``text`` escaped, with words it shares with ``other`` in ``<mark>`` (see module doc)."""
-    other_words = [w.lower() for w in _WORD.findall(other)]
-    unigrams = set(other_words)
-    bigrams = set(zip(other_words, other_words[1:]))
-    matches = list(_WORD.finditer(text))
-    words = [m.group().lower() for m in matches]
-    kind = [""] * len(words)
-    for i, word in enumerate(words):
-        if word in unigrams and word not in _STOPWORDS and len(word) > 1:
-            kind[i] = "uni"
-    for i in range(len(words) - 1):
-        if (words[i], words[i + 1]) in bigrams:
-            kind[i] = kind[i + 1] = "bi"
-    out, position, i = [], 0, 0
-    while i < len(matches):
-        j = i
-        # One mark for a run of same-kind words separated by spaces or by one or two
-        # characters inside a word or number ("four-day", "4.9", "city's").
-        while (kind[i] and j + 1 < len(matches) and kind[j + 1] == kind[i]
-               and _joinable(text[matches[j].end():matches[j + 1].start()])):
-            j += 1
-        out.append(escape_html(text[position:matches[i].start()]))
-        inner = escape_html(text[matches[i].start():matches[j].end()])
-        out.append(f'<mark class="{kind[i]}">{inner}</mark>' if kind[i] else inner)
-        position = matches[j].end()
-        i = j + 1
-    out.append(escape_html(text[position:]))
-    return "".join(out)
 
 
 def reference_examples(run: Run) -> tuple[dict[str, Example] | None, str]:
@@ -219,47 +181,49 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
             + "</section>")
 
 
-def best_reference(prediction: str, references: Sequence[str], run: Run) -> tuple[int, list[float]]:
-    """The index of the reference with the best ROUGE-1 F against ``prediction`` (rouge-score
-    semantics; the run's tokenizer and stemmer when it has the rouge metric), and every
-    reference's F."""
-    from ..metrics.rouge.engine import RougeConfig, score_pairs
-
-    settings = run.metrics["rouge"].settings if "rouge" in run.metrics else {}
-    config = RougeConfig(rouge_types=("rouge1",), use_stemmer=settings.get("use_stemmer", True),
-                         tokenizer=settings.get("tokenizer", "default"))
-    scores = score_pairs([prediction] * len(references), [[r] for r in references], config,
-                         backend="fast")["rouge1"][:, 2]
-    return int(np.argmax(scores)), [float(s) for s in scores]
-
-
-def _reference_blocks(prediction: str, references: Sequence[str], run: Run) -> list[str]:
+def _reference_blocks(prediction: str, references: Sequence[str]) -> list[str]:
     if len(references) == 1:
         return ['<div class="label">reference</div>'
                 f'<p class="text">{highlight(references[0], prediction)}</p>']
-    best, scores = best_reference(prediction, references, run)
-    parts = [f'<div class="label">reference {best + 1} of {len(references)} (best ROUGE-1 F, '
-             f'{100 * scores[best]:.2f})</div>'
+    shared = [shared_words(reference, prediction) for reference in references]
+    best = max(range(len(references)), key=lambda k: (shared[k], -k))
+    parts = [f'<div class="label">reference {best + 1} of {len(references)} (most words '
+             f'shared with the prediction: {shared[best]})</div>'
              f'<p class="text">{highlight(references[best], prediction)}</p>',
              f'<details><summary>the other {len(references) - 1} references</summary>']
     for k, reference in enumerate(references):
         if k != best:
-            parts.append(f'<div class="label">reference {k + 1} (ROUGE-1 F {100 * scores[k]:.2f})'
+            parts.append(f'<div class="label">reference {k + 1} ({shared[k]} shared words)'
                          f'</div><p class="text">{highlight(reference, prediction)}</p>')
     return parts + ["</details>"]
 
 
+def stored_scores(run: Run, row: int) -> str:
+    """Every measure's stored value for example ``row`` of ``run``, as the run's metric
+    info shows it (headline component, its label, the display scale), escaped."""
+    among = run.measure_refs()
+    shown = []
+    for ref in among:
+        result = run.metrics[ref.metric]
+        component = result.headline(ref.measure)
+        value = float(result.columns[ref.measure][component][row])
+        shown.append(f"{label(ref, among)} {result.info.label(component)} "
+                     f"{number(value, result.info.scale)}")
+    return escape_html(", ".join(shown))
+
+
 def _example_card(rank: str, example_id: str, score: str, prediction: str,
                   example: Example | None, others: str, diagnostics: dict | None,
-                  run: Run) -> str:
+                  scores: str) -> str:
     references = example.reference_texts() if example else []
     joined = "\n".join(references)
     parts = [f'<div class="card"><h4>{escape_html(rank)} · <code>{escape_html(example_id)}</code> · '
              f'<span class="score">{escape_html(score)}</span>{others}</h4>',
              '<div class="label">prediction</div>',
-             f'<p class="text">{highlight(prediction, joined) if example else escape_html(prediction)}</p>']
+             f'<p class="text">{highlight(prediction, joined) if example else escape_html(prediction)}</p>',
+             f'<div class="label">scores (stored in the run)</div><p class="diag">{scores}</p>']
     if references:
-        parts += _reference_blocks(prediction, references, run)
+        parts += _reference_blocks(prediction, references)
     if diagnostics:
         from ..diagnostics import diagnostic_label, format_diagnostic
 
@@ -303,7 +267,7 @@ def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
                 parts.append(_example_card(
                     f"{heading} #{rank}", example_id, f"{score_label} {number(float(f[i]), scale)}",
                     run.predictions[i], examples.get(example_id) if examples else None, others,
-                    diagnostics.get(example_id), run))
+                    diagnostics.get(example_id), stored_scores(run, i)))
     return "".join(parts) + "</section>"
 
 
@@ -313,11 +277,9 @@ def _rank_measure(runs: Sequence[Run], measures: Sequence[MeasureRef], requested
             return shared_measures(runs, (requested,))[0]
         except SumbenchError as exc:
             raise UsageError(f"--rank-by {requested}: {exc}") from None
-    labels = [label(m, runs[0].measure_refs()) for m in measures]
-    for preferred in ("rougeLsum", "rouge1"):
-        if preferred in labels:
-            return measures[labels.index(preferred)]
-    return measures[0]
+    # the first measure the metrics themselves gate by default (stored in the run), so
+    # that no metric is named here; else the first measure the runs share
+    return next((m for m in runs[0].default_gate() if m in measures), measures[0])
 
 
 def page(title: str, body: str, subtitle: str = "", nav: str = "") -> str:

@@ -30,6 +30,10 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
     """The v2 metric equal to a v1 ``config.scoring``, and its signature fields."""
     from ..metrics.base import BootstrapSettings
 
+    # A version-1 run stored only ROUGE, with its scoring settings rather than a
+    # signature: rebuilding the equivalent ROUGE metric is the only way to sign it, so
+    # this reader is one of the two modules outside eval/metrics/ allowed to import a
+    # metric family (with eval/oracle.py).
     if scoring.get("impl") == "rouge155":
         from ..metrics.rouge155.flags import flags_without_intervals
         from ..metrics.rouge155.metric import Rouge155Metric

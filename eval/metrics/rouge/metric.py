@@ -30,7 +30,7 @@ from .engine import (
 )
 from .lsum import LSUM_SPLIT_OPTION, prepare_for_lsum
 from .notices import rouge_notices
-from ...signature import rouge_score_version
+from ...signature import package_version
 
 ROUGE_TYPE = re.compile(r"rouge[1-9]|rougeL|rougeLsum")
 DEFAULT_GATE = ("rouge1", "rouge2", "rougeLsum")
@@ -63,6 +63,11 @@ def rouge_info(types: Sequence[str], default_gate: Sequence[str]) -> MetricInfo:
     gate = tuple(t for t in default_gate if t in types) or tuple(types)
     return MetricInfo(headline="fmeasure", gate=gate,
                       labels={"precision": "P", "recall": "R", "fmeasure": "F"})
+
+
+def rouge_score_version() -> str:
+    """The installed rouge-score version (the reference semantics)."""
+    return package_version("rouge-score")
 
 
 def usable_cores() -> int:
