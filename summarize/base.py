@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
+from sumbench.common.errors import UsageError
+
 
 @runtime_checkable
 class Summarizer(Protocol):
@@ -64,7 +66,7 @@ REGISTRY: tuple[RegistryEntry, ...] = (
 )
 
 
-class UnknownSummarizerError(ValueError):
+class UnknownSummarizerError(UsageError, ValueError):
     """No registry entry matches the requested name."""
 
 
