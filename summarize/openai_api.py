@@ -42,6 +42,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from sumbench.common.errors import ServerError
+
 from .answers import (
     CandidateProbabilities,
     Prompt,
@@ -150,7 +152,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
-class MalformedAnswer(Exception):
+class MalformedAnswer(ServerError):
     """A 2xx answer without the expected fields (retried like other broken answers)."""
 
 
