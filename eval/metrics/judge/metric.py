@@ -30,7 +30,6 @@ import numpy as np
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import InputError, UsageError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .calls import PROBABILITIES, SAMPLES, CallStats, JudgeCalls
 from .ratings import Rating, from_probabilities, from_samples
