@@ -34,6 +34,7 @@ from typing import Any, Sequence
 
 from .data.records import Example
 from ..summarize.base import RegistryEntry
+from ..summarize.errors import SummarizerOptionError
 # The oracle maximises ROUGE itself (the objective is ROUGE-1 F + ROUGE-2 F with the
 # scorer's own tokenisation, stemming and multi-reference rule), so it is one of the two
 # modules outside eval/metrics/ allowed to import a metric family (with runs/v1.py).
@@ -193,12 +194,12 @@ class OracleSummarizer:
                  language: str = "en") -> None:
         match = re.fullmatch(ORACLE_PATTERN, name)
         if not match:
-            raise ValueError(f"expected 'oracle' or 'oracle-k', got {name!r}")
+            raise SummarizerOptionError(f"expected 'oracle' or 'oracle-k', got {name!r}")
         self.max_sentences = int(match.group(1)) if match.group(1) else None
         if self.max_sentences is not None and self.max_sentences < 1:
-            raise ValueError(f"oracle-k needs k >= 1, got {name!r}")
+            raise SummarizerOptionError(f"oracle-k needs k >= 1, got {name!r}")
         if rouge.multi_ref not in MULTI_REF_RULES:
-            raise ValueError(f"multi-reference rule must be one of {MULTI_REF_RULES}")
+            raise SummarizerOptionError(f"multi-reference rule must be one of {MULTI_REF_RULES}")
         self._name = name
         self.rouge = rouge
         self.language = language

@@ -10,13 +10,14 @@ call :func:`evaluate_summarizer` and :func:`evaluate_predictions`.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
+
+from sumbench.common.errors import SummarizerError, rewording
 
 from .data import ReferenceSet
 from .data.records import Example
-from .errors import InputError, OfflineError, UsageError
+from .errors import InputError, UsageError
 from .metrics.base import Metric
 from .notices import empty_predictions
 from .predictions import read_predictions
@@ -95,25 +96,6 @@ def make_run(references: ReferenceSet, predictions: Sequence[str], metrics: Sequ
                diagnostics=per_example, diagnostics_mean=mean, sumbench_version=__version__)
 
 
-@contextmanager
-def _summarizer_errors(name: str) -> Iterator[None]:
-    """Summariser failures as sumbench errors: bad options are usage errors, an
-    unreachable hub is an offline error, a model or API failure an input error."""
-    from ..summarize.base import UnknownSummarizerError
-    from ..summarize.errors import HubOfflineError, SummarizerError
-
-    try:
-        yield
-    except UnknownSummarizerError as exc:
-        raise UsageError(str(exc)) from None
-    except HubOfflineError as exc:
-        raise OfflineError(str(exc)) from None
-    except ValueError as exc:  # SummarizerOptionError included
-        raise UsageError(f"summarizer {name!r}: {exc}") from None
-    except SummarizerError as exc:
-        raise InputError(f"summarizer {name!r}: {exc}") from None
-
-
 def build_summarizer(name: str, options: Mapping[str, Any], metrics: Sequence[Metric]):
     """The summariser ``name`` behind the generation cache; ``oracle``/``oracle-k`` (it
     reads the references, so eval/ offers it) maximises ROUGE with the ``rouge``
@@ -135,7 +117,7 @@ def evaluate_summarizer(references: ReferenceSet, summarizer_name: str,
     """Summarise every article of ``references`` with ``summarizer_name`` and score it."""
     metrics = tuple(metrics) if metrics is not None else default_metrics()
     articles = [e.article for e in references.examples]
-    with _summarizer_errors(summarizer_name):
+    with rewording(lambda exc: f"summarizer {summarizer_name!r}: {exc}", SummarizerError):
         summarizer = build_summarizer(summarizer_name, dict(summarizer_options or {}), metrics)
         if hasattr(summarizer, "summarize_examples"):
             predictions = summarizer.summarize_examples(references.examples)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
+from sumbench.common.errors import UsageError
 from sumbench.common.registry import Registry
 
 
@@ -66,7 +67,7 @@ REGISTRY: tuple[RegistryEntry, ...] = (
 )
 
 
-class UnknownSummarizerError(ValueError):
+class UnknownSummarizerError(UsageError, ValueError):
     """No registry entry matches the requested name."""
 
 

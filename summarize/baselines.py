@@ -11,6 +11,8 @@ from typing import Sequence
 
 from sumbench.common.sentences import split_sentences
 
+from .errors import SummarizerOptionError
+
 
 class LeadK:
     """The first ``k`` sentences of the article, one per line (``lead-3``, ``lead-1``...)."""
@@ -20,7 +22,7 @@ class LeadK:
     def __init__(self, name: str, options: dict) -> None:
         match = re.fullmatch(r"lead-(\d+)", name)
         if not match or int(match.group(1)) < 1:
-            raise ValueError(f"lead-k needs k >= 1, got {name!r}")
+            raise SummarizerOptionError(f"lead-k needs k >= 1, got {name!r}")
         self.k = int(match.group(1))
         self._name = name
         self.language = options.get("language", "en")

@@ -42,6 +42,8 @@ import numpy as np
 
 from sumbench.common.sentences import split_sentences
 
+from .errors import SummarizerOptionError
+
 DEFAULT_K = 3
 DEFAULT_SEED = 12345
 DEFAULT_THRESHOLD = 0.1
@@ -60,10 +62,10 @@ def _parse_k(name: str, family: str, required: bool) -> int:
     pattern = rf"{family}-(\d+)" if required else rf"{family}(?:-(\d+))?"
     match = re.fullmatch(pattern, name)
     if not match:
-        raise ValueError(f"expected a name like {family}-3, got {name!r}")
+        raise SummarizerOptionError(f"expected a name like {family}-3, got {name!r}")
     k = int(match.group(1)) if match.group(1) is not None else DEFAULT_K
     if k < 1:
-        raise ValueError(f"{family} needs k >= 1, got {name!r}")
+        raise SummarizerOptionError(f"{family} needs k >= 1, got {name!r}")
     return k
 
 
@@ -203,7 +205,7 @@ class LexRank(_Extractive):
         super().__init__(name, options, _parse_k(name, "lexrank", required=False))
         self.threshold = float(options.get("threshold", DEFAULT_THRESHOLD))
         if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"lexrank threshold must be in [0, 1], got {self.threshold}")
+            raise SummarizerOptionError(f"lexrank threshold must be in [0, 1], got {self.threshold}")
 
     def settings(self) -> dict:
         return {**super().settings(), "threshold": self.threshold,

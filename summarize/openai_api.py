@@ -44,6 +44,8 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any
 from urllib.parse import urljoin
 
+from sumbench.common.errors import ServerError
+
 from .answers import (
     CandidateProbabilities,
     Prompt,
@@ -91,7 +93,7 @@ TOP_LOGPROBS = 20  # the most OpenAI's API returns
 MAX_RETRY_AFTER_S = 120.0  # the longest wait a server's Retry-After can impose
 
 
-class MalformedAnswer(Exception):
+class MalformedAnswer(ServerError):
     """A 2xx answer without the expected fields (retried like other broken answers)."""
 
 

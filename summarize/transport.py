@@ -14,7 +14,8 @@ What ``urllib.request.urlopen`` does not give, and an API client needs:
   body: :data:`MAX_ERROR_BYTES`) is not read into memory.
 * **One error type per cause**: :class:`HttpStatus` (the server answered with an error
   status), :class:`TransportError` (refused, reset, TLS failure, a malformed status line,
-  a body cut short), :class:`DeadlineExceeded`, :class:`Redirected`.
+  a body cut short), :class:`DeadlineExceeded`, :class:`Redirected`; all of them
+  :class:`~sumbench.common.errors.ServerError`, in sumbench's one error family.
 
 Proxies from the environment (``https_proxy``...) still apply: the opener is urllib's,
 with its connection classes and redirect handler replaced.
@@ -32,15 +33,17 @@ import urllib.request
 from collections.abc import Mapping
 from email.message import Message
 
+from sumbench.common.errors import ServerError
+
 MAX_RESPONSE_BYTES = 32 << 20
 MAX_ERROR_BYTES = 64 << 10
 
 
-class DeadlineExceeded(Exception):
+class DeadlineExceeded(ServerError):
     """The request did not finish within its deadline."""
 
 
-class Redirected(Exception):
+class Redirected(ServerError):
     """The server answered with a redirect, which is not followed."""
 
     def __init__(self, code: int, location: str | None) -> None:
@@ -49,7 +52,7 @@ class Redirected(Exception):
         self.location = location
 
 
-class HttpStatus(Exception):
+class HttpStatus(ServerError):
     """The server answered with an error status; ``body`` holds at most
     :data:`MAX_ERROR_BYTES` of its body."""
 
@@ -60,7 +63,7 @@ class HttpStatus(Exception):
         self.body = body
 
 
-class TransportError(Exception):
+class TransportError(ServerError):
     """The exchange failed below HTTP: no connection, a reset, a malformed answer."""
 
 

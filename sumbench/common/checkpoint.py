@@ -3,7 +3,7 @@ of it (BERTScore, faithfulness-nli, the judge and the ``hf:`` summariser all go 
 :func:`sumbench.common.hub.locate_model`, which calls :func:`check_checkpoint`).
 
 A checkpoint folder is untrusted input.  Refused, each with one line naming the path
-(:class:`~sumbench.summarize.errors.ModelLoadError`):
+(:class:`~sumbench.common.errors.ModelLoadError`):
 
 - an entry that is not a regular file or folder (a FIFO would hang the first read, a
   device has no end, a socket cannot be read), and a symbolic link that leads out of the
@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sumbench.summarize.errors import ModelLoadError
+from sumbench.common.errors import ModelLoadError
 
 SAFETENSORS_HEADER_LIMIT = 100 << 20  # the safetensors format's own bound on its header
 CONFIG_LIMIT = 16 << 20  # a config.json larger than this is not a model configuration

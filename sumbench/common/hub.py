@@ -6,7 +6,7 @@ is a hub id, optionally ``name@revision``.  Before using the hub we check within
 that it answers (the same probe as ``eval/data/hf.py``, written again here because
 ``summarize`` must not import ``eval``); when it does not, a model already in the local
 hub cache is loaded with ``local_files_only=True`` and anything else fails at once with
-:class:`~sumbench.summarize.errors.HubOfflineError` instead of hanging in retries.
+:class:`~sumbench.common.errors.OfflineError` instead of hanging in retries.
 
 The fingerprint feeds the generation cache key: for a hub model the commit hash the
 revision resolves to; for a local checkpoint a SHA-256 over its files' contents.
@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from sumbench.common.checkpoint import check_checkpoint, check_safetensors
-from sumbench.summarize.errors import HubOfflineError, ModelLoadError
+from sumbench.common.errors import ModelLoadError, OfflineError
 
 __all__ = ["ModelSource", "check_safetensors", "locate_model", "read_json_file",
            "weights_fingerprint", "file_sha256", "checkpoint_files", "check_local_weights"]
@@ -122,7 +122,7 @@ def _resolve_hub(spec: str, repo_id: str, revision: str | None,
     if not hub_reachable():
         commit = cached_commit(repo_id, revision)
         if commit is None:
-            raise HubOfflineError(
+            raise OfflineError(
                 f"hf:{spec}: cannot reach the Hugging Face hub ({hub_endpoint()}) and the "
                 f"model is not in the local cache ({_hub_cache_dir()}); run once with "
                 f"network access, or pass the path of a local checkpoint")
@@ -154,7 +154,7 @@ def locate_model(spec: str, gguf_file: str | None = None, revision: str | None =
     passes :func:`~sumbench.common.checkpoint.check_checkpoint` (non-regular files,
     links out of the folder, ``config.json``, safetensors headers, pickle-only weights
     unless ``allow_pickle``) before anything reads it.  Raises :class:`ModelLoadError`
-    for a missing or refused local path and :class:`HubOfflineError` for a hub model
+    for a missing or refused local path and :class:`OfflineError` for a hub model
     that cannot be had offline.
     """
     path = Path(spec).expanduser()

@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sumbench.common.errors import UsageError
+
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class OptionError(ValueError):
+class OptionError(UsageError, ValueError):
     """An option value has the wrong type or is out of range."""
 
 

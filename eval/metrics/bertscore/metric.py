@@ -22,7 +22,7 @@ from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import InputError, OfflineError, UsageError
+from ...errors import UsageError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .baseline import Baseline, read_baseline
 from .encoder import check_device, config_layers
@@ -200,16 +200,12 @@ class BertScoreMetric(Metric):
 
 def _locate(model: str, allow_pickle: bool = False):
     """The model's :class:`ModelSource`; offline hub ids and missing folders fail here."""
+    from sumbench.common.errors import rewording
     from sumbench.common.hub import locate_model
-    from ....summarize.errors import HubOfflineError, ModelLoadError
 
-    try:
+    with rewording(lambda exc: f"--bertscore-model {str(exc).removeprefix('hf:')}"):
         return locate_model(model, allow_pickle=allow_pickle,
                             pickle_flag="--bertscore-allow-pickle")
-    except HubOfflineError as exc:
-        raise OfflineError(f"--bertscore-model {str(exc).removeprefix('hf:')}") from None
-    except ModelLoadError as exc:
-        raise InputError(f"--bertscore-model {str(exc).removeprefix('hf:')}") from None
 
 
 def _truncation_notice(ids: Sequence[str], result) -> Notice | None:

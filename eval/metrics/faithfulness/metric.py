@@ -26,7 +26,7 @@ import numpy as np
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import InputError, OfflineError
+from ...errors import InputError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .premises import (
     PREMISE_KINDS,
@@ -219,17 +219,13 @@ def _notices(ids: Sequence[str], shapes: Sequence[tuple[int, int]],
 
 
 def _locate(model: str, allow_pickle: bool = False) -> Any:
-    """Where ``--nli-model`` is (hub probing included); errors as sumbench errors."""
+    """Where ``--nli-model`` is (hub probing included); its errors name the option."""
+    from sumbench.common.errors import rewording
     from sumbench.common.hub import locate_model
-    from ....summarize.errors import HubOfflineError, ModelLoadError
 
-    try:
+    with rewording(lambda exc: f"--nli-model: {exc}"):
         source = locate_model(model, allow_pickle=allow_pickle,
                               pickle_flag="--nli-allow-pickle")
-    except HubOfflineError as exc:
-        raise OfflineError(f"--nli-model: {exc}") from None
-    except ModelLoadError as exc:
-        raise InputError(f"--nli-model: {exc}") from None
     if source.gguf_file:
         raise InputError(f"--nli-model {model}: a GGUF file is not an NLI checkpoint; give "
                          "the folder of a sequence-classification model")

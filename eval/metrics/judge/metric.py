@@ -22,15 +22,14 @@ the summariser's own options in ``sumbench run``.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import InputError, OfflineError, UsageError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .calls import PROBABILITIES, SAMPLES, CallStats, JudgeCalls
 from .ratings import Rating, from_probabilities, from_samples
@@ -301,24 +300,23 @@ def _rubric_notices(rubric: Rubric, ids: Sequence[str],
     return notices
 
 
-@contextmanager
-def _backend_errors(model: str) -> Iterator[None]:
-    """Back-end failures as sumbench errors (as the pipeline treats summarisers')."""
+def _backend_errors(model: str) -> AbstractContextManager[None]:
+    """Back-end errors (as the pipeline lets summarisers' through) reworded to name the
+    judge's options; their class, and so their exit status, stays."""
+    from sumbench.common.errors import (NoProbabilitiesError, OfflineError, SummarizerError,
+                                        SummarizerOptionError, rewording)
     from ....summarize.base import UnknownSummarizerError
-    from ....summarize.errors import HubOfflineError, NoProbabilitiesError, SummarizerError
 
-    try:
-        yield
-    except UnknownSummarizerError as exc:
-        raise UsageError(f"--judge-model: {exc}") from None
-    except HubOfflineError as exc:
-        raise OfflineError(f"--judge-model: {exc}") from None
-    except NoProbabilitiesError as exc:
-        raise InputError(f"judge: {exc}; use --judge-method samples") from None
-    except ValueError as exc:
-        raise UsageError(f"judge {model}: {exc}") from None
-    except SummarizerError as exc:
-        raise InputError(f"judge: {_judge_flags(str(exc))}") from None
+    def message(exc: Exception) -> str:
+        if isinstance(exc, (UnknownSummarizerError, OfflineError)):
+            return f"--judge-model: {exc}"
+        if isinstance(exc, NoProbabilitiesError):
+            return f"judge: {exc}; use --judge-method samples"
+        if isinstance(exc, SummarizerOptionError):
+            return f"judge {model}: {exc}"
+        return f"judge: {_judge_flags(str(exc))}"
+
+    return rewording(message, (UnknownSummarizerError, OfflineError, SummarizerError))
 
 
 def _judge_flags(message: str) -> str:
