@@ -10,9 +10,11 @@ as ``sumbench.<name>``)::
 
     summaries = sumbench.get_summarizer("lead-1").summarize([e.article for e in refs.examples])
     mine = sumbench.score(refs, summaries, metrics=["rouge", "rouge155"], name="lead-1")
+    systems = sumbench.score(refs, "long.jsonl", system_field="system")  # a Run per system
     print(sumbench.compare([lead3, mine]).metrics[0])     # paired tests, as 'sumbench compare'
     board = sumbench.leaderboard(["runs/study"])          # a study folder: ranks and clusters
     same = sumbench.load_run("runs/lead3")               # the same Run, read back
+    gate = sumbench.check("runs/study", "runs/baseline")  # study against study: .passed
     agreement = sumbench.meta([lead3, mine, ...], human="judgments.jsonl",  # one run per system
                               judgments=["overall"])     # correlations with human judgments
 
