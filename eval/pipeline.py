@@ -42,12 +42,12 @@ def score_columns(metric: Metric, examples: Sequence[Example],
     return scored
 
 
-def metric_result(metric: Metric, columns: Mapping[str, Mapping[str, Any]],
+def metric_result(metric: Metric, columns: dict[str, dict[str, Any]],
                   notices: Sequence[Notice], details: Mapping[str, Any] | None = None) -> MetricResult:
     """A metric's part of a run from its whole columns: aggregates, signature, settings."""
     return MetricResult(name=metric.name, signature=metric.signature(),
                         settings=metric.settings(), info=metric.info(),
-                        columns=dict(columns), scores=metric.aggregate(columns),
+                        columns=columns, scores=metric.aggregate(columns),
                         aggregation=aggregation_of(metric), notices=tuple(notices),
                         details=dict(details or {}))
 

@@ -42,8 +42,8 @@ from sumbench.eval.pipeline import (
 )
 from sumbench.eval.predictions import read_predictions
 from sumbench.eval.runs import Run, load_run
-from sumbench.eval.runs.resolve import Source, resolve_runs
-from sumbench.eval.runs.study import load_runs, write_study
+from sumbench.eval.runs.resolve import resolve_runs
+from sumbench.eval.runs.study import Study, load_runs, write_study
 from sumbench.eval.stats.correlation_levels import SummaryFilter
 from sumbench.summarize.base import Summarizer, get_summarizer
 
@@ -55,7 +55,7 @@ __all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "Ga
            "score"]
 
 MetricSpec = Union[str, Metric]
-RunSpec = Source  # a Run, a run folder, or a study folder
+RunSpec = Union[Run, Study, str, Path]  # a run, a run folder, a study or a study folder
 
 
 def load_references(spec: str | None = None, fmt: str | None = None,

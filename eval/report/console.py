@@ -76,7 +76,7 @@ def study_text(runs: Sequence[Run], described: str, diagnostics: bool = False,
     their headline means side by side, the diagnostics, and the study folder."""
     parts = [f"{len(runs)} systems on {described}\n", side_by_side(runs, [r.name for r in runs])]
     if diagnostics:
-        parts += ["", diagnostics_table({run.name: run.diagnostics_mean for run in runs})]
+        parts += ["", diagnostics_table({run.name: run.diagnostics_mean or {} for run in runs})]
     if folder:
         parts.append(f"study folder: {folder} (study.json and one run folder per system)")
     return "\n".join(parts)
