@@ -28,25 +28,23 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Sequence
 
 import numpy as np
 
 from .errors import InputError, UsageError
+from .runs.resolve import RunSource, resolve_run
 from .runs.run import MeasureRef, Run, label, shared_measures
 from .stats import Interval, paired_bootstrap, permutation_test, win_tie_loss
 
 HEADLINE = "headline"
-RunLike = Union[Run, str, Path]
+RunLike = RunSource  # a Run or a run folder
 
 
 def as_run(run: RunLike) -> Run:
-    """A :class:`Run` from a run folder path or itself."""
-    if isinstance(run, Run):
-        return run
-    from .runs.folder import load_run
-
-    return load_run(run)
+    """A :class:`Run` from a run folder path or itself
+    (:func:`sumbench.eval.runs.resolve.resolve_run`)."""
+    return resolve_run(run)
 
 
 @dataclass(frozen=True)

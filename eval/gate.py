@@ -31,9 +31,11 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .compare import CompareSettings, MetricComparison, RunLike, as_run, compare_runs
-from .errors import InputError
+from .compare import CompareSettings, MetricComparison, RunLike, compare_runs
+from .errors import InputError, UsageError
+from .runs.resolve import Source, is_study_source, resolve, resolve_run
 from .runs.run import Run
+from .runs.study import Study
 from .stats.interval import Interval
 
 CONFIG_NAMES = ("sumbench-gate.json", "sumbench-gate.toml")
@@ -221,6 +223,21 @@ class GateResult:
                 "outcomes": [o.to_dict() for o in self.outcomes], "notes": list(self.notes)}
 
 
+@dataclass(frozen=True)
+class StudyGateResult:
+    """The gate for a study against a baseline study: one :class:`GateResult` per
+    system of the current study, against the baseline system of its name."""
+
+    results: tuple[GateResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "systems": [r.to_dict() for r in self.results]}
+
+
 def _p_value(m: MetricComparison, test: str) -> float:
     if test == "permutation":
         return m.permutation_p
@@ -278,8 +295,8 @@ def gated_measures(current: Run, baseline: Run, config: GateConfig) -> tuple[str
 def check_runs(current: RunLike, baseline: RunLike, config: GateConfig = GateConfig(),
                force: bool = False, config_file: str | None = None) -> GateResult:
     """Gate ``current`` against ``baseline`` (run folders or :class:`Run` values)."""
-    base = as_run(baseline)
-    cur = as_run(current)
+    base = resolve_run(baseline)
+    cur = resolve_run(current)
     settings = CompareSettings(measures=gated_measures(cur, base, config),
                                bootstrap_samples=config.bootstrap_samples,
                                permutations=config.permutations, seed=config.seed)
@@ -292,16 +309,50 @@ def check_runs(current: RunLike, baseline: RunLike, config: GateConfig = GateCon
                       config_file=config_file, notes=comparison.notes)
 
 
+def check_studies(current: Source, baseline: Source, config: GateConfig = GateConfig(),
+                  force: bool = False, config_file: str | None = None) -> StudyGateResult:
+    """Each system of the ``current`` study against the ``baseline`` study's system of
+    its name (studies or study folders)."""
+    if not (is_study_source(current) and is_study_source(baseline)):
+        raise UsageError("check a study against a study (each system against the baseline "
+                         "system of its name), or a run folder against a run folder")
+    base_study = resolve(baseline)
+    assert isinstance(base_study, Study)
+    by_name = {r.name: r for r in base_study.runs}
+    current_study = resolve(current)
+    assert isinstance(current_study, Study)
+    missing = [r.name for r in current_study.runs if r.name not in by_name]
+    if missing:
+        where = baseline if not isinstance(baseline, Study) else (baseline.path or "baseline study")
+        raise InputError(f"{where}: no baseline run for {', '.join(map(repr, missing))} "
+                         f"(it has {', '.join(map(repr, by_name))})")
+    return StudyGateResult(tuple(check_runs(run, by_name[run.name], config, force=force,
+                                            config_file=config_file)
+                                 for run in current_study.runs))
+
+
+def check(current: Source, baseline: Source, config: GateConfig = GateConfig(),
+          force: bool = False, config_file: str | None = None) -> GateResult | StudyGateResult:
+    """The gate as ``sumbench check`` runs it, with ``config`` already resolved: a run
+    (or run folder) against a baseline run (or folder), or a study against a study
+    (:func:`check_studies`).  A missing baseline folder is an :class:`InputError`."""
+    if is_study_source(current) or is_study_source(baseline):
+        return check_studies(current, baseline, config, force=force, config_file=config_file)
+    cur = resolve_run(current)  # type: ignore[arg-type]  # not a study: a run or a path
+    if not isinstance(baseline, Run) and not Path(baseline).exists():  # type: ignore[arg-type]
+        raise InputError(f"{baseline}: baseline run folder does not exist")
+    return check_runs(cur, baseline, config, force=force,  # type: ignore[arg-type]
+                      config_file=config_file)
+
+
 def check_against_baseline(current: RunLike, baseline_dir: str | Path,
                            config: GateConfig | None = None, force: bool = False) -> GateResult:
-    """The gate as ``sumbench check`` runs it: load the baseline folder, apply ``config``.
+    """The gate for a run against a baseline run folder.
 
     ``current`` is a run folder path or a :class:`Run`.  With ``config`` None the gate is
     read from ``sumbench-gate.json``/``.toml`` beside the baseline, else the defaults.  A
     missing or corrupt baseline raises :class:`InputError` (exit 2 on the command line).
     """
-    from .runs.folder import load_run
-
     baseline_dir = Path(baseline_dir)
     if not baseline_dir.exists():
         raise InputError(f"{baseline_dir}: baseline run folder does not exist")
@@ -309,5 +360,5 @@ def check_against_baseline(current: RunLike, baseline_dir: str | Path,
     if config is None:
         config, found = resolve_config(baseline_dir)
         config_file = str(found) if found else None
-    return check_runs(current, load_run(baseline_dir), config, force=force,
+    return check_runs(current, resolve_run(baseline_dir), config, force=force,
                       config_file=config_file)

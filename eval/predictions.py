@@ -12,6 +12,7 @@ surrogates).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from .data.fields import check_text, id_text, sentence_lines
 from .data.tabular import iter_jsonl
@@ -51,10 +52,16 @@ def prediction_record(record: object, where: str) -> tuple[str, str]:
     return id_text(record["id"], where, "id"), prediction_value(record["prediction"], where)
 
 
+def iter_predictions(path: str | Path) -> Iterator[tuple[str, str, str]]:
+    """``(where, id, text)`` for each line of a JSONL predictions file, one at a time,
+    checked as :func:`read_predictions` checks them (``score --stream`` reads so)."""
+    for where, record in iter_jsonl(Path(path)):
+        yield (where, *prediction_record(record, where))
+
+
 def _read_jsonl(path: Path) -> dict[str, str]:
     predictions: dict[str, str] = {}
-    for where, record in iter_jsonl(path):
-        example_id, text = prediction_record(record, where)
+    for where, example_id, text in iter_predictions(path):
         if example_id in predictions:
             raise InputError(f"{where}: duplicate id {example_id!r}")
         predictions[example_id] = text

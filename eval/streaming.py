@@ -19,67 +19,35 @@ so (``Metric.streamable``) and are refused here.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from .data import FieldMap, Fingerprint
-from .data.fields import make_example, resolve_fields
+from .data import FieldMap, Fingerprint, iter_examples, reads_records
 from .data.records import Example
-from .data.registry import detect_format, get_reader
+from .data.registry import detect_format
 from .errors import InputError, UsageError
-from .files import StagedFiles
 from .metrics.base import Metric
 from .notices import empty_predictions
-from .predictions import prediction_record
-from .runs.folder import (
-    PER_EXAMPLE,
-    PREDICTIONS,
-    REFERENCES,
-    RESULTS,
-    DigestedFiles,
-    example_record,
-    jsonl_bytes,
-    per_example_jsonl,
-    results_dict,
-    results_json_text,
-)
+from .pipeline import NOTHING_GENERATED, build_run, count, metric_result, score_columns
+from .predictions import iter_predictions
+from .runs.folder import FolderStream
 from .runs.run import MetricResult, ReferenceSetInfo, Run
 
 CHUNK = 10_000
 
 
-def _examples(spec: str, fmt: str, fields: FieldMap) -> Iterator[Example]:
-    reader = get_reader(fmt)
-    if not hasattr(reader, "records"):
-        raise UsageError(f"--stream reads JSONL, JSON, CSV, TSV or Parquet references, not {fmt}")
-    resolved = None
-    for index, (where, record) in enumerate(reader.records(spec)):
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: expected an object, got {type(record).__name__}")
-        if resolved is None:
-            resolved = resolve_fields(fields, list(record), where)
-        yield make_example(record, resolved, index, where, source=str(spec))
-
-
-def _predictions(path: Path) -> Iterator[tuple[str, str, str]]:
-    """``(where, id, text)`` for each line of a JSONL predictions file, checked as
-    :func:`~sumbench.eval.predictions.read_predictions` checks them."""
-    from .data.tabular import iter_jsonl
-
-    for where, record in iter_jsonl(path):
-        yield (where, *prediction_record(record, where))
-
-
 def _chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
             size: int) -> Iterator[tuple[list[Example], list[str]]]:
     """Aligned chunks of examples and predictions; ids must match in order."""
-    pending = _predictions(predictions)
+    if not reads_records(fmt):
+        raise UsageError(f"--stream reads JSONL, JSON, CSV, TSV or Parquet references, not {fmt}")
+    pending = iter_predictions(predictions)
     examples: list[Example] = []
     texts: list[str] = []
-    for example in _examples(spec, fmt, fields):
+    for example in iter_examples(spec, fmt, fields):
         try:
             where, example_id, text = next(pending)
         except StopIteration:
@@ -112,20 +80,14 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
                          "once; score them without --stream")
     fmt = fmt or detect_format(spec)
     predictions = Path(predictions)
-    staging = StagedFiles(Path(directory), (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS))
-    try:
-        written = DigestedFiles(staging)  # the digests results.json records
-        run = _score_chunks(spec, fmt, fields, predictions, metrics, written, name, chunk, progress)
-        staging.append(RESULTS, results_json_text(results_dict(run, written.digests())).encode("utf-8"))
-        staging.commit()
-    except BaseException:
-        staging.abandon()
-        raise
+    with FolderStream(directory) as folder:
+        run = _score_chunks(spec, fmt, fields, predictions, metrics, folder, name, chunk, progress)
+        folder.finish(run)
     return replace(run, path=Path(directory))
 
 
 def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
-                  metrics: Sequence[Metric], staging: DigestedFiles, name: str, chunk: int,
+                  metrics: Sequence[Metric], folder: FolderStream, name: str, chunk: int,
                   progress: bool) -> Run:
     from tqdm import tqdm
 
@@ -135,7 +97,7 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
     empty: list[tuple[str, str]] = []
     seen: set[str] = set()
     fingerprint = Fingerprint()
-    counts = {"examples": 0, "references": 0, "empty_predictions": 0, "multi_reference_examples": 0}
+    counts: dict[str, int] = {}
     bar = tqdm(unit=" examples", disable=not progress or not sys.stderr.isatty(), file=sys.stderr)
     for examples, texts in _chunks(spec, fmt, fields, predictions, chunk):
         for example in examples:
@@ -145,7 +107,7 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
             fingerprint.add(example)
         chunk_scores = {}
         for metric in metrics:
-            scored = metric.score(examples, texts)
+            scored = score_columns(metric, examples, texts)
             chunk_scores[metric.name] = scored.columns
             for measure, components in scored.columns.items():
                 for component, values in components.items():
@@ -154,51 +116,31 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
             for example, text in zip(examples, texts):
                 if example.id in marked:
                     flagged[metric.name][example.id] = (example, text)
-        staging.append(REFERENCES, jsonl_bytes(example_record(e) for e in examples))
-        staging.append(PREDICTIONS, jsonl_bytes({"id": e.id, "prediction": t}
-                                                for e, t in zip(examples, texts)))
-        staging.append(PER_EXAMPLE, per_example_jsonl([e.id for e in examples], chunk_scores))
+        folder.add(examples, texts, chunk_scores)
         ids += [e.id for e in examples]
         empty += [(e.id, t) for e, t in zip(examples, texts) if not t.strip()]
-        counts["examples"] += len(examples)
-        counts["references"] += sum(len(e.references) for e in examples)
-        counts["empty_predictions"] += sum(1 for t in texts if not t.strip())
-        counts["multi_reference_examples"] += sum(1 for e in examples if len(e.references) > 1)
+        for key, value in count(examples, texts).items():
+            counts[key] = counts.get(key, 0) + value
         bar.update(len(examples))
     bar.close()
     if not ids:
         raise InputError(f"{spec}: no records")
     results = {m.name: _result(m, columns[m.name], flagged[m.name], len(ids)) for m in metrics}
-    notice = empty_predictions([i for i, _ in empty], [t for _, t in empty], total=len(ids))
-    from sumbench import __version__
-
-    return Run(name=name, ids=tuple(ids), predictions=(), metrics=results,
-               reference_set=ReferenceSetInfo(
-                   spec=spec, format=fmt, fingerprint=fingerprint.value(), examples=len(ids),
-                   fields=_fields(fields), selection={"limit": None, "sample": None, "seed": None}),
-               examples=None,
-               summarizer={"name": f"file:{predictions.name}",
-                           "settings": {"predictions": str(predictions)}},
-               counts=counts, notices=(notice,) if notice else (),
-               generation={"generated": 0, "from_cache": 0, "truncated": 0},
-               sumbench_version=__version__)
-
-
-def _fields(fields: FieldMap) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(fields)
+    reference_set = ReferenceSetInfo(spec=spec, format=fmt, fingerprint=fingerprint.value(),
+                                     examples=len(ids), fields=asdict(fields),
+                                     selection={"limit": None, "sample": None, "seed": None})
+    summarizer = {"name": f"file:{predictions.name}", "settings": {"predictions": str(predictions)}}
+    return build_run(name, ids, (), results, reference_set, None, summarizer, counts,
+                     empty_predictions([i for i, _ in empty], [t for _, t in empty], total=len(ids)),
+                     NOTHING_GENERATED)
 
 
 def _result(metric: Metric, parts: dict, flagged: dict[str, tuple[Example, str]],
             total: int) -> MetricResult:
-    from .pipeline import aggregation_of
-
+    """A metric's whole columns from its chunks; its notices recomputed on the examples
+    any chunk flagged, with the whole count."""
     whole = {m: {c: np.concatenate(arrays) for c, arrays in comps.items()}
              for m, comps in parts.items()}
     examples = [e for e, _ in flagged.values()]
     texts = [t for _, t in flagged.values()]
-    return MetricResult(name=metric.name, signature=metric.signature(),
-                        settings=metric.settings(), info=metric.info(), columns=whole,
-                        scores=metric.aggregate(whole), aggregation=aggregation_of(metric),
-                        notices=tuple(metric.notices(examples, texts, total)))
+    return metric_result(metric, whole, metric.notices(examples, texts, total))

@@ -10,9 +10,11 @@ as ``sumbench.<name>``)::
 
     summaries = sumbench.get_summarizer("lead-1").summarize([e.article for e in refs.examples])
     mine = sumbench.score(refs, summaries, metrics=["rouge", "rouge155"], name="lead-1")
+    systems = sumbench.score(refs, "long.jsonl", system_field="system")  # a Run per system
     print(sumbench.compare([lead3, mine]).metrics[0])     # paired tests, as 'sumbench compare'
     board = sumbench.leaderboard(["runs/study"])          # a study folder: ranks and clusters
     same = sumbench.load_run("runs/lead3")               # the same Run, read back
+    gate = sumbench.check("runs/study", "runs/baseline")  # study against study: .passed
     agreement = sumbench.meta([lead3, mine, ...], human="judgments.jsonl",  # one run per system
                               judgments=["overall"])     # correlations with human judgments
 
@@ -22,30 +24,38 @@ Functions return the values the CLI prints; nothing here prints.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence, Union, overload
 
 from sumbench.eval.compare import CompareSettings, Comparison, compare_runs
 from sumbench.eval.data import FieldMap, ReferenceSet, load_reference_set
-from sumbench.eval.gate import GateConfig, GateResult, check_runs
+from sumbench.eval.gate import GateConfig, GateResult, StudyGateResult
+from sumbench.eval.gate import check as check_sources
 from sumbench.eval.leaderboard import Leaderboard, LeaderboardSettings, build_leaderboard
 from sumbench.eval.metrics import available_metrics, build_metrics
 from sumbench.eval.meta.evaluate import MetaResult, MetaSettings
 from sumbench.eval.metrics.base import BootstrapSettings, Metric
-from sumbench.eval.pipeline import evaluate_summarizer, make_run
+from sumbench.eval.pipeline import (
+    NOTHING_GENERATED,
+    evaluate_summarizer,
+    make_run,
+    score_long_file,
+)
+from sumbench.eval.predictions import read_predictions
 from sumbench.eval.runs import Run, load_run
-from sumbench.eval.runs.study import load_runs, write_study
+from sumbench.eval.runs.resolve import resolve_runs
+from sumbench.eval.runs.study import Study, load_runs, write_study
 from sumbench.eval.stats.correlation_levels import SummaryFilter
 from sumbench.summarize.base import Summarizer, get_summarizer
 
 __all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "GateConfig",
            "GateResult", "Leaderboard", "LeaderboardSettings", "MetaResult", "MetaSettings",
-           "Metric", "ReferenceSet", "Run", "Summarizer", "SummaryFilter", "available_metrics",
+           "Metric", "ReferenceSet", "Run", "StudyGateResult", "Summarizer", "SummaryFilter", "available_metrics",
            "check", "compare", "get_metric", "get_summarizer", "leaderboard",
            "load_references", "load_run", "load_runs", "meta", "report", "run", "save_study",
            "score"]
 
 MetricSpec = Union[str, Metric]
-RunSpec = Union[Run, str, Path]
+RunSpec = Union[Run, Study, str, Path]  # a run, a run folder, a study or a study folder
 
 
 def load_references(spec: str | None = None, fmt: str | None = None,
@@ -71,13 +81,49 @@ def _metrics(metrics: Sequence[MetricSpec]) -> tuple[Metric, ...]:
     return tuple(get_metric(m) if isinstance(m, str) else m for m in metrics)
 
 
-def score(references: ReferenceSet, predictions: Sequence[str],
-          metrics: Sequence[MetricSpec] = ("rouge",), name: str = "predictions",
-          diagnostics: bool = False) -> Run:
-    """Score ``predictions`` (aligned with ``references.examples``) with each metric."""
-    return make_run(references, list(predictions), _metrics(metrics), name,
-                    {"name": name, "settings": {}}, {"generated": 0, "from_cache": 0,
-                                                     "truncated": 0}, diagnostics)
+@overload
+def score(references: ReferenceSet, predictions: Sequence[str] | str | Path,
+          metrics: Sequence[MetricSpec] = ..., name: str | None = ...,
+          diagnostics: bool = ..., system_field: None = ...) -> Run: ...
+
+
+@overload
+def score(references: ReferenceSet, predictions: str | Path,
+          metrics: Sequence[MetricSpec] = ..., name: str | None = ...,
+          diagnostics: bool = ..., *, system_field: str | Sequence[str]) -> list[Run]: ...
+
+
+def score(references: ReferenceSet, predictions: Sequence[str] | str | Path,
+          metrics: Sequence[MetricSpec] = ("rouge",), name: str | None = None,
+          diagnostics: bool = False,
+          system_field: str | Sequence[str] | None = None) -> Run | list[Run]:
+    """Score ``predictions`` (summaries aligned with ``references.examples``, or a
+    predictions file) with each metric: one :class:`Run`, named ``name`` (default
+    ``predictions``, or the file's name).  With ``system_field`` ``predictions`` is a
+    long file (rows of id, system and prediction, as ``sumbench score --system-field``
+    reads; several fields are joined with ``/``): one run per system, named after it."""
+    from sumbench.eval.errors import UsageError
+
+    if system_field is not None:
+        if not isinstance(predictions, (str, Path)):
+            raise UsageError("system_field reads a long predictions file: give its path as "
+                             "predictions")
+        if name is not None:
+            raise UsageError("name names a single run; each system's run is named after it")
+        fields = [system_field] if isinstance(system_field, str) else list(system_field)
+        return score_long_file(references, predictions, _metrics(metrics), fields, diagnostics)
+    if isinstance(predictions, (str, Path)):
+        path = Path(predictions)
+        name = name or path.stem
+        summarizer: dict[str, Any] = {"name": f"file:{path.name}",
+                                      "settings": {"predictions": str(path)}}
+        texts = read_predictions(path, references.ids)
+    else:
+        name = name or "predictions"
+        summarizer = {"name": name, "settings": {}}
+        texts = list(predictions)
+    return make_run(references, texts, _metrics(metrics), name, summarizer,
+                    NOTHING_GENERATED, diagnostics)
 
 
 def run(references: ReferenceSet, summarizer: str, metrics: Sequence[MetricSpec] = ("rouge",),
@@ -91,10 +137,7 @@ def run(references: ReferenceSet, summarizer: str, metrics: Sequence[MetricSpec]
 
 def _expand(runs: Sequence[RunSpec]) -> list[Run]:
     """Runs, run folders and study folders, as a list of runs."""
-    out: list[Run] = []
-    for item in runs:
-        out.extend([item] if isinstance(item, Run) else load_runs([item]))
-    return out
+    return resolve_runs(runs)
 
 
 def save_study(runs: Sequence[Run], directory: str | Path) -> Path:
@@ -116,9 +159,12 @@ def leaderboard(runs: Sequence[RunSpec], settings: LeaderboardSettings = Leaderb
 
 
 def check(current: RunSpec, baseline: RunSpec, config: GateConfig = GateConfig(),
-          force: bool = False) -> GateResult:
-    """The regression gate, as ``sumbench check`` (``result.passed``)."""
-    return check_runs(current, baseline, config, force=force)
+          force: bool = False) -> GateResult | StudyGateResult:
+    """The regression gate, as ``sumbench check`` (``result.passed``): a run (or run
+    folder) against a baseline run, or a study folder against a baseline study folder,
+    each system against the baseline system of its name (a :class:`StudyGateResult`,
+    one :class:`GateResult` per system in ``.results``)."""
+    return check_sources(current, baseline, config, force=force)
 
 
 def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench report",

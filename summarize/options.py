@@ -4,7 +4,7 @@ Each :class:`ModelOption` names an option (the key in the options dict a summari
 built with), its type, default, help text and the families that take it (``hf``,
 ``openai``, ``cache`` for the generation cache that wraps both, ``extractive`` for the
 sentence-picking baselines and ``random-k`` for the one that draws).  The CLI turns the
-table into flags generically (:meth:`ModelOption.argparse_arguments`,
+table into flags generically (:func:`sumbench.eval.commands.options.add_option`,
 :func:`options_from_namespace`); :func:`sumbench.summarize.base.get_summarizer` refuses
 an option that the chosen summariser's families do not take, and the model summarisers
 resolve theirs with :func:`resolve_options`.  The flag names follow ``transformers``'
@@ -13,7 +13,6 @@ resolve theirs with :func:`resolve_options`.  The flag names follow ``transforme
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +61,6 @@ class ModelOption:
             return self.option.parse(value)
         except OptionError as exc:
             raise SummarizerOptionError(str(exc)) from None
-
-    def argparse_arguments(self) -> tuple[list[str], dict[str, Any]]:
-        """``(flags, keyword arguments)`` for ``parser.add_argument`` (default ``None``, so
-        that :func:`options_from_namespace` passes only what was given)."""
-        return self.option.argparse_arguments(self.owners)
 
 
 MODEL_OPTIONS: tuple[ModelOption, ...] = (
@@ -171,7 +165,7 @@ def check_applicable(name: str, families: tuple[str, ...], options: dict) -> Non
                                         f"option of {option.owners}")
 
 
-def options_from_namespace(namespace: argparse.Namespace) -> dict[str, Any]:
+def options_from_namespace(namespace: object) -> dict[str, Any]:
     """The model options given on the command line (``None`` = not given is left out)."""
     return {o.name: getattr(namespace, o.name) for o in MODEL_OPTIONS
             if getattr(namespace, o.name, None) is not None}

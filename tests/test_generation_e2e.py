@@ -226,13 +226,13 @@ def test_option_table_becomes_argparse_flags_that_build_a_summarizer(tiny_seq2se
                                                                      tmp_path) -> None:
     import argparse
 
+    from sumbench.eval.commands.options import add_option
     from sumbench.summarize.options import MODEL_OPTIONS, options_from_namespace
 
     parser = argparse.ArgumentParser()
     group = parser.add_argument_group("model")
     for option in MODEL_OPTIONS:
-        flags, kwargs = option.argparse_arguments()
-        group.add_argument(*flags, **kwargs)
+        add_option(group, option.option, option.owners)
     args = parser.parse_args(["--max-new-tokens", "6", "--batch-size", "3", "--no-do-sample",
                               "--cache-dir", str(tmp_path), "--length-penalty", "1.5"])
     options = options_from_namespace(args)

@@ -93,19 +93,6 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def annotation(level: str, title: str, message: str) -> str:
-    """A GitHub Actions workflow command (``::error title=...::message``), escaped."""
-    return f"::{level} title={_escape_property(title)}::{_escape_data(message)}"
-
-
 def _in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
@@ -136,29 +123,19 @@ def gate_config(args: argparse.Namespace, baseline: str | Path):
     return replace(config, **off, **counts), path
 
 
-def verdict_text(result) -> str:
-    from sumbench.common.terminal import escape_controls as safe  # one line per value
-
-    lines = [safe(f"sumbench check: {Path(result.current).name} against baseline "
-                  f"{Path(result.baseline).name} ({result.examples} examples)", newlines=True)]
-    for o in result.outcomes:
-        lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {safe(o.reason, newlines=True)}")
-    for note in result.notes:
-        lines.append(f"  note: {safe(note, newlines=True)}")
-    failed, total = len(result.failures), len(result.outcomes)
-    lines.append(f"FAILED: {failed} of {total} gated measures regressed" if failed
-                 else f"PASSED: no regression in {total} gated measure{'s' if total != 1 else ''}")
-    lines += [f"signature: {s}" for s in result.signature.split("\n")]
-    return "\n".join(lines)
-
-
 def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
     """Write ``--junit``/``--markdown``, print the verdicts (and annotations on GitHub
     Actions); return the exit status, 0 when every gated measure passed, 1 for a
-    regression.  ``results`` is one gate result, or one per system of a study."""
+    regression.  ``results`` is one gate result, one per system of a study, or a
+    :class:`~sumbench.eval.gate.StudyGateResult`."""
+    from ..gate import StudyGateResult
+    from ..report.annotations import gate_annotations
+    from ..report.console import verdict_text
     from ..report.junit import gate_junit_xml
     from ..report.markdown import gate_markdown
 
+    if isinstance(results, StudyGateResult):
+        results = results.results
     results = results if isinstance(results, (list, tuple)) else [results]
     several = len(results) > 1
     markdown = "\n".join(gate_markdown(r) for r in results)
@@ -168,19 +145,13 @@ def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
         _write(args.markdown, markdown)
     passed = all(r.passed for r in results)
     if as_json:
-        data = ({"passed": passed, "systems": [r.to_dict() for r in results]} if several
-                else results[0].to_dict())
+        data = (StudyGateResult(tuple(results)).to_dict() if several else results[0].to_dict())
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         print("\n\n".join(verdict_text(r) for r in results))
     if _in_github_actions():
-        for r in results:
-            prefix = f"{Path(r.current).name}: " if several else ""
-            for o in r.outcomes:
-                if o.passed:
-                    print(annotation("notice", f"sumbench: {prefix}{o.metric} ok", o.reason))
-                else:
-                    print(annotation("error", f"sumbench: {prefix}{o.metric} regressed", o.reason))
+        for line in gate_annotations(results):
+            print(line)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             try:
@@ -194,6 +165,7 @@ def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
 
 def execute(args: argparse.Namespace) -> int:
     from ..errors import SumbenchError
+    from ..report.annotations import annotation
 
     try:
         return _execute(args)
@@ -203,36 +175,10 @@ def execute(args: argparse.Namespace) -> int:
         raise
 
 
-def _study_results(args: argparse.Namespace, config, config_file) -> list:
-    """Each system of the current study against the baseline study's system of its name."""
-    from ..errors import InputError, UsageError
-    from ..gate import check_runs
-    from ..runs.study import is_study, load_study
-
-    if not (is_study(args.run) and is_study(args.baseline)):
-        raise UsageError("check a study against a study (each system against the baseline "
-                         "system of its name), or a run folder against a run folder")
-    baseline = {r.name: r for r in load_study(args.baseline).runs}
-    current = load_study(args.run).runs
-    missing = [r.name for r in current if r.name not in baseline]
-    if missing:
-        raise InputError(f"{args.baseline}: no baseline run for {', '.join(map(repr, missing))} "
-                         f"(it has {', '.join(map(repr, baseline))})")
-    return [check_runs(run, baseline[run.name], config, force=args.force,
-                       config_file=str(config_file) if config_file else None)
-            for run in current]
-
-
 def _execute(args: argparse.Namespace) -> int:
-    from ..gate import check_against_baseline
-    from ..runs.folder import load_run
-    from ..runs.study import is_study
+    from ..gate import check
 
     config, config_file = gate_config(args, args.baseline)
-    if is_study(args.run) or is_study(args.baseline):
-        return publish(_study_results(args, config, config_file), args,
-                       as_json=args.format == "json")
-    current = load_run(args.run)
-    result = check_against_baseline(current, args.baseline, config, force=args.force)
-    result = replace(result, config_file=str(config_file) if config_file else None)
+    result = check(args.run, args.baseline, config, force=args.force,
+                   config_file=str(config_file) if config_file else None)
     return publish(result, args, as_json=args.format == "json")

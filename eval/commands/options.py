@@ -12,9 +12,44 @@ from __future__ import annotations
 import argparse
 import sys
 
+from typing import Any
+
+from sumbench.common.options import Option, OptionError
 from ..errors import UsageError
 
 DEFAULT_SEED = 12345
+_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST",
+             "envvar": "NAME"}
+
+
+def add_option(group: Any, option: Option, owner: str) -> None:
+    """Add a declared :class:`~sumbench.common.options.Option` to an argparse parser or
+    group as ``--name-with-dashes``.  The default is always ``None``, so that what was
+    given can be told from what was not; ``owner`` prefixes the help text (``[rouge]``)."""
+    default = "" if option.default in (None, False, ()) else f" (default: {_shown(option.default)})"
+    help_text = f"[{owner}] {option.help}{default}".replace("%", "%%")
+    keywords: dict[str, Any] = {"dest": option.name, "default": None, "help": help_text}
+    if option.type == "bool":
+        keywords["action"] = ("store_true" if option.default is False
+                              else argparse.BooleanOptionalAction)
+    else:
+        keywords["type"] = lambda text: _option_value(option, text)
+        keywords["metavar"] = option.metavar or _METAVARS[option.type]
+        if option.choices and option.type != "list":
+            keywords["choices"] = list(option.choices)
+            keywords.pop("metavar")
+    group.add_argument(option.flag, **keywords)
+
+
+def _shown(value: Any) -> str:
+    return ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _option_value(option: Option, text: str) -> Any:
+    try:
+        return option.parse(text)
+    except OptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
 
 
 def positive_int(text: str) -> int:
@@ -57,8 +92,7 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
     from ..data.registry import reader_options
 
     for option, owners in reader_options().values():
-        flags, keywords = option.argparse_arguments(" and ".join(owners) + " reader")
-        group.add_argument(*flags, **keywords)
+        add_option(group, option, " and ".join(owners) + " reader")
 
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
@@ -82,12 +116,10 @@ def add_metric_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, default=None,
                        help=f"seed of the bootstrap (and of --sample) (default: {DEFAULT_SEED})")
     for option in BOOTSTRAP_OPTIONS:
-        flags, keywords = option.argparse_arguments("bootstrap intervals")
-        group.add_argument(*flags, **keywords)
+        add_option(group, option, "bootstrap intervals")
     owners = option_owners()
     for option in all_options():
-        flags, keywords = option.argparse_arguments(" and ".join(owners[option.name]))
-        group.add_argument(*flags, **keywords)
+        add_option(group, option, " and ".join(owners[option.name]))
 
 
 def metric_names(args: argparse.Namespace) -> tuple[str, ...]:
@@ -183,7 +215,7 @@ def add_diagnostics_option(parser: argparse.ArgumentParser) -> None:
 def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None:
     """Print warnings (stderr), the table or JSON (stdout); write the run folder (unless
     ``saved``: a streamed run wrote it as it went)."""
-    from ..report.console import diagnostics_table, notice_lines, score_table
+    from ..report.console import notice_lines, run_text
     from ..runs.folder import results_text
 
     for line in notice_lines(run.all_notices()):
@@ -192,26 +224,15 @@ def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None
         run.save(args.output_dir)
     if args.format == "json":
         sys.stdout.write(results_text(run))
-        return
-    from sumbench.common.terminal import escape_controls
-
-    print(score_table(run, escape_controls(title, newlines=True)))  # names from files
-    if run.diagnostics_mean is not None:
-        print()
-        print(diagnostics_table({run.name: run.diagnostics_mean}))
-    if args.output_dir:
-        print(f"run folder: {args.output_dir}")
+    else:
+        print(run_text(run, title, args.output_dir))
 
 
 def emit_study(runs, args: argparse.Namespace, described: str) -> None:
     """Several runs on one reference set: warnings (stderr), the study folder (``-o``),
-    then their headline means side by side, or ``{"study": index, "runs": {name:
-    results}}`` as JSON."""
-    import json
-
-    from ..report.console import diagnostics_table, notice_lines, side_by_side
-    from ..runs.folder import results_text
-    from ..runs.study import folder_names, index, write_study
+    then their headline means side by side, or the study as JSON."""
+    from ..report.console import notice_lines, study_text
+    from ..runs.study import study_results_text, write_study
 
     for run in runs:
         for line in notice_lines(run.all_notices()):
@@ -219,14 +240,6 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
     if args.output_dir:
         write_study(runs, args.output_dir)
     if args.format == "json":
-        merged = {"study": index(runs, folder_names([r.name for r in runs])),
-                  "runs": {run.name: json.loads(results_text(run)) for run in runs}}
-        sys.stdout.write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
-        return
-    print(f"{len(runs)} systems on {described}\n")
-    print(side_by_side(runs, [run.name for run in runs]))
-    if getattr(args, "diagnostics", False):
-        print()
-        print(diagnostics_table({run.name: run.diagnostics_mean for run in runs}))
-    if args.output_dir:
-        print(f"study folder: {args.output_dir} (study.json and one run folder per system)")
+        sys.stdout.write(study_results_text(runs))
+    else:
+        print(study_text(runs, described, getattr(args, "diagnostics", False), args.output_dir))

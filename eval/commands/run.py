@@ -46,8 +46,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 
     group = parser.add_argument_group("model summarisers (hf:, openai:) and the generation cache")
     for option in MODEL_OPTIONS:
-        flags, keywords = option.argparse_arguments()
-        group.add_argument(*flags, **keywords)
+        options.add_option(group, option.option, option.owners)
 
 
 def execute(args: argparse.Namespace) -> int:

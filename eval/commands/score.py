@@ -52,9 +52,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _systems(args: argparse.Namespace):
-    """``(reference set, {system: (predictions, summarizer info)})`` from the options."""
+    """``(reference set, {system: (predictions, summarizer info)})`` from the options
+    (:mod:`sumbench.eval.pipeline` reads them)."""
     from ..data import FieldMap
-    from ..data.systems import read_long_predictions, read_references_with_predictions
+    from ..pipeline import long_file_systems, reference_file_systems, source_systems
 
     system_fields = args.system_field or []
     if args.prediction_field is not None:
@@ -65,34 +66,24 @@ def _systems(args: argparse.Namespace):
             raise UsageError("--prediction-field needs --references FILE")
         fields = FieldMap(article=args.article_field, reference=args.reference_field,
                           id=args.id_field, multi_reference=args.multi_reference)
-        references, systems = read_references_with_predictions(
-            args.references, args.references_format, fields, args.prediction_field, system_fields)
-        return references, {s: (p, {"name": s, "settings": {
-            "predictions": args.references, "prediction_field": args.prediction_field,
-            "system_fields": system_fields}}) for s, p in systems.items()}
+        return reference_file_systems(args.references, args.references_format, fields,
+                                      args.prediction_field, system_fields)
     if not args.predictions:
         raise UsageError("give --predictions FILE (or --prediction-field FIELD)")
     if system_fields:
         if len(args.predictions) != 1:
             raise UsageError("--system-field reads one long predictions file; give one --predictions")
         references = _references(args)
-        systems = read_long_predictions(args.predictions[0], references.ids, system_fields)
-        return references, {s: (p, {"name": s, "settings": {
-            "predictions": args.predictions[0], "system_fields": system_fields}})
-            for s, p in systems.items()}
+        return references, long_file_systems(references, args.predictions[0], system_fields)
     references = _references(args)
-    out = {}
-    for source in args.predictions:
-        name, predictions, summarizer = _one_source(Path(source), references)
-        if name in out:
-            raise UsageError(f"two predictions are named {name!r}; rename a file")
-        out[name] = (predictions, summarizer)
-    return references, out
+    return references, source_systems(references, args.predictions)
 
 
 def _references(args: argparse.Namespace):
     """The reference set: ``--references``; else the one stored in the run folders given
     when every source is a run folder; else the bundled fixtures (as ``--help`` says)."""
+    from ..pipeline import reference_set_of
+
     folders = [Path(p) for p in args.predictions or [] if Path(p).is_dir()]
     if args.references or not folders or len(folders) != len(args.predictions):
         return options.load_references(args)
@@ -102,37 +93,6 @@ def _references(args: argparse.Namespace):
     if len({r.fingerprint for r in runs}) > 1:
         raise UsageError("the run folders were scored on different reference sets; give --references")
     return reference_set_of(runs[0])
-
-
-def reference_set_of(run):
-    """A run's stored reference set, as a :class:`ReferenceSet` to score against again."""
-    from ..data import FieldMap, ReferenceSet
-
-    if run.examples is None:
-        raise UsageError(f"{run.path}: a version-1 run folder stores no references; give --references")
-    info = run.reference_set
-    return ReferenceSet(spec=info.spec, format=info.format, examples=run.examples,
-                        fingerprint=info.fingerprint, fields=FieldMap(**info.fields),
-                        selection=dict(info.selection))
-
-
-def _one_source(path: Path, references):
-    """A predictions file, or a run folder's predictions, aligned with ``references``."""
-    from ..errors import InputError
-    from ..predictions import read_predictions
-
-    if path.is_dir():
-        from ..runs.folder import load_run
-
-        run = load_run(path)
-        by_id = dict(zip(run.ids, run.predictions))
-        missing = [i for i in references.ids if i not in by_id]
-        if missing or len(by_id) != len(references.ids):
-            raise InputError(f"{path}: its examples differ from the reference set's "
-                             f"({len(missing)} missing)")
-        return run.name, [by_id[i] for i in references.ids], dict(run.summarizer)
-    predictions = read_predictions(path, references.ids)
-    return path.stem, predictions, {"name": f"file:{path.name}", "settings": {"predictions": str(path)}}
 
 
 def _stream(args: argparse.Namespace, metrics) -> int:
@@ -174,7 +134,7 @@ def _check_streamable(names) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from ..pipeline import make_run
+    from ..pipeline import score_systems
 
     options.check_output_dir(args)
     if args.stream:
@@ -185,10 +145,7 @@ def execute(args: argparse.Namespace) -> int:
     references, systems = _systems(args)
     if len(systems) > 1 and args.name:
         raise UsageError("--name names a single run; each system's run is named after it")
-    nothing = {"generated": 0, "from_cache": 0, "truncated": 0}
-    runs = [make_run(references, predictions, metrics, args.name or name, summarizer, nothing,
-                     args.diagnostics)
-            for name, (predictions, summarizer) in systems.items()]
+    runs = score_systems(references, systems, metrics, args.name, args.diagnostics)
     described = options.describe(references)
     if len(runs) == 1:
         source = args.predictions[0] if args.predictions else args.references

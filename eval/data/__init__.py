@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from .fields import FieldMap
 from .registry import READERS, detect_format, get_reader
@@ -20,7 +20,7 @@ from ..errors import InputError, UsageError
 from .records import Example
 
 __all__ = ["FieldMap", "Fingerprint", "ReferenceSet", "READERS", "default_reference_spec",
-           "fingerprint", "load_reference_set"]
+           "fingerprint", "iter_examples", "load_reference_set", "reads_records"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,20 @@ def _check_unique(examples: list[Example], spec: str) -> None:
         shown = ", ".join(repr(i) for i in duplicated[:10])
         more = f" and {len(duplicated) - 10} more" if len(duplicated) > 10 else ""
         raise InputError(f"{spec}: duplicate ids: {shown}{more}")
+
+
+def reads_records(fmt: str) -> bool:
+    """Whether the reader of ``fmt`` reads record by record (JSONL, JSON, CSV, TSV,
+    Parquet), so that :func:`iter_examples` can give its examples one at a time."""
+    return hasattr(get_reader(fmt), "records")
+
+
+def iter_examples(spec: str, fmt: str, fields: FieldMap = FieldMap()) -> Iterator[Example]:
+    """The examples of a record-reading format (:func:`reads_records`), one at a time, as
+    :func:`load_reference_set` reads them (no selection, no uniqueness check)."""
+    from .tabular import iter_examples_from_records
+
+    return iter_examples_from_records(get_reader(fmt).records(spec), Path(spec), fields)
 
 
 def load_reference_set(spec: str | None = None, fmt: str | None = None,

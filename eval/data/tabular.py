@@ -36,7 +36,15 @@ from .records import Example
 
 def _examples_from_records(records: Iterator[tuple[str, Mapping[str, Any]]], path: Path,
                            fields: FieldMap) -> list[Example]:
-    examples: list[Example] = []
+    examples = list(iter_examples_from_records(records, path, fields))
+    if not examples:
+        raise InputError(f"{path}: no records")
+    return examples
+
+
+def iter_examples_from_records(records: Iterator[tuple[str, Mapping[str, Any]]], path: Path,
+                               fields: FieldMap) -> Iterator[Example]:
+    """The examples of ``records``, one at a time (the fields are resolved on the first)."""
     resolved = None
     for index, (where, record) in enumerate(records):
         if not isinstance(record, Mapping):
@@ -47,10 +55,7 @@ def _examples_from_records(records: Iterator[tuple[str, Mapping[str, Any]]], pat
             if name not in record:
                 raise InputError(f"{where}: missing field {name!r}; fields present: "
                                  f"{', '.join(record.keys())}")
-        examples.append(make_example(record, resolved, index, where, source=str(path)))
-    if not examples:
-        raise InputError(f"{path}: no records")
-    return examples
+        yield make_example(record, resolved, index, where, source=str(path))
 
 
 class JsonlReader:

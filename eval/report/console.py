@@ -6,6 +6,7 @@ name or signature stays on its line and cannot forge one."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping, Sequence
 
 from sumbench.common.terminal import escape_controls
@@ -55,4 +56,44 @@ def side_by_side(runs: Sequence[Run], names: Sequence[str]) -> str:
     lines.append("")
     lines += [f"signature: {escape_controls(str(result.signature), newlines=True)}"
               for result in runs[0].metrics.values()]
+    return "\n".join(lines)
+
+
+def run_text(run: Run, title: str, folder: str | Path | None = None) -> str:
+    """What ``sumbench run``/``score`` print for one run: its tables under ``title``
+    (names from files: escaped), the diagnostics when computed, and the run folder."""
+    parts = [score_table(run, escape_controls(title, newlines=True))]
+    if run.diagnostics_mean is not None:
+        parts += ["", diagnostics_table({run.name: run.diagnostics_mean})]
+    if folder:
+        parts.append(f"run folder: {folder}")
+    return "\n".join(parts)
+
+
+def study_text(runs: Sequence[Run], described: str, diagnostics: bool = False,
+               folder: str | Path | None = None) -> str:
+    """What ``sumbench run``/``score`` print for several systems on one reference set:
+    their headline means side by side, the diagnostics, and the study folder."""
+    parts = [f"{len(runs)} systems on {described}\n", side_by_side(runs, [r.name for r in runs])]
+    if diagnostics:
+        parts += ["", diagnostics_table({run.name: run.diagnostics_mean or {} for run in runs})]
+    if folder:
+        parts.append(f"study folder: {folder} (study.json and one run folder per system)")
+    return "\n".join(parts)
+
+
+def verdict_text(result) -> str:
+    """A gate verdict (:class:`~sumbench.eval.gate.GateResult`): one line per gated
+    measure, notes, the tally and the signature; every value stays on its line."""
+    safe = escape_controls
+    lines = [safe(f"sumbench check: {Path(result.current).name} against baseline "
+                  f"{Path(result.baseline).name} ({result.examples} examples)", newlines=True)]
+    for o in result.outcomes:
+        lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {safe(o.reason, newlines=True)}")
+    for note in result.notes:
+        lines.append(f"  note: {safe(note, newlines=True)}")
+    failed, total = len(result.failures), len(result.outcomes)
+    lines.append(f"FAILED: {failed} of {total} gated measures regressed" if failed
+                 else f"PASSED: no regression in {total} gated measure{'s' if total != 1 else ''}")
+    lines += [f"signature: {s}" for s in result.signature.split("\n")]
     return "\n".join(lines)

@@ -184,6 +184,43 @@ class DigestedFiles:
         return {name: digest.value() for name, digest in self._digests.items()}
 
 
+class FolderStream:
+    """A run folder written a chunk of examples at a time (``score --stream``): each
+    :meth:`add` appends the chunk's lines to the three files under temporary names;
+    :meth:`finish` writes ``results.json`` (with the digests of the very bytes written)
+    and renames all four into place, so the folder is complete or absent.  Leaving the
+    ``with`` block by an exception removes the temporary files (and the folder when it
+    was created here; :class:`~sumbench.eval.files.StagedFiles`)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        from ..files import StagedFiles
+
+        self.directory = Path(directory)
+        self._staging = StagedFiles(self.directory, (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS))
+        self._files = DigestedFiles(self._staging)
+
+    def __enter__(self) -> "FolderStream":
+        return self
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is not None:
+            self._staging.abandon()
+
+    def add(self, examples: Sequence[Example], predictions: Sequence[str],
+            scores: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
+        """One chunk: its examples, their predictions and ``{metric: columns}``."""
+        self._files.append(REFERENCES, jsonl_bytes(example_record(e) for e in examples))
+        self._files.append(PREDICTIONS, jsonl_bytes({"id": e.id, "prediction": t}
+                                                    for e, t in zip(examples, predictions)))
+        self._files.append(PER_EXAMPLE, per_example_jsonl([e.id for e in examples], scores))
+
+    def finish(self, run: Run) -> None:
+        """Write ``run``'s ``results.json`` and move the four files into place."""
+        self._files.append(RESULTS, results_json_text(results_dict(run, self._files.digests()))
+                           .encode("utf-8"))
+        self._staging.commit()
+
+
 # id(run) -> (the run, weakly; the results.json made for it last)
 _RESULTS_TEXTS: dict[int, tuple[Any, str]] = {}
 

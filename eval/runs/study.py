@@ -71,6 +71,16 @@ def index(runs: Sequence[Run], folders: Sequence[str]) -> dict[str, Any]:
             "reference_set": {"fingerprint": runs[0].fingerprint, "examples": len(runs[0])}}
 
 
+def study_results_text(runs: Sequence[Run]) -> str:
+    """Several runs as one JSON document: ``{"study": index, "runs": {name: results}}``
+    (what ``--format json`` prints for a study)."""
+    from .folder import results_text
+
+    merged = {"study": index(runs, folder_names([r.name for r in runs])),
+              "runs": {run.name: json.loads(results_text(run)) for run in runs}}
+    return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_study(runs: Sequence[Run], directory: str | Path) -> Path:
     """Write every run and the index under ``directory`` (all or nothing)."""
     directory = Path(directory)
@@ -187,10 +197,8 @@ def regular_folder(folder: Path, study: Path) -> None:
 
 
 def load_runs(paths: Sequence[str | Path]) -> list[Run]:
-    """Run folders and study folders, expanded into their runs, in order."""
-    from .folder import load_run
+    """Run folders and study folders, expanded into their runs, in order
+    (:func:`sumbench.eval.runs.resolve.resolve_runs`)."""
+    from .resolve import resolve_runs
 
-    runs: list[Run] = []
-    for path in paths:
-        runs.extend(load_study(path).runs if is_study(path) else (load_run(path),))
-    return runs
+    return resolve_runs(paths)

@@ -3,7 +3,8 @@ values in one place.
 
 Metrics and summarisers each declare the options they own as :class:`Option` rows
 (``name`` is the key in the options mapping, the flag is ``--name-with-dashes``).  The
-CLI adds every row as a flag whose default is ``None``, so that "not given" can be told
+CLI (:func:`sumbench.eval.commands.options.add_option`; argparse stays in the commands)
+adds every row as a flag whose default is ``None``, so that "not given" can be told
 from "given"; an option given while none of its owners is in use is then a usage error,
 never silently ignored (:func:`sumbench.eval.metrics.build_metrics`,
 :func:`sumbench.summarize.base.get_summarizer`).
@@ -11,7 +12,6 @@ never silently ignored (:func:`sumbench.eval.metrics.build_metrics`,
 
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +69,6 @@ def _to_environment_name(value: Any) -> str:
 
 _CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "path": _to_str,
                "bool": _to_bool, "list": _to_list, "envvar": _to_environment_name}
-_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST",
-             "envvar": "NAME"}
 
 
 @dataclass(frozen=True)
@@ -116,37 +114,9 @@ class Option:
             raise OptionError(f"{self.flag}: must be >= {self.minimum:g}, got {value!r}")
         return converted
 
-    def argparse_arguments(self, owner: str) -> tuple[list[str], dict[str, Any]]:
-        """``(flags, keyword arguments)`` for ``parser.add_argument``.  The default is
-        always ``None``, so that what was given can be told from what was not; ``owner``
-        prefixes the help text (e.g. ``[rouge]``)."""
-        default = "" if self.default in (None, False, ()) else f" (default: {_shown(self.default)})"
-        help_text = f"[{owner}] {self.help}{default}".replace("%", "%%")
-        kwargs: dict[str, Any] = {"dest": self.name, "default": None, "help": help_text}
-        if self.type == "bool":
-            kwargs["action"] = ("store_true" if self.default is False
-                                else argparse.BooleanOptionalAction)
-            return [self.flag], kwargs
-        kwargs["type"] = lambda text, option=self: _argparse_value(option, text)
-        kwargs["metavar"] = self.metavar or _METAVARS[self.type]
-        if self.choices and self.type != "list":
-            kwargs["choices"] = list(self.choices)
-            kwargs.pop("metavar")
-        return [self.flag], kwargs
 
-
-def _shown(value: Any) -> str:
-    return ",".join(value) if isinstance(value, tuple) else str(value)
-
-
-def _argparse_value(option: Option, text: str) -> Any:
-    try:
-        return option.parse(text)
-    except OptionError as exc:
-        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
-
-
-def given_options(namespace: argparse.Namespace, options: tuple[Option, ...] | list[Option]) -> dict[str, Any]:
-    """The options of ``options`` that were given on the command line (not ``None``)."""
+def given_options(namespace: object, options: tuple[Option, ...] | list[Option]) -> dict[str, Any]:
+    """The options of ``options`` set on ``namespace`` (parsed command-line arguments),
+    leaving out those that were not given (``None``)."""
     return {o.name: getattr(namespace, o.name) for o in options
             if getattr(namespace, o.name, None) is not None}
