@@ -34,6 +34,7 @@ from typing import Sequence
 
 from .data.records import Example
 from ..summarize.base import RegistryEntry
+# a metric family outside eval/metrics/, on purpose: the oracle maximises ROUGE itself
 from .metrics.rouge.engine import MULTI_REF_RULES, RougeConfig
 from .metrics.rouge.tokenizers import get_tokenizer
 from sumbench.common.sentences import split_sentences
