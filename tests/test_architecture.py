@@ -62,7 +62,7 @@ KNOWN_VIOLATIONS = frozenset({
 class Edge:
     source: str  # the importing module
     target: str  # the imported module (the deepest module the statement names)
-    module_level: bool  # False: inside a function (runs when called, not on import)
+    module_level: bool  # False: inside a function or under ``if TYPE_CHECKING:``
 
 
 def module_name(path: Path) -> str:
@@ -85,11 +85,15 @@ def _resolve(source: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _in_functions(tree: ast.Module) -> set[int]:
-    """ids of the import nodes that sit inside a function body."""
+def _not_run_on_import(tree: ast.Module) -> set[int]:
+    """ids of the import nodes that do not run when the module is imported: inside a
+    function body, or under ``if TYPE_CHECKING:``."""
     inside: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        typing_only = isinstance(node, ast.If) and (
+            (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+            or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING"))
+        if typing_only or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             inside |= {id(n) for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))}
     return inside
 
@@ -101,7 +105,7 @@ def import_graph(files: dict[str, Path] | None = None) -> set[Edge]:
     edges: set[Edge] = set()
     for source, path in files.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        inside = _in_functions(tree)
+        inside = _not_run_on_import(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -290,11 +294,24 @@ def test_a_back_edge_written_into_a_copy_of_the_tree_is_reported(tmp_path):
     """The same through a module file on disk: a relative import read by the parser."""
     module = tmp_path / "eval" / "stats" / "backdoor.py"
     module.parent.mkdir(parents=True)
-    module.write_text("from ..commands.options import emit\nimport argparse\n", encoding="utf-8")
+    module.write_text("from ..commands.options import emit\nimport argparse\n"
+                      "from . import resampling\n", encoding="utf-8")
     files = {**source_files(), "sumbench.eval.stats.backdoor": module}
-    assert set(violations(import_graph(files))) - set(violations(GRAPH)) == {
+    graph = import_graph(files)
+    assert Edge("sumbench.eval.stats.backdoor", "sumbench.eval.stats.resampling", True) in graph
+    assert set(violations(graph)) - set(violations(GRAPH)) == {
         "commands: sumbench.eval.stats.backdoor imports sumbench.eval.commands.options",
         "argparse: sumbench.eval.stats.backdoor imports argparse"}
+
+
+def test_imports_for_type_checking_only_are_not_module_level(tmp_path):
+    module = tmp_path / "eval" / "stats" / "typed.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                      "    from ..runs.run import Run\n", encoding="utf-8")
+    graph = import_graph({"sumbench.eval.stats.typed": module})
+    assert Edge("sumbench.eval.stats.typed", "sumbench.eval.runs.run", False) in graph
+    assert Edge("sumbench.eval.stats.typed", "sumbench.eval.runs.run", True) not in graph
 
 
 # -- ARCHITECTURE.md names every module by its path -----------------------------------
