@@ -10,13 +10,14 @@ the summarisers in :mod:`sumbench.summarize` (``summarize/``), and what both use
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __version__ = "0.2.0"
 
 _API = "sumbench.api"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     api = importlib.import_module(_API)
     if name in api.__all__:
         return getattr(api, name)

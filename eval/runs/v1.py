@@ -35,6 +35,8 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
     # this reader is one of the two modules outside eval/metrics/ allowed to import a
     # metric family (with eval/oracle.py).
     if scoring.get("impl") == "rouge155":
+        # metric families outside eval/metrics/, on purpose: a version-1 run stored only
+        # ROUGE settings, so reading it rebuilds the ROUGE metric that made it
         from ..metrics.rouge155.flags import flags_without_intervals
         from ..metrics.rouge155.metric import Rouge155Metric
 

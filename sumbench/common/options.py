@@ -67,8 +67,9 @@ def _to_environment_name(value: Any) -> str:
     return value
 
 
-_CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "path": _to_str,
-               "bool": _to_bool, "list": _to_list, "envvar": _to_environment_name}
+_CONVERTERS: dict[str, Any] = {"int": _to_int, "float": _to_float, "str": _to_str,
+                               "path": _to_str, "bool": _to_bool, "list": _to_list,
+                               "envvar": _to_environment_name}
 
 
 @dataclass(frozen=True)

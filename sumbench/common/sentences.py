@@ -8,6 +8,7 @@ PyPI): no model download, unlike NLTK's punkt.  Lead-k, the extractive baselines
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
@@ -19,7 +20,7 @@ _CONTINUATION = ("\u2014", "\u2013", "-")
 
 
 @lru_cache(maxsize=8)
-def _segmenter(language: str):
+def _segmenter(language: str) -> Callable[[str], list[str]]:
     import sentencex
 
     def segment(text: str) -> list[str]:
