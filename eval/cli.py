@@ -1,5 +1,5 @@
 """The ``sumbench`` command line: builds the parser from :data:`sumbench.eval.commands.COMMANDS`
-and turns :class:`~sumbench.eval.errors.SumbenchError` into one line on stderr and its exit code
+and turns :class:`~sumbench.common.errors.SumbenchError` into one line on stderr and its exit code
 (2 for usage and input errors), with no traceback.  Exit 1 means only "regression" (the
 gate), so an unexpected exception -- a bug -- exits 3 with its traceback: CI never reads
 a crash as a failed model.
@@ -23,7 +23,7 @@ from typing import Sequence
 from sumbench.common.terminal import SafeStream, escape_controls
 from . import __version__
 from .commands import COMMANDS
-from .errors import SumbenchError, UsageError
+from sumbench.common.errors import SumbenchError, UsageError
 from .signature import epilog
 
 INTERNAL_ERROR = 3

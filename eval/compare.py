@@ -17,7 +17,7 @@ scales come from the runs.
 Runs are compared only when they were scored on the same reference set (same
 fingerprint) and each compared metric was computed the same way (no difference in a
 signature field that can change a number, :data:`~sumbench.eval.signature.NOTE_FIELDS`);
-otherwise :class:`~sumbench.eval.errors.InputError` names every difference, unless
+otherwise :class:`~sumbench.common.errors.InputError` names every difference, unless
 ``force=True``, in which case the differences become notes and the runs are paired on
 the ids they share.  Differences in note fields (sumbench's version, interval
 settings) are always notes.  The comparison's settings are appended to each metric's
@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .runs.resolve import RunSource, resolve_run
 from .runs.run import MeasureRef, Run, label, shared_measures
 from .stats import Interval, paired_bootstrap, permutation_test, win_tie_loss

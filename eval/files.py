@@ -4,7 +4,7 @@ Each file goes to a temporary name in its own folder, ``.NAME.PID.tmp`` (created
 the usual permissions, ``0666 & ~umask``), and is renamed into place only when complete;
 on any failure -- an ``OSError``, Ctrl-C -- the temporary files, and any folder this
 write created that is still empty, are removed and one
-:class:`~sumbench.eval.errors.InputError` names the user's path.  A process killed
+:class:`~sumbench.common.errors.InputError` names the user's path.  A process killed
 outright (SIGKILL) cannot clean up: the next write of the same names into the same
 folder removes the temporary files of those names (exactly ``.NAME.PID.tmp``) whose
 process no longer exists.  Run folders (a streamed one appended chunk by chunk through
@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence
 
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 
 # Temporary names keep at most this much of the final name, so that ``.NAME.PID.tmp``
 # stays within the usual 255-byte limit of a file name whenever NAME itself does.

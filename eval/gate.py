@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .compare import CompareSettings, MetricComparison, RunLike, compare_runs
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .runs.resolve import Source, is_study_source, resolve, resolve_run
 from .runs.run import Run
 from .runs.study import Study

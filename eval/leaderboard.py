@@ -33,7 +33,7 @@ from .compare import (
     check_comparable,
     unique_names,
 )
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .runs.run import MeasureRef, Run, label, shared_measures
 from .stats import Interval
 from .stats.allpairs import all_pairs

@@ -34,7 +34,7 @@ from typing import Any, Sequence
 
 from .data.records import Example
 from ..summarize.base import RegistryEntry
-from ..summarize.errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 # The oracle maximises ROUGE itself (the objective is ROUGE-1 F + ROUGE-2 F with the
 # scorer's own tokenisation, stemming and multi-reference rule), so it is one of the two
 # modules outside eval/metrics/ allowed to import a metric family (with runs/v1.py).

@@ -17,7 +17,7 @@ from sumbench.common.errors import SummarizerError, rewording
 
 from .data import ReferenceSet
 from .data.records import Example
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .metrics.base import Metric, MetricScores
 from .notices import Notice, empty_predictions
 from .predictions import read_predictions

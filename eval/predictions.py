@@ -17,7 +17,7 @@ from typing import Iterator
 from .data.fields import check_text, id_text, sentence_lines
 from .data.tabular import iter_jsonl
 from .data.textio import read_text
-from .errors import InputError
+from sumbench.common.errors import InputError
 
 SENTENCE_MARKERS = ("<n>", "\\n")
 

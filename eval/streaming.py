@@ -28,7 +28,7 @@ import numpy as np
 from .data import FieldMap, Fingerprint, iter_examples, reads_records
 from .data.records import Example
 from .data.registry import detect_format
-from .errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .metrics.base import Metric
 from .notices import empty_predictions
 from .pipeline import NOTHING_GENERATED, build_run, count, metric_result, score_columns

@@ -102,7 +102,7 @@ def score(references: ReferenceSet, predictions: Sequence[str] | str | Path,
     ``predictions``, or the file's name).  With ``system_field`` ``predictions`` is a
     long file (rows of id, system and prediction, as ``sumbench score --system-field``
     reads; several fields are joined with ``/``): one run per system, named after it."""
-    from sumbench.eval.errors import UsageError
+    from sumbench.common.errors import UsageError
 
     if system_field is not None:
         if not isinstance(predictions, (str, Path)):
@@ -172,7 +172,7 @@ def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench r
            rank_by: str | None = None, force: bool = False) -> str:
     """The Markdown (``md``) or HTML (``html``) report of ``runs``, as ``sumbench report``
     (``examples`` and ``rank_by`` shape the HTML report's example cards)."""
-    from sumbench.eval.errors import UsageError
+    from sumbench.common.errors import UsageError
 
     if format != "html" and examples is not None:
         raise UsageError("examples applies to the HTML report only")
@@ -207,7 +207,7 @@ def meta(runs: Sequence[RunSpec] = (), human: str | Path | None = None,
     ``metric_fields`` of ``scores`` (default: the ``human`` file) against the
     ``judgments`` fields of ``human`` (``LABEL=PATH`` allowed; empty = the format's
     defaults).  ``settings`` chooses levels, coefficients, intervals and tests."""
-    from sumbench.eval.errors import UsageError
+    from sumbench.common.errors import UsageError
     from sumbench.eval.meta.inputs import meta_from_sources
 
     if human is None:

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 from .generation import PLACEHOLDER, render_prompt
 
 # SentencePiece and byte-level BPE spell a leading space as these characters.

@@ -92,7 +92,7 @@ def get_summarizer(name: str, options: dict | None = None) -> Summarizer:
     """Build the summariser called ``name`` with family-specific ``options``.
 
     An option that the summariser's ``OPTION_FAMILIES`` do not take is a
-    :class:`~sumbench.summarize.errors.SummarizerOptionError` naming the option and its
+    :class:`~sumbench.common.errors.SummarizerOptionError` naming the option and its
     owners (``--num-beams`` given to ``lead-3``), never silently ignored.
     """
     from .options import check_applicable

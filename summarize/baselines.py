@@ -11,7 +11,7 @@ from typing import Sequence
 
 from sumbench.common.sentences import split_sentences
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 
 
 class LeadK:

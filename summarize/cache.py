@@ -11,7 +11,7 @@ finished summary and the next run generates only the rest.  A summariser whose i
 is ``None`` (sampling without a seed) is never cached.
 
 Every failure of the database (disk full, a lock held past :data:`BUSY_TIMEOUT_S`, a
-corrupt file or row) is a :class:`~sumbench.summarize.errors.CacheError` naming the
+corrupt file or row) is a :class:`~sumbench.common.errors.CacheError` naming the
 cache file; the summaries committed before it stay.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import Summarizer, get_summarizer
-from .errors import CacheError
+from sumbench.common.errors import CacheError
 from .generation import Generated
 from .options import CACHE, options_for, resolve_options
 

@@ -42,7 +42,7 @@ import numpy as np
 
 from sumbench.common.sentences import split_sentences
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 
 DEFAULT_K = 3
 DEFAULT_SEED = 12345

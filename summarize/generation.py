@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 from .options import BY_NAME
 from sumbench.common.sentences import split_sentences
 

@@ -36,7 +36,7 @@ from .answers import (
     SampledAnswers,
     candidate_token_ids,
 )
-from .errors import ModelLoadError, SummarizerError, SummarizerOptionError
+from sumbench.common.errors import ModelLoadError, SummarizerError, SummarizerOptionError
 from .generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,

@@ -5,7 +5,7 @@ the requested fields changed), the input limit, the seq2seq prefix, the chat tem
 
 Local ``.safetensors`` files are checked against their own header before loading
 (:func:`sumbench.common.hub.check_local_weights`), so a truncated download fails with
-its path; every load failure becomes a :class:`~sumbench.summarize.errors.ModelLoadError`
+its path; every load failure becomes a :class:`~sumbench.common.errors.ModelLoadError`
 naming the model.  ``torch`` and ``transformers`` are imported inside the functions.
 """
 
@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ModelLoadError, SummarizerOptionError
+from sumbench.common.errors import ModelLoadError, SummarizerOptionError
 from .generation import DEFAULT_MAX_NEW_TOKENS
 from sumbench.common.checkpoint import (
     describe_load_error,

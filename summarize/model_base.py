@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 from .generation import Generated
 
 

@@ -16,11 +16,11 @@ The API key is read from the environment variable named by ``api_key_env`` and g
 only to ``base_url``'s origin: redirects are never followed (urllib would re-send the
 ``Authorization`` header to the redirect's host), a ``base_url`` with user-info is
 refused, and server text quoted in errors has the key, or any 6-character piece of it
-in any letter case, replaced by ``***`` (:func:`~sumbench.summarize.errors.redact`).
+in any letter case, replaced by ``***`` (:func:`~sumbench.summarize.redaction.redact`).
 It never appears in settings, logs or error messages; a key holding a control or non-ASCII
 character is refused before any request (:func:`check_key`), and a completion that
 echoes the key has it masked before the cache, a run folder or the terminal see it
-(:func:`~sumbench.summarize.errors.redact_answer`).  A ``content`` that is not a string
+(:func:`~sumbench.summarize.redaction.redact_answer`).  A ``content`` that is not a string
 (object, list, number, null) or holds a lone surrogate is a malformed answer: retried,
 then reported with the URL.
 
@@ -53,16 +53,11 @@ from .answers import (
     check_candidates,
     probabilities_from_top_logprobs,
 )
-from .errors import (
-    ApiAuthError,
-    ApiError,
-    ApiNotFoundError,
-    ApiRetriesExhausted,
-    NoProbabilitiesError,
+from sumbench.common.errors import (
+    ApiAuthError, ApiError, ApiNotFoundError, ApiRetriesExhausted, NoProbabilitiesError,
     SummarizerOptionError,
-    redact,
-    redact_answer,
 )
+from .redaction import redact, redact_answer
 from .generation import (
     CLEANUP_VERSION,
     DEFAULT_MAX_NEW_TOKENS,
@@ -264,7 +259,7 @@ class OpenAiSummarizer(ModelSummarizer):
 
     def _content(self, payload: Any, index: int = 0) -> str:
         """``choices[index].message.content``: a string of valid Unicode, with the key
-        masked (:func:`~sumbench.summarize.errors.redact_answer`); anything else is a
+        masked (:func:`~sumbench.summarize.redaction.redact_answer`); anything else is a
         :class:`MalformedAnswer`."""
         field = f"choices[{index}].message.content"
         try:

@@ -13,7 +13,7 @@ import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 
 
 def public_url(url: str) -> str:

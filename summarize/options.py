@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sumbench.common.options import Option, OptionError
-from .errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 
 HF, OPENAI, CACHE = "hf", "openai", "cache"
 EXTRACTIVE, RANDOM, LEXRANK = "extractive", "random-k", "lexrank"

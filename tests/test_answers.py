@@ -17,7 +17,7 @@ from sumbench.summarize.answers import (
     check_candidates,
     probabilities_from_top_logprobs,
 )
-from sumbench.summarize.errors import ApiError, SummarizerOptionError
+from sumbench.common.errors import ApiError, SummarizerOptionError
 
 TEMPLATE = "Question about this text.\n{article}\nAnswer with a digit from 1 to 5:"
 ARTICLES = fixture_articles()

@@ -18,7 +18,7 @@ import pytest
 from cli_util import sumbench
 from minilm import LAYERS, minilm_folder, model_zip
 from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from sumbench.eval.metrics import build_metrics
 from sumbench.eval.metrics.bertscore.baseline import read_baseline
 from sumbench.eval.metrics.bertscore.idf import IdfTable, token_weights

@@ -21,7 +21,7 @@ from sumbench.summarize.cache import (
     cache_key,
     identity_key,
 )
-from sumbench.summarize.errors import SummarizerOptionError
+from sumbench.common.errors import SummarizerOptionError
 from sumbench.summarize.generation import Generated
 
 ARTICLES = fixture_articles()

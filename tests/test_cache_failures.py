@@ -16,7 +16,7 @@ from chat_server import ChatServer, ok
 from cli_util import SUMBENCH
 
 from sumbench.summarize.cache import CACHE_FILE, CachingSummarizer, GenerationCache
-from sumbench.summarize.errors import CacheError
+from sumbench.common.errors import CacheError
 from sumbench.summarize.generation import Generated
 
 SENTENCE = "The council voted to close the bridge for a year of repairs. "

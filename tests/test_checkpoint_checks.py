@@ -22,7 +22,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("torch")
 
 from sumbench.common.checkpoint import check_checkpoint  # noqa: E402
-from sumbench.summarize.errors import ModelLoadError  # noqa: E402
+from sumbench.common.errors import ModelLoadError  # noqa: E402
 
 TIMEOUT_S = 120  # a FIFO read would hang for ever: the run must end well before this
 

@@ -13,7 +13,7 @@ import pytest
 
 from cli_util import Result, sumbench
 from sumbench.eval.cli import build_parser, main
-from sumbench.eval.errors import UsageError
+from sumbench.common.errors import UsageError
 
 KEY = "sk-live-0123456789abcdefSECRET"
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sumbench.eval.compare import CompareSettings, as_run, compare_runs, unique_names
-from sumbench.eval.errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from sumbench.eval.runs.folder import load_run
 from fake_runs import SIGNATURE, make_run, signature, synthetic_f, write_run
 

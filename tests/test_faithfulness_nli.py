@@ -16,7 +16,7 @@ import pytest
 from cli_util import sumbench
 
 from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError
+from sumbench.common.errors import InputError, OfflineError
 from sumbench.eval.metrics import build_metrics
 from sumbench.eval.metrics.faithfulness.nli import label_indices
 from sumbench.eval.metrics.faithfulness.premises import pack_windows, summary_sentences

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sumbench.eval.compare import MetricComparison, as_run
-from sumbench.eval.errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from sumbench.eval.gate import (
     GateConfig,
     check_against_baseline,

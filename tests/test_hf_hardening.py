@@ -16,7 +16,7 @@ pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
 
 from sumbench.common.hub import check_safetensors  # noqa: E402
-from sumbench.summarize.errors import ModelLoadError  # noqa: E402
+from sumbench.common.errors import ModelLoadError  # noqa: E402
 from sumbench.summarize.hf import HfSummarizer  # noqa: E402
 
 

@@ -18,7 +18,7 @@ from cli_util import sumbench
 from test_openai_summarizer import KEY, ChatServer
 
 from sumbench.eval.data.records import Example
-from sumbench.eval.errors import InputError, OfflineError, UsageError
+from sumbench.common.errors import InputError, OfflineError, UsageError
 from sumbench.eval.metrics import build_metrics
 from sumbench.eval.metrics.judge.ratings import from_probabilities, from_samples, read_rating
 from sumbench.eval.metrics.judge.rubrics import BUILTIN, builtin_rubric, parse_rubric

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import sumbench
 from cli_util import one_error_line, sumbench as cli
-from sumbench.eval.errors import UsageError
+from sumbench.common.errors import UsageError
 from sumbench.eval.gate import GateResult, StudyGateResult
 from sumbench.eval.runs.resolve import resolve, resolve_runs
 from sumbench.eval.runs.study import Study

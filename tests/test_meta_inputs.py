@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from fake_runs import make_run
-from sumbench.eval.errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from sumbench.eval.meta.align import align
 from sumbench.eval.meta.evaluate import MetaSettings, meta_evaluate
 from sumbench.eval.meta.fields import FieldSpec

@@ -14,7 +14,7 @@ import pytest
 from chat_server import ChatServer, ok
 from cli_util import one_error_line, sumbench
 
-from sumbench.summarize.errors import redact_answer
+from sumbench.summarize.redaction import redact_answer
 from sumbench.summarize.openai_api import OpenAiSummarizer
 
 KEY = "sk-Live-9f8E7d6C5b4A3z2Y1x0W"

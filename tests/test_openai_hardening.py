@@ -14,7 +14,8 @@ import pytest
 from chat_server import ChatServer, RawServer, answer_bytes, drip, ok, redirect, send
 from cli_util import one_error_line, sumbench
 
-from sumbench.summarize.errors import ApiError, ApiRetriesExhausted, redact
+from sumbench.common.errors import ApiError, ApiRetriesExhausted
+from sumbench.summarize.redaction import redact
 from sumbench.summarize.openai_api import MAX_RETRY_AFTER_S, OpenAiSummarizer
 
 KEY = "sk-Live-9f8E7d6C5b4A3z2Y1x0W"

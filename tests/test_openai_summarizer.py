@@ -12,12 +12,8 @@ import pytest
 from chat_server import ChatServer, ok
 
 from sumbench.summarize.cache import build_summarizer
-from sumbench.summarize.errors import (
-    ApiAuthError,
-    ApiError,
-    ApiNotFoundError,
-    ApiRetriesExhausted,
-    SummarizerOptionError,
+from sumbench.common.errors import (
+    ApiAuthError, ApiError, ApiNotFoundError, ApiRetriesExhausted, SummarizerOptionError,
 )
 from sumbench.summarize.openai_api import OpenAiSummarizer, retry_after_seconds
 

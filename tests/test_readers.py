@@ -12,7 +12,7 @@ import pytest
 from sumbench.eval.data import FieldMap, load_reference_set
 from sumbench.eval.data.hf import parse_hub_spec
 from sumbench.eval.data.registry import detect_format
-from sumbench.eval.errors import InputError, OfflineError
+from sumbench.common.errors import InputError, OfflineError
 
 STORY = """The first paragraph of the article.
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sumbench.eval.data import load_reference_set
-from sumbench.eval.errors import SumbenchError
+from sumbench.common.errors import SumbenchError
 from sumbench.eval.predictions import read_predictions
 
 STORY = b"First paragraph here.\n\nSecond one.\n\n@highlight\n\nA highlight\n"

@@ -128,7 +128,7 @@ def test_listing_the_tables_imports_no_target():
 
 
 def test_api_unknown_names_keep_their_messages():
-    from sumbench.eval.errors import InputError, UsageError
+    from sumbench.common.errors import InputError, UsageError
     from sumbench.eval.data.registry import reader_class
     from sumbench.eval.meta.formats import get_format
     from sumbench.eval.metrics import metric_class

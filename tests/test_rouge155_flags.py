@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from sumbench.eval.errors import UsageError
+from sumbench.common.errors import UsageError
 from sumbench.eval.metrics.rouge155 import FlagError, Rouge155Config, parse_flags
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sumbench.eval.errors import UsageError
+from sumbench.common.errors import UsageError
 from sumbench.eval.metrics.rouge155 import text
 
 

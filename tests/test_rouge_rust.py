@@ -14,7 +14,7 @@ from test_rouge_properties import (SETTINGS, long_text, pairs_of, raw_text, tiny
                                    words_text)
 
 from sumbench.eval.metrics.rouge import engine as rouge, rust as rouge_rust
-from sumbench.eval.errors import UsageError
+from sumbench.common.errors import UsageError
 from sumbench.eval.metrics.rouge.engine import RougeConfig
 
 pytestmark = pytest.mark.skipif(not rouge_rust.available(),

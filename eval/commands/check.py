@@ -106,7 +106,7 @@ def _write(path: str, text: str) -> None:
 def gate_config(args: argparse.Namespace, baseline: str | Path):
     """The gate: defaults, then the config file, then the flags; and the file used."""
     from .compare import split_list
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..gate import resolve_config
 
     seed = getattr(args, "gate_seed", None)
@@ -164,7 +164,7 @@ def publish(results, args: argparse.Namespace, as_json: bool = False) -> int:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from ..errors import SumbenchError
+    from sumbench.common.errors import SumbenchError
     from ..report.annotations import annotation
 
     try:

@@ -48,7 +48,7 @@ def split_list(text: str | None) -> tuple[str, ...] | None:
 
 def comparison_settings(args: argparse.Namespace, components: tuple[str, ...] = ("headline",)):
     from ..compare import CompareSettings
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
 
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
@@ -81,7 +81,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def _columns(text: str) -> tuple[str, ...]:
     """Component names or labels; ``f`` means each measure's headline component."""
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
 
     names = split_list(text) or ()
     if not names:
@@ -130,7 +130,7 @@ def comparison_text(comparison) -> str:
 
 def execute(args: argparse.Namespace) -> int:
     from ..compare import compare_runs
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
 
     from ..runs.study import load_runs
 

@@ -71,7 +71,7 @@ def render(board, fmt: str) -> str:
 
 def execute(args: argparse.Namespace) -> int:
     from .compare import split_list
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..files import write_file
     from ..leaderboard import LeaderboardSettings, build_leaderboard
     from ..runs.study import load_runs

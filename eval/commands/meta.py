@@ -99,7 +99,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _summary_filter(text: str | None):
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..stats.correlation_levels import SummaryFilter
 
     if text is None:
@@ -117,7 +117,7 @@ def _summary_filter(text: str | None):
 def settings_from_args(args: argparse.Namespace):
     """The statistics options as :class:`~sumbench.eval.meta.MetaSettings`; options that
     cannot apply are usage errors."""
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..meta.evaluate import MetaSettings
 
     resampling = None if args.resampling == "none" else args.resampling
@@ -147,7 +147,7 @@ def settings_from_args(args: argparse.Namespace):
 
 
 def execute(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..meta.inputs import meta_from_sources
     from ..report import meta as show
     from ..files import write_file

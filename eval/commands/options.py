@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from sumbench.common.options import Option, OptionError
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 
 DEFAULT_SEED = 12345
 _METAVARS = {"int": "N", "float": "X", "str": "TEXT", "path": "FILE", "list": "LIST",

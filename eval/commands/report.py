@@ -36,8 +36,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="HTML: how many best and worst examples per run (default: 5)")
     parser.add_argument("--rank-by", metavar="MEASURE",
                         help="the measure that ranks the leaderboard (default: the first the "
-                             "runs share) and, in HTML, the examples (default: rougeLsum, "
-                             "else rouge1, else the first)")
+                             "runs share) and, in HTML, the examples (default: the first measure "
+                             "the metrics gate by default, e.g. rouge1)")
     parser.add_argument("--title", default="sumbench report", help="report title")
     add_comparison_options(parser)
     return parser
@@ -53,7 +53,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def execute(args: argparse.Namespace) -> int:
     from ..compare import compare_runs
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..files import write_file
     from ..runs.study import load_runs
 

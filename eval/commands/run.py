@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from . import check, options
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 from ..signature import epilog
 
 NAME = "run"

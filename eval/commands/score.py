@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from . import options
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 from ..signature import epilog
 
 NAME = "score"

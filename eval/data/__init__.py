@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 
 from .fields import FieldMap
 from .registry import READERS, detect_format, get_reader
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .records import Example
 
 __all__ = ["FieldMap", "Fingerprint", "ReferenceSet", "READERS", "default_reference_spec",

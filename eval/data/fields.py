@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from .records import Example
 
 ARTICLE_CANDIDATES = ("article", "document", "text", "source")

@@ -9,7 +9,7 @@ written by ``Dataset.save_to_disk`` / ``DatasetDict.save_to_disk`` is read with
 
 ``datasets`` is imported only here, only when such a spec is read.  Before calling the
 hub we check, within seconds, that it answers; when it does not and the data set is not
-in the local cache, :class:`~sumbench.eval.errors.OfflineError` says so instead of hanging.
+in the local cache, :class:`~sumbench.common.errors.OfflineError` says so instead of hanging.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .fields import FieldMap, make_example, resolve_fields
-from ..errors import InputError, OfflineError
+from sumbench.common.errors import InputError, OfflineError
 from .records import Example
 from sumbench.common.hub import hub_endpoint
 from sumbench.common.hub import hub_reachable as model_hub_reachable

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .fields import FieldMap
 from .textio import iter_files, read_text
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from .records import Example
 
 BULLET = "- "

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from sumbench.common.options import Option, OptionError
 from sumbench.common.registry import Registry
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 
 # name -> "module:Class"; order matters for folder detection.
 READERS: dict[str, str] = {

@@ -25,7 +25,7 @@ from sumbench.common.options import Option
 from .fields import FieldMap
 from .records import Example
 from .textio import decode_utf8, iter_files, read_bytes
-from ..errors import InputError
+from sumbench.common.errors import InputError
 
 MARKER = "@highlight"
 SUFFIX = ".story"

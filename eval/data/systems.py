@@ -31,7 +31,7 @@ from .fields import (
 )
 from .records import Example
 from .registry import detect_format, get_reader
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from ..predictions import prediction_value
 
 Systems = dict[str, list[str]]

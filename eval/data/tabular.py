@@ -30,7 +30,7 @@ from typing import Any, Iterator, Mapping
 
 from .fields import FieldMap, make_example, resolve_fields
 from .textio import check_readable, iter_utf8_lines, read_text
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from .records import Example
 
 

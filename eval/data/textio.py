@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import InputError
+from sumbench.common.errors import InputError
 
 
 def unreadable(path: Path | str, exc: OSError) -> InputError:

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from .table import ScoreTable
 
 MIN_SYSTEMS = 3

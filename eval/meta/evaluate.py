@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Sequence, Union
 
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .align import Aligned, align
 from .table import ScoreTable
 from ..stats.correlation import COEFFICIENTS

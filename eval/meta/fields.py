@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 
 LARGEST = 1e150  # |value| above this overflows float64 sums of squares (1e300 and up)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sumbench.common.registry import Registry
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .fields import ABSENT, FieldSpec, extract
 from .rows import read_rows
 from .table import Key, ScoreTable

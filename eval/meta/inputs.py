@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 from .evaluate import MetaResult, MetaSettings, meta_evaluate_runs
 from .fields import FieldSpec
 from .formats import read_tables

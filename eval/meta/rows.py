@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 
 from ..data.tabular import iter_jsonl
 from ..data.textio import read_text
-from ..errors import InputError
+from sumbench.common.errors import InputError
 
 Rows = Iterator[tuple[str, Any]]
 

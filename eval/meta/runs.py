@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..compare import component_names
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from .table import ScoreTable
 from ..runs.run import Run, label, shared_measures
 

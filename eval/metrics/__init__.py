@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from sumbench.common.registry import Registry
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 
 METRICS: dict[str, str] = {
     "rouge": "sumbench.eval.metrics.rouge.metric:RougeMetric",

@@ -33,7 +33,7 @@ from sumbench import __version__
 from ..compare import Comparison, unique_names
 from ..leaderboard import Leaderboard
 from ..data.records import Example
-from ..errors import SumbenchError, UsageError
+from sumbench.common.errors import SumbenchError, UsageError
 from .escape.html import escape_html
 from .highlight import highlight, shared_words
 from .tables import interval_text, metric_table, number

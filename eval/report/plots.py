@@ -29,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import UsageError
+from sumbench.common.errors import UsageError
 from .escape.mathtext import escape_mathtext as _text
 from ..stats.interval import Interval
 

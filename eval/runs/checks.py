@@ -1,4 +1,4 @@
-"""Strict checks for what a run folder holds: one :class:`~sumbench.eval.errors.InputError`
+"""Strict checks for what a run folder holds: one :class:`~sumbench.common.errors.InputError`
 naming the file (and line, and the key inside it) for any value of the wrong type, out
 of range, missing or duplicated.  The readers of every folder version use these, so a
 corrupt folder can never crash a command -- or, worse, make the CI gate pass or fail on
@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ..errors import InputError
+from sumbench.common.errors import InputError
 
 
 def corrupt(where: Path | str, what: str) -> InputError:

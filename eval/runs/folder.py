@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..data.records import Example
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from ..files import write_files
 from .digest import ContentDigest, bytes_digest, json_digest, rows_digest
 from .run import MetricResult, Run

@@ -156,7 +156,7 @@ def aggregation_method(name: str) -> str | None:
     """How the metric ``name`` aggregates, from its class: ``"bootstrap"`` (the plain mean
     and a bootstrap interval), ``"own"`` (its own way), or ``None`` when the metric is
     not installed here."""
-    from ..errors import UsageError
+    from sumbench.common.errors import UsageError
     from ..metrics import metric_class, registry
 
     if name not in registry():

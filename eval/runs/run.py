@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..data.records import Example
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from ..metrics.base import Columns, MetricInfo, Scores, headline_component
 from ..notices import Notice
 from ..signature import Signature

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .run import Run
 
 STUDY_FILE = "study.json"

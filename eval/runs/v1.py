@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..errors import InputError
+from sumbench.common.errors import InputError
 from ..notices import Notice
 from .run import MetricResult, ReferenceSetInfo, Run
 from ..signature import Signature

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Callable, Generic, Iterator, Mapping, TypeVar, Union
+from typing import Generic, Iterator, Mapping, TypeVar, Union
+
+from sumbench.common.errors import UsageError
 
 T = TypeVar("T")
 
 __all__ = ["Registry", "RegistryLoadError", "load_target"]
 
 
-class RegistryLoadError(ImportError):
+class RegistryLoadError(UsageError, ImportError):
     """A registered ``"module:object"`` target that cannot be imported (the message
-    names the target).  An :class:`ImportError`, so code that expects an import to fail
-    still catches it."""
+    names the target).  A usage error of the one family, and an :class:`ImportError`,
+    so code that expects an import to fail still catches it."""
 
 
 def load_target(target: str) -> object:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import InputError
+from sumbench.common.errors import InputError
 
 HEADER = ("LAYER", "P", "R", "F")
 

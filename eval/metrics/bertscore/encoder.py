@@ -25,7 +25,7 @@ from sumbench.common.checkpoint import (
     weights_kwargs,
 )
 from sumbench.common.hub import ModelSource
-from ...errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 from .tokens import UNLIMITED, length_limit
 
 _STACKS = ("encoder.layer", "transformer.layer", "layer", "layers", "encoder.block", "block")

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ...errors import InputError
+from sumbench.common.errors import InputError
 from .encoder import Encoder
 
 _NO_MATCH = -2.0  # below any cosine: padding never wins a maximum

@@ -22,7 +22,7 @@ from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import UsageError
+from sumbench.common.errors import UsageError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .baseline import Baseline, read_baseline
 from .encoder import check_device, config_layers

@@ -26,7 +26,7 @@ import numpy as np
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import InputError
+from sumbench.common.errors import InputError
 from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .premises import (
     PREMISE_KINDS,

@@ -29,7 +29,7 @@ from sumbench.common.checkpoint import (
     weights_kwargs,
 )
 from sumbench.common.hub import ModelSource
-from ...errors import InputError, UsageError
+from sumbench.common.errors import InputError, UsageError
 
 ENTAILMENT = frozenset({"entailment", "entail", "entails", "entailed", "supports", "support",
                         "supported"})
@@ -179,7 +179,7 @@ def load_nli(source: ModelSource, device: str, dtype: str, max_length: int | Non
     except ImportError:
         raise UsageError("faithfulness-nli needs torch and transformers: "
                          "pip install 'sumbench[nli]'") from None
-    from ....summarize.errors import SummarizerOptionError
+    from sumbench.common.errors import SummarizerOptionError
     from ....summarize.hf import resolve_device
 
     try:

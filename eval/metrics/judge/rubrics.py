@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import InputError
+from sumbench.common.errors import InputError
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
 BUILTIN = ("coherence", "consistency", "fluency", "relevance")

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 from sumbench.common.options import Option
 from ...data.records import Example
-from ...errors import UsageError
+from sumbench.common.errors import UsageError
 from ..base import Metric, MetricInfo, MetricScores
 from .engine import (
     BACKENDS,

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...errors import UsageError
+from sumbench.common.errors import UsageError
 from .engine import MULTI_REF_RULES, RougeConfig
 
 PACKAGE = "rouge_score_rs"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from ...errors import UsageError
+from sumbench.common.errors import UsageError
 from .stemmer import EXCEPTION_MODES
 
 _BOOLEAN = set("admsuUxvh")

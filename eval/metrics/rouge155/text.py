@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ...errors import UsageError
+from sumbench.common.errors import UsageError
 from .stemmer import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+")
