@@ -140,8 +140,11 @@ def read_config_file(path: str | Path) -> GateConfig:
     path = Path(path)
     text = read_text(path)
     if path.suffix == ".toml":
-        import tomllib
-
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10: the standard library has no TOML reader
+            raise UsageError(f"{path}: reading a TOML gate config needs Python 3.11 or "
+                             "later; give the same settings as JSON") from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

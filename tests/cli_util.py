@@ -37,3 +37,18 @@ def one_error_line(result: Result, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in errors[0], (fragment, errors[0])
     return errors[0]
+
+
+def copy_checkout(destination: Path) -> Path:
+    """A copy of what ``pip install`` builds from (the build writes build/ beside the
+    sources, so tests install from a copy, never from the checkout)."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    destination.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(root / name, destination / name)
+    for name in ("sumbench", "eval", "summarize", "fixtures"):
+        shutil.copytree(root / name, destination / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return destination

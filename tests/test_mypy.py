@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from cli_util import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
@@ -39,13 +40,7 @@ IMPORT_ERROR = re.compile(r"error: .*\[(import|import-not-found|import-untyped)\
 def installed(tmp_path_factory) -> Path:
     """A non-editable install of a copy of the checkout (the build writes beside it)."""
     base = tmp_path_factory.mktemp("mypy")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, source / name)
-    for name in ("sumbench", "eval", "summarize", "fixtures"):
-        shutil.copytree(ROOT / name, source / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    source = copy_checkout(base / "source")
     target = base / "site"
     built = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                             "--target", str(target), str(source)],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,6 +17,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
+from cli_util import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -73,13 +74,7 @@ def test_readme_example_runs_in_a_fresh_venv_beside_own_eval_and_summarize(tmp_p
                           check=True, capture_output=True, text=True).stdout.strip()
     outer = [sysconfig.get_paths()["purelib"]] + [p for p in sys.path if p.endswith("-packages")]
     (Path(site) / "outer_env.pth").write_text("".join(f"{p}\n" for p in dict.fromkeys(outer)))
-    source = tmp_path / "source"  # a copy: the build writes build/ beside the sources
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, source / name)
-    for name in ("sumbench", "eval", "summarize", "fixtures"):
-        shutil.copytree(ROOT / name, source / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    source = copy_checkout(tmp_path / "source")
     built = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr
