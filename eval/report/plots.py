@@ -53,9 +53,12 @@ def _figure(width: float, height: float):
 
 def _data_uri(figure) -> str:
     buffer = io.BytesIO()
-    with warnings.catch_warnings():  # a name's glyph missing from the font: drawn as a box,
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # not a
-        figure.savefig(buffer, format="png", metadata={"Software": None})  # user's warning
+    # matplotlib's layout notes are not the user's warnings: a glyph a name needs that the
+    # font lacks is drawn as a box, and a crowded figure keeps its default layout
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        warnings.filterwarnings("ignore", message="constrained_layout not applied")
+        figure.savefig(buffer, format="png", metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
