@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_util import Result, sumbench
+from cli_util import one_error_line, sumbench
 
 
 def write_refs(path: Path, rows: list[dict]) -> Path:
@@ -24,19 +24,11 @@ def refs(tmp_path: Path) -> Path:
     ])
 
 
-def assert_clean_error(result: Result, *fragments: str) -> None:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
-    lines = [line for line in result.err.splitlines() if line.startswith("sumbench: error:")]
-    assert len(lines) == 1, result.err
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
 
 def test_missing_references_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = sumbench("run", "--references", tmp_path / "nope.jsonl", "-o", out)
-    assert_clean_error(result, "nope.jsonl", "no such file")
+    one_error_line(result, "nope.jsonl", "no such file")
     assert not out.exists()
 
 
@@ -46,50 +38,50 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.mkdir()
     result = sumbench("run", "--references", path)
-    assert_clean_error(result, "r.jsonl", "is a directory")
+    one_error_line(result, "r.jsonl", "is a directory")
 
 
 def test_directory_instead_of_predictions_file(refs: Path, tmp_path: Path) -> None:
     result = sumbench("score", "-p", tmp_path, "-r", refs)
-    assert_clean_error(result, str(tmp_path), "directory")
+    one_error_line(result, str(tmp_path), "directory")
 
 
 def test_malformed_json_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "a", "article": "A.", "highlights": "H."}\n{"id": "b", "article": \n')
     result = sumbench("run", "--references", path, "-o", tmp_path / "out")
-    assert_clean_error(result, "bad.jsonl:2", "malformed JSON")
+    one_error_line(result, "bad.jsonl:2", "malformed JSON")
     assert not (tmp_path / "out").exists()
 
 
 def test_malformed_predictions_json(refs: Path, tmp_path: Path) -> None:
     preds = tmp_path / "p.jsonl"
     preds.write_text('{"id": "a", "prediction": "x"}\n{"id": "b" "prediction": "y"}\n')
-    assert_clean_error(sumbench("score", "-p", preds, "-r", refs), "p.jsonl:2", "malformed JSON")
+    one_error_line(sumbench("score", "-p", preds, "-r", refs), "p.jsonl:2", "malformed JSON")
 
 
 def test_missing_field_lists_fields(tmp_path: Path) -> None:
     path = write_refs(tmp_path / "r.jsonl", [{"id": "a", "body": "B.", "highlights": "H."}])
     result = sumbench("run", "--references", path)
-    assert_clean_error(result, "r.jsonl:1", "article", "fields present: id, body, highlights")
+    one_error_line(result, "r.jsonl:1", "article", "fields present: id, body, highlights")
 
 
 def test_named_field_that_does_not_exist(tmp_path: Path) -> None:
     path = write_refs(tmp_path / "r.jsonl", [{"id": "a", "article": "B.", "highlights": "H."}])
     result = sumbench("run", "--references", path, "--reference-field", "gist")
-    assert_clean_error(result, "no reference field 'gist'", "fields present: id, article, highlights")
+    one_error_line(result, "no reference field 'gist'", "fields present: id, article, highlights")
 
 
 def test_missing_field_in_a_later_record(tmp_path: Path) -> None:
     path = write_refs(tmp_path / "r.jsonl", [{"id": "a", "article": "B.", "highlights": "H."},
                                              {"id": "b", "article": "C."}])
-    assert_clean_error(sumbench("run", "-r", path), "r.jsonl:2", "missing field 'highlights'")
+    one_error_line(sumbench("run", "-r", path), "r.jsonl:2", "missing field 'highlights'")
 
 
 def test_empty_article(tmp_path: Path) -> None:
     path = write_refs(tmp_path / "r.jsonl", [{"id": "a", "article": "A.", "highlights": "H."},
                                              {"id": "b", "article": "  ", "highlights": "H."}])
-    assert_clean_error(sumbench("run", "-r", path), "r.jsonl:2", "empty article")
+    one_error_line(sumbench("run", "-r", path), "r.jsonl:2", "empty article")
 
 
 def test_empty_prediction_scores_zero_and_warns(refs: Path, tmp_path: Path) -> None:
@@ -114,44 +106,44 @@ def test_mismatched_ids_listed(refs: Path, tmp_path: Path) -> None:
                      + json.dumps({"id": "zz", "prediction": "y"}) + "\n")
     out = tmp_path / "out"
     result = sumbench("score", "-p", preds, "-r", refs, "-o", out)
-    assert_clean_error(result, "1 missing id(s): 'b'", "1 extra id(s): 'zz'")
+    one_error_line(result, "1 missing id(s): 'b'", "1 extra id(s): 'zz'")
     assert not out.exists()
 
 
 def test_text_predictions_with_wrong_line_count(refs: Path, tmp_path: Path) -> None:
     preds = tmp_path / "p.txt"
     preds.write_text("only one line\n")
-    assert_clean_error(sumbench("score", "-p", preds, "-r", refs), "1 lines", "2 examples")
+    one_error_line(sumbench("score", "-p", preds, "-r", refs), "1 lines", "2 examples")
 
 
 def test_duplicate_reference_ids(tmp_path: Path) -> None:
     path = write_refs(tmp_path / "r.jsonl", [{"id": "a", "article": "A.", "highlights": "H."},
                                              {"id": "a", "article": "B.", "highlights": "H."}])
-    assert_clean_error(sumbench("run", "-r", path), "duplicate ids: 'a'")
+    one_error_line(sumbench("run", "-r", path), "duplicate ids: 'a'")
 
 
 def test_duplicate_prediction_ids(refs: Path, tmp_path: Path) -> None:
     preds = tmp_path / "p.jsonl"
     preds.write_text(json.dumps({"id": "a", "prediction": "x"}) + "\n"
                      + json.dumps({"id": "a", "prediction": "y"}) + "\n")
-    assert_clean_error(sumbench("score", "-p", preds, "-r", refs), "p.jsonl:2", "duplicate id 'a'")
+    one_error_line(sumbench("score", "-p", preds, "-r", refs), "p.jsonl:2", "duplicate id 'a'")
 
 
 def test_non_utf8_bytes(tmp_path: Path) -> None:
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(b'{"id": "a", "article": "A.", "highlights": "H."}\n'
                      b'{"id": "b", "article": "Caf\xe9.", "highlights": "H."}\n')
-    assert_clean_error(sumbench("run", "-r", path), "latin1.jsonl:2", "not valid UTF-8", "0xe9")
+    one_error_line(sumbench("run", "-r", path), "latin1.jsonl:2", "not valid UTF-8", "0xe9")
 
 
 def test_non_utf8_predictions(refs: Path, tmp_path: Path) -> None:
     preds = tmp_path / "p.txt"
     preds.write_bytes(b"fine\nna\xefve\n")
-    assert_clean_error(sumbench("score", "-p", preds, "-r", refs), "p.txt:2", "not valid UTF-8")
+    one_error_line(sumbench("score", "-p", preds, "-r", refs), "p.txt:2", "not valid UTF-8")
 
 
 def test_unknown_summarizer() -> None:
-    assert_clean_error(sumbench("run", "--summarizer", "magic-9000"), "unknown summarizer")
+    one_error_line(sumbench("run", "--summarizer", "magic-9000"), "unknown summarizer")
 
 
 def test_bad_option_value_is_a_usage_error() -> None:
@@ -160,7 +152,7 @@ def test_bad_option_value_is_a_usage_error() -> None:
 
 
 def test_unknown_rouge_type() -> None:
-    assert_clean_error(sumbench("run", "--rouge-types", "rouge1,rougeX"), "rougeX")
+    one_error_line(sumbench("run", "--rouge-types", "rouge1,rougeX"), "rougeX")
 
 
 def test_existing_run_folder_untouched_on_error(refs: Path, tmp_path: Path) -> None:
