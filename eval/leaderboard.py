@@ -16,7 +16,12 @@ Systems in one cluster are not separated by the tests; any two systems in differ
 clusters are.  Each system's **rank range** ``[1 + #significantly better, S -
 #significantly worse]`` says where it may truly stand.  The **win rate** of a system is
 the mean, over the other systems, of the share of examples on which it scores higher
-(ties count half).
+(ties count half); it counts the ranking measure's headline component, which
+:attr:`Leaderboard.win_rate_measure` names (e.g. ``rouge1 F``) and every format shows.
+
+With a **baseline** (``LeaderboardSettings.baseline``, ``--baseline-system``) each entry
+also carries its difference from that system on the ranking measure, with the pair's
+Holm-adjusted p-value (:class:`Versus`); without one, no system is singled out.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .baseline import baseline_index
 from .compare import (
     RunLike,
     aligned_rows,
@@ -54,6 +60,7 @@ class LeaderboardSettings:
     permutations: int = 10000
     seed: int = 12345
     confidence: float = 0.95
+    baseline: str | None = None  # None: no "vs baseline" column
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -64,6 +71,16 @@ class LeaderboardSettings:
     def signature_suffix(self) -> str:
         return (f"paired-bs:{self.bootstrap_samples}|ar:{self.permutations}|cmp-seed:{self.seed}"
                 f"|cmp-ci:{self.confidence * 100:g}|test:{self.test}|holm|alpha:{self.alpha:g}")
+
+
+@dataclass(frozen=True)
+class Versus:
+    """A system against the baseline on the ranking measure: ``difference`` is its mean
+    minus the baseline's (display units); the pair's Holm-adjusted p-value."""
+
+    difference: float
+    adjusted_p: float
+    significant: bool
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,7 @@ class Entry:
     win_rate: float
     better_than: int
     worse_than: int
+    versus_baseline: Versus | None = None  # None: no baseline, or this is the baseline
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -123,6 +141,12 @@ class Leaderboard:
     examples: int
     notes: tuple[str, ...] = ()
     runs: tuple[Run, ...] = field(default=(), compare=False, repr=False)
+    baseline: str | None = None
+
+    @property
+    def win_rate_measure(self) -> str:
+        """What the win rate counts: the ranking measure's headline, e.g. ``rouge1 F``."""
+        return f"{self.rank_by} {self.component}"
 
     @property
     def clusters(self) -> list[list[str]]:
@@ -136,6 +160,7 @@ class Leaderboard:
     def to_dict(self) -> dict:
         return {"rank_by": self.rank_by, "component": self.component, "scale": self.scale,
                 "measures": list(self.measures), "examples": self.examples,
+                "win_rate_measure": self.win_rate_measure, "baseline": self.baseline,
                 "settings": asdict(self.settings) | {"measures": list(self.measures)},
                 "signatures": dict(self.signatures),
                 "entries": [e.to_dict() for e in self.entries],
@@ -168,6 +193,7 @@ def build_leaderboard(runs: Sequence[RunLike],
     if len(data) < 2:
         raise InputError("a leaderboard needs at least two runs")
     names = unique_names(data)
+    baseline = names[baseline_index(data, settings.baseline)] if settings.baseline else None
     measures = shared_measures(data, settings.measures)
     rank_ref = shared_measures(data, (settings.rank_by,))[0] if settings.rank_by else measures[0]
     if rank_ref not in measures:
@@ -214,6 +240,7 @@ def build_leaderboard(runs: Sequence[RunLike],
         b_share = (tests.wins[k] + 0.5 * tests.ties[k]) / n
         share[b, a], share[a, b] = (b_share, 1 - b_share) if higher else (1 - b_share, b_share)
     cluster_numbers = clusters_from(better)
+    versus = _versus_baseline(pairs, baseline)
     labels = [label(ref, data[0].measure_refs()) for ref in measures]
     entries = []
     for position, s in enumerate(order):
@@ -222,10 +249,22 @@ def build_leaderboard(runs: Sequence[RunLike],
             rank_range=(1 + int(better[:, position].sum()), count - int(better[position].sum())),
             scores={lab: _headline(data[s], ref) for lab, ref in zip(labels, measures)},
             win_rate=float(share[position].sum() / (count - 1)),
-            better_than=int(better[position].sum()), worse_than=int(better[:, position].sum())))
+            better_than=int(better[position].sum()), worse_than=int(better[:, position].sum()),
+            versus_baseline=versus.get(names[s])))
     signatures = {m: f"{data[0].metrics[m].signature}|{settings.signature_suffix()}"
                   for m in dict.fromkeys(ref.metric for ref in measures)}
     return Leaderboard(entries=tuple(entries), pairs=tuple(pairs),
                        rank_by=label(rank_ref, data[0].measure_refs()), measures=tuple(labels),
                        component=result.info.label(component), scale=scale, settings=settings,
-                       signatures=signatures, examples=n, notes=tuple(notes), runs=tuple(data))
+                       signatures=signatures, examples=n, notes=tuple(notes), runs=tuple(data),
+                       baseline=baseline)
+
+
+def _versus_baseline(pairs: Sequence[PairTest], baseline: str | None) -> dict[str, Versus]:
+    """Each system's :class:`Versus` from its pair with ``baseline`` (none for itself)."""
+    out = {}
+    for p in pairs:
+        if baseline in (p.better, p.worse):
+            other, sign = (p.worse, -1.0) if p.better == baseline else (p.better, 1.0)
+            out[other] = Versus(sign * p.difference, p.adjusted_p, p.significant)
+    return out

@@ -169,28 +169,37 @@ def check(current: RunSpec, baseline: RunSpec, config: GateConfig = GateConfig()
 
 def report(runs: Sequence[RunSpec], format: str = "md", title: str = "sumbench report",
            settings: CompareSettings = CompareSettings(), examples: int | None = None,
-           rank_by: str | None = None, force: bool = False) -> str:
+           rank_by: str | None = None, force: bool = False,
+           baseline_system: str | None = None) -> str:
     """The Markdown (``md``) or HTML (``html``) report of ``runs``, as ``sumbench report``
-    (``examples`` and ``rank_by`` shape the HTML report's example cards)."""
+    (``examples`` and ``rank_by`` shape the HTML report's example cards; the comparison
+    is against ``baseline_system``, by default the first run)."""
     from sumbench.common.errors import UsageError
 
     if format != "html" and examples is not None:
         raise UsageError("examples applies to the HTML report only")
     if format not in ("md", "html"):
         raise UsageError(f"report format must be md or html, got {format!r}")
-    loaded = _expand(runs)
+    from sumbench.eval.baseline import with_baseline_first
+
+    loaded = with_baseline_first(_expand(runs), baseline_system)
+    if len(loaded) == 1 and baseline_system is not None:
+        raise UsageError("baseline_system applies to a report of several runs only")
     comparison = board = None
     if len(loaded) > 1:
         comparison = compare_runs(loaded, settings, force=force)
         board = build_leaderboard(loaded, LeaderboardSettings(
             rank_by=rank_by, measures=settings.measures,
             bootstrap_samples=settings.bootstrap_samples, permutations=settings.permutations,
-            seed=settings.seed, confidence=settings.confidence), force=force)
+            seed=settings.seed, confidence=settings.confidence, baseline=baseline_system),
+            force=force)
     if format == "html":
+        from sumbench.eval.report.cards import DEFAULT_EXAMPLES
         from sumbench.eval.report.html import render_html
 
-        return render_html(loaded, comparison, k=examples or 5, rank_by=rank_by, title=title,
-                           leaderboard=board)
+        return render_html(loaded, comparison,
+                           k=DEFAULT_EXAMPLES if examples is None else examples,
+                           rank_by=rank_by, title=title, leaderboard=board)
     from sumbench.eval.report.markdown import report_markdown
 
     return report_markdown(loaded, comparison, title=title, leaderboard=board)

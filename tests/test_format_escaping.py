@@ -29,7 +29,6 @@ import csv
 import json
 import io
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -41,6 +40,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli_util import sumbench
+from latex_util import document as latex_document, needs_latex
 from fake_runs import SIGNATURE_FIELDS, make_run
 from sumbench.common.terminal import escape_controls
 from sumbench.eval.compare import CompareSettings, compare_runs
@@ -112,7 +112,11 @@ SETTINGS = settings(max_examples=30, deadline=None,
 # --- the invariants ----------------------------------------------------------------
 
 _LATEX_ESCAPES = re.compile("|".join(re.escape(v) for v in SPECIALS.values()))
-_STRUCTURE = re.compile(r"\\hline|\\end\{tabular\}|\\begin\{tabular\}\{[rl]+\}")
+_STRUCTURE = re.compile(r"\\(?:top|mid|bottom)rule|\\end\{tabular\}"
+                        r"|\\begin\{tabular\}\{[rl]+\}")
+# What sumbench itself writes inside a cell: an interval in a smaller size, a minus sign,
+# a significance mark.
+_LATEX_OWN = re.compile(r"\{\\small\[|\]\}|\$[-+]\$|\$\^\{\*\}\$")
 
 
 def assert_inert_latex(doc: str, columns: int) -> None:
@@ -127,7 +131,7 @@ def assert_inert_latex(doc: str, columns: int) -> None:
         cells = line[:-3].split(" & ")
         assert len(cells) == columns, line
         for cell in cells:
-            left = _LATEX_ESCAPES.sub("", cell.replace("\\%", ""))
+            left = _LATEX_ESCAPES.sub("", _LATEX_OWN.sub("", cell).replace("\\%", ""))
             assert not set(left) & set("\\{}$&#^_~%<>|"), (cell, left)
 
 
@@ -183,10 +187,14 @@ def assert_csv_defused(text: str, names) -> None:
     header, body = rows[0], rows[1:]
     assert len(body) == len(names)
     assert {r[3] for r in body} == {escape_csv(n) for n in names}
+    # text columns: the system, what the win rate counts (a measure name), the baseline
+    text_columns = {3} | {k for k, h in enumerate(header)
+                          if h in ("win_rate_measure", "baseline")}
+    assert "win_rate_measure" in header
     for row in rows:
         assert len(row) == len(header)
         for k, cell in enumerate(row):
-            if row is header or k == 3:  # text: no formula (a plain number is no formula)
+            if row is header or k in text_columns:  # no formula (a plain number is none)
                 assert not cell.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(cell), cell
             else:
                 float(cell)  # numbers stay numbers
@@ -240,7 +248,7 @@ def assert_terminal_clean(text: str, harmless: str) -> None:
 def test_leaderboard_formats_escape_hostile_strings(case):
     runs, note, twin = case
     board, plain = board_for(runs, note), board_for(twin, "a note")
-    assert_inert_latex(boards.leaderboard_latex(board), columns=len(board.measures) + 3)
+    assert_inert_latex(boards.leaderboard_latex(board), columns=len(board.measures) + 4)
     assert (boards.leaderboard_latex(board).count("\n")
             == boards.leaderboard_latex(plain).count("\n"))
     assert_markdown_tables_hold("\n".join(boards.leaderboard_markdown(board)) + "\n")
@@ -346,12 +354,11 @@ COMPILED = [
 ]
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None,
-                    reason="pdflatex is not installed (Debian package texlive-latex-base)")
+@needs_latex
 @pytest.mark.parametrize("names, measures, field", COMPILED)
 def test_hostile_latex_compiles_and_inputs_nothing(names, measures, field, tmp_path):
     board = board_for(runs_for(names, measures, field, ["1", "2", "3", "4"], "p"), field)
-    assert_inert_latex(boards.leaderboard_latex(board), columns=len(measures) + 3)
+    assert_inert_latex(boards.leaderboard_latex(board), columns=len(measures) + 4)
     assert_latex_compiles_inertly(boards.leaderboard_latex(board), tmp_path)
 
 
@@ -359,8 +366,7 @@ def assert_latex_compiles_inertly(table: str, folder) -> None:
     """Compile ``table`` in a document; fail if TeX opened the sentinel or /etc/passwd, or
     ran a shell command."""
     (folder / "sentinel.tex").write_text("\\errmessage{SENTINEL-RAN}\n")
-    (folder / "board.tex").write_text("\\documentclass{article}\n\\begin{document}\n" + table
-                                      + "\\end{document}\n", encoding="utf-8")
+    (folder / "board.tex").write_text(latex_document(table), encoding="utf-8")
     built = subprocess.run(["pdflatex", "-no-shell-escape", "-halt-on-error",
                             "-interaction=nonstopmode", "-recorder", "board.tex"],
                            cwd=folder, capture_output=True, text=True, timeout=120)
@@ -394,8 +400,7 @@ def crafted(tmp_path_factory):
     return paths
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None,
-                    reason="pdflatex is not installed (Debian package texlive-latex-base)")
+@needs_latex
 def test_cli_leaderboard_latex_of_crafted_folders_is_inert_and_compiles(crafted, tmp_path):
     out = tmp_path / "board.tex"
     done = sumbench("leaderboard", *crafted, "--format", "latex", "--permutations", "200",
@@ -403,7 +408,7 @@ def test_cli_leaderboard_latex_of_crafted_folders_is_inert_and_compiles(crafted,
     assert done.code == 0, done.err
     table = out.read_text(encoding="utf-8")
     assert "% metric:rouge|" in table and "\\input{sentinel}" in table  # inside the comment
-    assert_inert_latex(table, columns=len(MEASURES) + 3)
+    assert_inert_latex(table, columns=len(MEASURES) + 4)
     assert_latex_compiles_inertly(table, tmp_path)
 
 

@@ -8,17 +8,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
+import os
 import subprocess
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import sumbench
-from cli_util import sumbench as cli
+from cli_util import one_error_line, sumbench as cli
+from latex_util import document as latex_document, needs_latex
 from fake_runs import make_run
 from sumbench.eval.compare import CompareSettings, compare_runs
 from sumbench.eval.leaderboard import LeaderboardSettings, build_leaderboard, clusters_from
+from sumbench.eval.report import leaderboard as boards
 from sumbench.eval.stats.multiple import holm
 
 FAST = LeaderboardSettings(bootstrap_samples=300, permutations=2000, seed=4)
@@ -97,20 +101,53 @@ def nasty_study(tmp_path_factory):
     return sumbench.save_study(runs, tmp_path_factory.mktemp("study") / "study")
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None,
-                    reason="pdflatex is not installed (Debian package texlive-latex-base)")
+@needs_latex
 def test_latex_table_compiles_with_special_characters(nasty_study, tmp_path):
     done = cli("leaderboard", nasty_study, "--format", "latex", "--permutations", "500")
     assert done.code == 0, done.err
     assert "sys\\_1 \\& co" in done.out and "50\\% better" in done.out
-    document = tmp_path / "table.tex"
-    document.write_text("\\documentclass{article}\n\\begin{document}\n" + done.out
-                        + "\\end{document}\n")
-    built = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                            document.name], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)
+    compile_latex(done.out, tmp_path)
+
+
+def compile_latex(table: str, folder) -> None:
+    (folder / "table.tex").write_text(latex_document(table), encoding="utf-8")
+    built = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
+                            "-halt-on-error", "table.tex"], cwd=folder, capture_output=True,
+                           text=True, timeout=120)
     assert built.returncode == 0, built.stdout[-2000:]
-    assert (tmp_path / "table.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (folder / "table.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+# LaTeX specials, line breaks (CR, LF, CRLF), a paragraph break, a row end and a rule
+HOSTILE_LATEX = ["a & b\n\\input{x}", "50%\r\n\\\\ \\hline", "~^_$#{}\n\nnew paragraph",
+                 "<|>\\end{tabular}", "\\toprule\rx"]
+
+
+@needs_latex
+def test_latex_paper_layout_with_hostile_names_compiles(tmp_path):
+    runs = system_runs({name: 0.04 * k for k, name in enumerate(HOSTILE_LATEX)}, n=60)
+    board = build_leaderboard(runs, replace(FAST, baseline=HOSTILE_LATEX[2]))
+    table = boards.leaderboard_latex(board)
+    lines = table.split("\n")
+    assert table.endswith("\\end{tabular}\n") and lines[-1] == ""
+    assert lines.count("\\toprule") == 1 and lines.count("\\bottomrule") == 1
+    assert "% needs \\usepackage{booktabs} in the preamble" in lines
+    assert "\\hline" not in lines
+    head = next(line for line in lines if line.startswith("Cluster & Rank & System"))
+    assert "rouge1 {\\small[95\\% CI]}" in head and "Win rate (rouge1 F)" in head
+    assert "vs \\textasciitilde{}\\textasciicircum{}\\_\\$\\#\\{\\}\\textbackslash{}u000a\\textbackslash{}u000anew paragraph" in head
+    rows = [line for line in lines if line.endswith(" \\\\") and line is not head]
+    assert len(rows) == len(board.entries)
+    for entry, row in zip(board.entries, rows):
+        cells = row[:-3].split(" & ")
+        assert cells[0] == str(entry.cluster)
+        mid, low, high = (entry.scores["rouge1"].mid, entry.scores["rouge1"].low,
+                          entry.scores["rouge1"].high)
+        assert cells[3] == f"{mid:.2f} {{\\small[{low:.2f}, {high:.2f}]}}"
+    # a rule between clusters: one \midrule under the header plus one per cluster change
+    changes = sum(a.cluster != b.cluster for a, b in zip(board.entries, board.entries[1:]))
+    assert lines.count("\\midrule") == 1 + changes and changes >= 1
+    compile_latex(table, tmp_path)
 
 
 def test_formats_carry_the_same_board(nasty_study, tmp_path):
@@ -137,3 +174,114 @@ def test_usage_errors(nasty_study, tmp_path):
     lone = make_run("alone", {"rouge1": np.ones(5) / 2}).save(tmp_path / "alone")
     done = cli("leaderboard", lone)
     assert done.code == 2 and "at least two runs" in done.err
+
+
+# --- issue 20: the win rate's measure, the baseline column, the significance matrix ---
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = os.environ.get("SUMBENCH_REGENERATE_GOLDEN") == "1"
+
+
+def golden_board():
+    runs = system_runs({"mid-a": 0.0, "top": 0.12, "low": -0.12, "mid-b & co": 0.002}, n=60)
+    return build_leaderboard(runs, replace(FAST, rank_by="rouge2", baseline="mid-a"))
+
+
+@pytest.mark.parametrize("name, render", [
+    ("leaderboard.tex", boards.leaderboard_latex),
+    ("leaderboard.md", lambda board: "\n".join(boards.leaderboard_markdown(board)) + "\n"),
+    ("leaderboard.csv", boards.leaderboard_csv),
+    ("leaderboard.txt", lambda board: boards.leaderboard_text(board) + "\n"),
+])
+def test_golden_leaderboards(name, render):
+    text = render(golden_board())
+    path = GOLDEN / name
+    if REGENERATE:
+        path.write_text(text, encoding="utf-8", newline="\n")
+        pytest.skip(f"regenerated {path}; review the diff and commit it")
+    assert path.is_file(), f"{path} is missing: run with SUMBENCH_REGENERATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_format_names_the_win_rates_measure():
+    board = golden_board()
+    assert board.win_rate_measure == "rouge2 F"
+    assert "win rate (rouge2 F)" in boards.leaderboard_text(board)
+    assert "| win rate (rouge2 F) |" in "\n".join(boards.leaderboard_markdown(board))
+    assert "<th>win rate (rouge2 F)</th>" in boards.leaderboard_html(board)
+    assert "Win rate (rouge2 F)" in boards.leaderboard_latex(board)
+    rows = list(csv.DictReader(io.StringIO(boards.leaderboard_csv(board))))
+    assert {r["win_rate_measure"] for r in rows} == {"rouge2 F"}
+    assert board.to_dict()["win_rate_measure"] == "rouge2 F"
+    # and the win rate really counts rouge2: by hand from the rouge2 columns
+    f = {r.name: r.values(r.resolve("rouge2")) for r in board.runs}
+    for e in board.entries:
+        expected = np.mean([np.mean((f[e.name] > f[o]) + 0.5 * (f[e.name] == f[o]))
+                            for o in f if o != e.name])
+        assert e.win_rate == pytest.approx(expected)
+
+
+def test_baseline_column_reads_the_pair_tests():
+    board = golden_board()
+    assert board.baseline == "mid-a"
+    means = {e.name: e.scores["rouge2"].mid for e in board.entries}
+    for e in board.entries:
+        if e.name == "mid-a":
+            assert e.versus_baseline is None
+            continue
+        pair = next(p for p in board.pairs if {p.better, p.worse} == {e.name, "mid-a"})
+        assert e.versus_baseline.difference == pytest.approx(means[e.name] - means["mid-a"])
+        assert (e.versus_baseline.adjusted_p, e.versus_baseline.significant) == \
+            (pair.adjusted_p, pair.significant)
+    assert build_leaderboard(board.runs, FAST).baseline is None
+    assert all(e.versus_baseline is None for e in build_leaderboard(board.runs, FAST).entries)
+
+
+def test_significance_matrix_cells_are_the_pairs():
+    from sumbench.eval.report.pairmatrix import matrix_html, matrix_markdown
+
+    board = golden_board()
+    lines = matrix_markdown(board)
+    body = [line for line in lines if line.startswith("| ") and line[2].isdigit()]
+    assert len(body) == len(board.entries)
+    for k, (entry, line) in enumerate(zip(board.entries, body)):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert cells[0].startswith(f"{k + 1}. ") and cells[k + 1] == "\u2014"
+        for j, other in enumerate(board.entries):
+            if j == k:
+                continue
+            pair = next(p for p in board.pairs if {p.better, p.worse} == {entry.name, other.name})
+            sign = 1 if pair.better == entry.name else -1
+            value = f"{sign * pair.difference:+.2f}"
+            expected = f"**{value}**" if pair.significant else value
+            assert cells[j + 1] == f"{expected} ({pair.adjusted_p:.4f})"
+    html = matrix_html(board)
+    top, low = board.entries[0].name, board.entries[-1].name
+    pair = next(p for p in board.pairs if (p.better, p.worse) == (top, low))
+    assert pair.significant and pair.adjusted_p < 0.01
+    # the top system's row against the last: green (row above), the reverse red; the
+    # values are text in the cell as well
+    assert html.count('<td class="n up') > 0 and html.count('<td class="n down') > 0
+    assert f"{pair.difference:+.2f} *<br><small>p {pair.adjusted_p:.4f}</small>" in html
+    assert "<script" not in html and "style=" not in html
+
+
+def test_cli_baseline_system(nasty_study):
+    args = ["leaderboard", nasty_study, "--permutations", "300", "--paired-bs", "100"]
+    done = cli(*args, "--baseline-system", "a_b_c", "--format", "json")
+    assert done.code == 0, done.err
+    board = json.loads(done.out)
+    assert board["baseline"] == "a_b_c" and board["win_rate_measure"] == "rouge1 F"
+    assert [e["versus_baseline"] is None for e in board["entries"]].count(True) == 1
+    assert "vs a_b_c" in cli(*args, "--baseline-system", "a_b_c").out
+    bad = cli(*args, "--baseline-system", "nobody")
+    one_error_line(bad, "--baseline-system 'nobody'", "no such system", "sys_1 & co",
+                   "back\\slash")
+
+
+def test_known_names_are_shortened():
+    from sumbench.eval.baseline import known_names
+
+    names = [f"M{k}" for k in range(16)]
+    assert known_names(names) == "M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11 and 4 more"
+    assert known_names(names[:3]) == "M0, M1, M2"

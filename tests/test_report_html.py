@@ -93,8 +93,8 @@ def test_sections(evil_report):
     ids = [a.get("id") for t, a in parse(evil_report) if t == "section"]
     assert ids == ["summary", "comparison", "distributions", "length", "diagnostics", "examples"]
     assert "p (approx. randomisation)" in evil_report
-    # k=12 on 12 examples: every example appears as best and as worst, for both runs.
-    assert evil_report.count('<div class="card">') == 4 * 12
+    # k=12 on 12 examples of two runs: every example once, both predictions on its card
+    assert evil_report.count('<div class="card">') == 12
     assert "articles and references not shown" not in evil_report
     assert "Article 0. It has words in it." in evil_report
 
@@ -168,7 +168,7 @@ class TestChromium:
         assert done.returncode == 0, done.stderr[-2000:]
         assert self.console_lines(done.stderr) == []
         dom = done.stdout
-        assert "<h2>Best and worst examples</h2>" in dom
+        assert "<h2>Examples where the systems disagree most</h2>" in dom
         assert re.search(r"<script", dom, re.IGNORECASE) is None
         assert "&lt;script&gt;alert(\"pwned\")&lt;/script&gt;" in dom
         assert dom.count("data:image/png;base64,") == 3
@@ -224,6 +224,8 @@ def many_systems_report(tmp_path_factory) -> Path:
 
 def test_many_systems_report_has_the_leaderboard_and_row_figures(many_systems_report):
     html = many_systems_report.read_text()
+    assert html.count('<div class="card">') == 1  # -k 1: one example, not 2 x 25 cards
+    assert '<table class="heat">' in html and html.count("<tr>") > 25
     ids = [a.get("id") for t, a in parse(html) if t == "section"]
     assert ids[:3] == ["summary", "leaderboard", "comparison"]
     assert html.count("system_00 &amp; &lt;b&gt;&lt;/b&gt;") >= 3  # escaped everywhere
@@ -298,3 +300,61 @@ def test_many_systems_report_renders_in_chromium(many_systems_report, tmp_path):
     assert TestChromium.console_lines(done.stderr) == []
     assert '<section id="leaderboard">' in done.stdout
     assert done.stdout.count("data:image/png;base64,") == 3
+
+
+# ------------------------------------------------- example cards capped (issue 20)
+
+def disagreeing_runs():
+    from fake_runs import make_run
+
+    ids = ("e0", "e1", "e2", "e3")
+    # rouge1 spreads over the three systems: e0 0.1, e1 0.5, e2 0.3, e3 0.5 (tie: by id)
+    values = {"a": [0.5, 0.2, 0.4, 0.7], "b": [0.4, 0.7, 0.1, 0.2], "c": [0.45, 0.3, 0.2, 0.3]}
+    return [make_run(name, {"rouge1": np.array(v)}, ids=ids,
+                     predictions=tuple(f"{name} says {i}" for i in ids))
+            for name, v in values.items()]
+
+
+def card_ids(html: str) -> list[str]:
+    return re.findall(r'<div class="card"><h4>#\d+ · <code>([^<]*)</code>', html)
+
+
+def test_cards_show_the_examples_the_systems_disagree_on_most():
+    from sumbench.eval.report.cards import most_disputed
+
+    runs = disagreeing_runs()
+    assert [i for i, _ in most_disputed(runs, runs[0].resolve("rouge1"), 4)] == \
+        ["e1", "e3", "e2", "e0"]
+    html = render_html(runs, k=2)
+    assert card_ids(html) == ["e1", "e3"]
+    assert "<h2>Examples where the systems disagree most</h2>" in html
+    first = html[html.index('<div class="card">'):html.index("<code>e3</code>")]
+    assert "spread 50.00" in first and "rouge1 F from a 20.00 to b 70.00" in first
+    assert "highest: b 70.00" in first and "lowest: a 20.00" in first
+    assert "b says e1" in first and "a says e1" in first
+    assert "<details><summary>the other 1 predictions</summary>" in first and "c says e1" in first
+    assert card_ids(render_html(runs)) == ["e1", "e3", "e2"]  # the default: 3
+    none = render_html(runs, k=0)
+    assert '<div class="card">' not in none and "No example cards (--examples 0)." in none
+
+
+def test_examples_option_through_the_cli(tmp_path):
+    import sumbench as api
+    from cli_util import one_error_line, sumbench as cli
+
+    study = api.save_study(disagreeing_runs(), tmp_path / "study")
+    fast = ["--permutations", "200", "--paired-bs", "100"]
+    done = cli("report", study, "--format", "html", "-o", tmp_path / "r.html", "--examples", "1",
+               *fast)
+    assert done.code == 0, done.err
+    assert card_ids((tmp_path / "r.html").read_text()) == ["e1"]
+    negative = cli("report", study, "--format", "html", "--examples", "-1", *fast)
+    assert negative.code == 2 and "expected an integer >= 0, got '-1'" in negative.err
+    assert not (tmp_path / "x.html").exists()
+    zero = cli("report", study, "--format", "html", "-o", tmp_path / "z.html", "--examples", "0",
+               *fast)
+    assert zero.code == 0 and '<div class="card">' not in (tmp_path / "z.html").read_text()
+    one_error_line(cli("report", study, "--format", "md", "--examples", "2", *fast),
+                   "--examples applies to the HTML report only")
+    with pytest.raises(Exception, match="--examples must be >= 0"):
+        render_html(disagreeing_runs(), k=-1)

@@ -38,6 +38,10 @@ def add_comparison_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--force", action="store_true",
                        help="compare runs on different reference sets or scoring settings "
                             "(on the example ids they share), printing what differs")
+    group.add_argument("--baseline-system", metavar="NAME",
+                       help="the system every other is compared against, by the name the "
+                            "tables show (default: the first run given; a study's first "
+                            "system)")
 
 
 def split_list(text: str | None) -> tuple[str, ...] | None:
@@ -134,9 +138,14 @@ def execute(args: argparse.Namespace) -> int:
 
     from ..runs.study import load_runs
 
-    runs = load_runs(args.runs)
+    from ..baseline import with_baseline_first
+
+    runs = with_baseline_first(load_runs(args.runs), args.baseline_system)
     if len(runs) < 2:
         raise UsageError("compare needs at least two runs")
+    if args.all_pairs and args.baseline_system is not None:
+        raise UsageError("--baseline-system does not apply with --all-pairs (every pair is "
+                         "compared)")
     settings = comparison_settings(args, _columns(args.columns))
     comparison = compare_runs(runs, settings, force=args.force)
     for note in comparison.notes:

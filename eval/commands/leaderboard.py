@@ -42,6 +42,10 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="level of the difference intervals (default: %(default)s)")
     parser.add_argument("--force", action="store_true",
                         help="rank runs on different reference sets or settings (shared ids)")
+    parser.add_argument("--baseline-system", metavar="NAME",
+                        help="add a column with each system's difference from this one on "
+                             "the ranking measure, marked where significant (default: no "
+                             "such column)")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="output format (default: a console table)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
@@ -82,7 +86,8 @@ def execute(args: argparse.Namespace) -> int:
                                    alpha=args.alpha, test=args.test,
                                    bootstrap_samples=args.paired_bs,
                                    permutations=args.permutations, seed=args.seed,
-                                   confidence=args.confidence)
+                                   confidence=args.confidence,
+                                   baseline=args.baseline_system)
     board = build_leaderboard(load_runs(args.runs), settings, force=args.force)
     for note in board.notes:
         print(f"sumbench: warning: {note}", file=sys.stderr)

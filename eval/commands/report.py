@@ -2,8 +2,9 @@
 
 Markdown (:mod:`sumbench.eval.report.markdown`) for pull requests and wikis, or one
 self-contained HTML file (:mod:`sumbench.eval.report.html`, needs the ``report`` extra for
-matplotlib) with plots and the best and worst examples.  With several runs the report
-includes their comparison against the first run, under the same rules as
+matplotlib) with plots and a few example cards (:mod:`sumbench.eval.report.cards`).  With
+several runs the report includes their leaderboard and their comparison against the
+baseline (the first run, or ``--baseline-system NAME``), under the same rules as
 ``sumbench compare`` (``--force`` for runs on different data or settings).
 """
 
@@ -13,7 +14,7 @@ import argparse
 import sys
 
 from .compare import add_comparison_options, comparison_settings
-from .options import positive_int
+from .options import non_negative_int
 
 NAME = "report"
 HELP = "write a Markdown or HTML report of one or more runs"
@@ -28,12 +29,16 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "examples with shared n-grams highlighted. It is one file that needs "
                     "no network.")
     parser.add_argument("runs", nargs="+", metavar="RUN",
-                        help="run folders or study folders; the first run is the baseline")
+                        help="run folders or study folders; the first run is the baseline unless "
+                             "--baseline-system names another")
     parser.add_argument("--format", choices=["md", "html"], default=None,
                         help="report format (default: from the --output suffix, else md)")
     parser.add_argument("--output", "-o", metavar="FILE", help="where to write (default: stdout)")
-    parser.add_argument("--examples", "-k", type=positive_int, default=None, metavar="K",
-                        help="HTML: how many best and worst examples per run (default: 5)")
+    parser.add_argument("--examples", "-k", type=non_negative_int, default=None, metavar="K",
+                        help="HTML: how many example cards: with one run its K best and K "
+                             "worst examples, with several the K examples on which the "
+                             "systems disagree most (largest spread of the ranking measure, "
+                             "ties by id); 0: none (default: 3)")
     parser.add_argument("--rank-by", metavar="MEASURE",
                         help="the measure that ranks the leaderboard (default: the first the "
                              "runs share) and, in HTML, the examples (default: the first measure "
@@ -63,7 +68,11 @@ def execute(args: argparse.Namespace) -> int:
             raise UsageError("--examples applies to the HTML report only (--format html)")
     if args.output is not None and not args.output.strip():
         raise UsageError("--output: an empty file name")
-    runs = load_runs(args.runs)
+    from ..baseline import with_baseline_first
+
+    runs = with_baseline_first(load_runs(args.runs), args.baseline_system)
+    if len(runs) == 1 and args.baseline_system is not None:
+        raise UsageError("--baseline-system applies to a report of several runs only")
     comparison = board = None
     if len(runs) > 1:
         from ..leaderboard import LeaderboardSettings, build_leaderboard
@@ -73,13 +82,17 @@ def execute(args: argparse.Namespace) -> int:
         board = build_leaderboard(runs, LeaderboardSettings(
             rank_by=args.rank_by, measures=settings.measures,
             bootstrap_samples=settings.bootstrap_samples, permutations=settings.permutations,
-            seed=settings.seed, confidence=settings.confidence), force=args.force)
+            seed=settings.seed, confidence=settings.confidence,
+            baseline=args.baseline_system), force=args.force)
         for note in comparison.notes:
             print(f"sumbench: warning: {note}", file=sys.stderr)
     if fmt == "html":
         from ..report.html import render_html
 
-        text = render_html(runs, comparison, k=args.examples or 5, rank_by=args.rank_by,
+        from ..report.cards import DEFAULT_EXAMPLES
+
+        examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
+        text = render_html(runs, comparison, k=examples, rank_by=args.rank_by,
                            title=args.title, leaderboard=board)
     else:
         from ..report.markdown import report_markdown

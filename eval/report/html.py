@@ -8,16 +8,17 @@ from data -- articles, references, predictions, names, ids, notes -- is escaped 
 :func:`sumbench.eval.report.escape.html.escape_html`: model output is untrusted, and a
 summary containing ``<script>`` shows as text.
 
-Sections: summary tables and signatures, the leaderboard (with two runs or more), the
-comparison chart (and the comparison table), score distributions, a measure against
-summary length, diagnostics (when the runs have them), and the ``k`` best and worst
-examples of each run with the n-grams that prediction and reference share highlighted
-(:mod:`sumbench.eval.report.highlight`: a metric-neutral reading aid, not a metric).
-Nothing is re-scored: a card shows the values the run stores for that example (each
-measure's headline component, labelled and scaled as the run's metric info says), and
-the examples are ranked by ``rank_by`` or else by the first measure the runs' metrics
-gate by default.  With several references a card shows the one sharing the most words
-with the prediction and folds the others away.  With many runs (more than
+Sections: summary tables and signatures, the leaderboard (with two runs or more, and
+its pairwise significance heat map), the comparison chart (and the comparison table:
+every system against the baseline, the first run unless ``--baseline-system`` chose
+another, :mod:`sumbench.eval.baseline`), score distributions, a measure against summary
+length, diagnostics (when the runs have them), and ``k`` example cards
+(:mod:`sumbench.eval.report.cards`: one run's best and worst examples, or the examples
+on which several systems disagree most) with the n-grams that prediction and reference
+share highlighted (:mod:`sumbench.eval.report.highlight`: a metric-neutral reading aid,
+not a metric).  Nothing is re-scored: a card shows the values the run stores, and the
+examples are ranked by ``rank_by`` or else by the first measure the runs' metrics gate
+by default.  With many runs (more than
 :data:`~sumbench.eval.report.plots.FEW`) every figure gives each system its own labelled
 row, in leaderboard order.
 """
@@ -32,10 +33,10 @@ import numpy as np
 from sumbench import __version__
 from ..compare import Comparison, unique_names
 from ..leaderboard import Leaderboard
-from ..data.records import Example
 from sumbench.common.errors import SumbenchError, UsageError
+from .cards import DEFAULT_EXAMPLES, examples_section
 from .escape.html import escape_html
-from .highlight import highlight, shared_words
+from .highlight import highlight  # noqa: F401  (re-exported: the report's reading aid)
 from .tables import interval_text, metric_table, number
 from ..runs.run import MeasureRef, Run, label, shared_measures
 
@@ -63,23 +64,13 @@ img{max-width:100%;height:auto;display:block;margin:8px 0}
 mark.bi{background:#ffd33d;padding:0 1px}mark.uni{background:#fff5b1;padding:0 1px}
 details{margin-top:6px}summary{cursor:pointer;color:#0969da}
 .diag{font-size:13px;color:#3d444d;margin:0}.note{color:#9a6700}.good{color:#1a7f37}.bad{color:#cf222e}
+table.heat td{min-width:4.5em}table.heat th{white-space:nowrap}
+.heat td.up3,.key.up3{background:#1a7f37;color:#fff}.heat td.up2,.key.up2{background:#4ac26b}
+.heat td.up1,.key.up1{background:#aceebb}.heat td.down1,.key.down1{background:#ffcecb}
+.heat td.down2,.key.down2{background:#ff8182}.heat td.down3,.key.down3{background:#cf222e;color:#fff}
+.heat td.diag{background:#eaeef2}.heat td small{color:inherit}
+.key{display:inline-block;padding:1px 6px;margin:2px;border:1px solid #d0d7de;font-size:12px}
 """
-
-
-def reference_examples(run: Run) -> tuple[dict[str, Example] | None, str]:
-    """The run's examples by id as its folder stores them, or ``(None, why not)``."""
-    if run.examples is None:
-        return None, ("articles and references not shown: this run folder (schema version "
-                      f"{run.schema_version}) does not store them; score it again with this "
-                      "sumbench to keep them")
-    return {e.id: e for e in run.examples}, ""
-
-
-def example_diagnostics(run: Run) -> dict[str, dict]:
-    """``id -> {name: value}`` when the run has per-example diagnostics."""
-    if run.diagnostics is None:
-        return {}
-    return {i: dict(d) for i, d in zip(run.ids, run.diagnostics) if d}
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
@@ -154,7 +145,8 @@ def comparison_section(comparison: Comparison | None, chart: str) -> str:
                         "difference", f"{level}% CI", "p (paired bootstrap)",
                         "p (approx. randomisation)", "win / tie / loss"], rows,
                        [False, False] + [True] * 7)
-        intro = (f"Each system against <b>{escape_html(comparison.names[0])}</b> on "
+        intro = (f"Each system against <b>{escape_html(comparison.names[0])}</b> (the "
+                 "baseline: the first run given, unless --baseline-system names another) on "
                  f"{comparison.examples} examples (points)")
         if len(comparison.names) > FEW:
             parts.append(f"<details><summary>{intro}: {len(rows)} rows</summary>"
@@ -179,96 +171,6 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> str:
     return ('<section id="diagnostics"><h2>Diagnostics</h2><p>Means over examples.</p>'
             + _table(["diagnostic", *names], rows, [False] + [True] * len(names))
             + "</section>")
-
-
-def _reference_blocks(prediction: str, references: Sequence[str]) -> list[str]:
-    if len(references) == 1:
-        return ['<div class="label">reference</div>'
-                f'<p class="text">{highlight(references[0], prediction)}</p>']
-    shared = [shared_words(reference, prediction) for reference in references]
-    best = max(range(len(references)), key=lambda k: (shared[k], -k))
-    parts = [f'<div class="label">reference {best + 1} of {len(references)} (most words '
-             f'shared with the prediction: {shared[best]})</div>'
-             f'<p class="text">{highlight(references[best], prediction)}</p>',
-             f'<details><summary>the other {len(references) - 1} references</summary>']
-    for k, reference in enumerate(references):
-        if k != best:
-            parts.append(f'<div class="label">reference {k + 1} ({shared[k]} shared words)'
-                         f'</div><p class="text">{highlight(reference, prediction)}</p>')
-    return parts + ["</details>"]
-
-
-def stored_scores(run: Run, row: int) -> str:
-    """Every measure's stored value for example ``row`` of ``run``, as the run's metric
-    info shows it (headline component, its label, the display scale), escaped."""
-    among = run.measure_refs()
-    shown = []
-    for ref in among:
-        result = run.metrics[ref.metric]
-        component = result.headline(ref.measure)
-        value = float(result.columns[ref.measure][component][row])
-        shown.append(f"{label(ref, among)} {result.info.label(component)} "
-                     f"{number(value, result.info.scale)}")
-    return escape_html(", ".join(shown))
-
-
-def _example_card(rank: str, example_id: str, score: str, prediction: str,
-                  example: Example | None, others: str, diagnostics: dict | None,
-                  scores: str) -> str:
-    references = example.reference_texts() if example else []
-    joined = "\n".join(references)
-    parts = [f'<div class="card"><h4>{escape_html(rank)} · <code>{escape_html(example_id)}</code> · '
-             f'<span class="score">{escape_html(score)}</span>{others}</h4>',
-             '<div class="label">prediction</div>',
-             f'<p class="text">{highlight(prediction, joined) if example else escape_html(prediction)}</p>',
-             f'<div class="label">scores (stored in the run)</div><p class="diag">{scores}</p>']
-    if references:
-        parts += _reference_blocks(prediction, references)
-    if diagnostics:
-        from ..diagnostics import diagnostic_label, format_diagnostic
-
-        parts.append('<div class="label">diagnostics</div><p class="diag">' + ", ".join(
-            f"{escape_html(diagnostic_label(k))}: {escape_html(format_diagnostic(k, v))}"
-            for k, v in diagnostics.items()) + "</p>")
-    if example is not None:
-        title = f"{escape_html(example.title)} — " if example.title else ""
-        parts.append(f"<details><summary>article ({len(example.article.split())} words)"
-                     f"</summary><p class=\"text\">{title}{escape_html(example.article)}</p></details>")
-    return "".join(parts) + "</div>"
-
-
-def examples_section(runs: Sequence[Run], names: Sequence[str], ref: MeasureRef,
-                     shown: str, k: int) -> str:
-    first = runs[0].metrics[ref.metric]
-    component = first.headline(ref.measure)
-    scale = first.info.scale
-    score_label = f"{shown} {first.info.label(component)}"
-    parts = [f'<section id="examples"><h2>Best and worst examples</h2><p>Ranked by '
-             f'{escape_html(score_label)}. Highlighted: <mark class="bi">words in a bigram shared '
-             'with the other text</mark>, <mark class="uni">other shared words</mark>.</p>']
-    by_id = [{i: row for row, i in enumerate(r.ids)} for r in runs]
-    values = [r.values(ref, component) for r in runs]
-    for r, (run, name) in enumerate(zip(runs, names)):
-        examples, why = reference_examples(run)
-        diagnostics = example_diagnostics(run)
-        f = values[r]
-        order = sorted(range(len(run.ids)), key=lambda i: (-f[i], run.ids[i]))
-        parts.append(f"<h3>{escape_html(name)}</h3>")
-        if why:
-            parts.append(f'<p class="note">{escape_html(why)}</p>')
-        count = min(k, len(order))
-        for heading, chosen in (("best", order[:count]), ("worst", order[::-1][:count])):
-            parts.append(f'<div class="label">{heading} {count}</div>')
-            for rank, i in enumerate(chosen, start=1):
-                example_id = run.ids[i]
-                others = "".join(
-                    f" · {escape_html(n)} {number(values[j][by_id[j][example_id]], scale)}"
-                    for j, n in enumerate(names) if j != r and example_id in by_id[j])
-                parts.append(_example_card(
-                    f"{heading} #{rank}", example_id, f"{score_label} {number(float(f[i]), scale)}",
-                    run.predictions[i], examples.get(example_id) if examples else None, others,
-                    diagnostics.get(example_id), stored_scores(run, i)))
-    return "".join(parts) + "</section>"
 
 
 def _rank_measure(runs: Sequence[Run], measures: Sequence[MeasureRef], requested: str | None) -> MeasureRef:
@@ -316,7 +218,8 @@ def _figures(runs: Sequence[Run], names: Sequence[str], measures: Sequence[Measu
             plots.length_scatter(names, lengths, [v[shown] for v in per_example], shown))
 
 
-def render_html(runs: Sequence[Run], comparison: Comparison | None = None, k: int = 5,
+def render_html(runs: Sequence[Run], comparison: Comparison | None = None,
+                k: int = DEFAULT_EXAMPLES,
                 rank_by: str | None = None, title: str = "sumbench report",
                 leaderboard: Leaderboard | None = None) -> str:
     """The report for ``runs`` (their comparison and leaderboard, if given) as one HTML

@@ -118,7 +118,8 @@ def comparison_section(comparison: Comparison) -> list[str]:
         header = ["measure", "system", "score", f"{escape_markdown(comparison.names[0])} score",
                   "difference", f"{level}% CI of difference", "p (paired bootstrap)",
                   "p (approx. randomisation)", "win / tie / loss"]
-        lines = [f"Differences against **{escape_markdown(comparison.names[0])}** on "
+        lines = [f"Differences against **{escape_markdown(comparison.names[0])}** (the "
+                 "baseline: the first run given, unless --baseline-system names another) on "
                  f"{comparison.examples} examples (points; positive = better than "
                  f"{escape_markdown(comparison.names[0])}).", ""]
         lines += table(header, rows, "llrrrrrrr")
