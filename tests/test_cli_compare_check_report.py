@@ -225,3 +225,30 @@ def test_a_name_with_a_newline_keeps_each_table_row_on_one_line(tmp_path, capsys
         assert code == 0
         assert "line one\\u000aline two" in out
         assert not any(line.startswith("line two") for line in out.splitlines())
+
+
+def test_baseline_system_through_the_cli(runs):
+    """``--baseline-system`` picks the system the report compares against; an unknown
+    name is exit 2 naming the known systems; the default (the first run) is said."""
+    from cli_util import one_error_line, sumbench as cli
+
+    fast = ["--permutations", "300", "--paired-bs", "100", "--format", "md"]
+    default = cli("report", runs["lead3"], runs["lead1"], *fast)
+    assert default.code == 0, default.err
+    assert ("Differences against **lead-3** (the baseline: the first run given, unless "
+            "--baseline-system names another)") in default.out
+    chosen = cli("report", runs["lead3"], runs["lead1"], *fast, "--baseline-system", "lead-1")
+    assert chosen.code == 0, chosen.err
+    assert "Differences against **lead-1**" in chosen.out
+    rows = [line for line in chosen.out.splitlines() if line.startswith("| rouge1 | ")]
+    assert rows and all(line.startswith("| rouge1 | lead-3 |") for line in rows)
+    assert "| vs lead-1 |" in chosen.out  # the leaderboard's column against it too
+    one_error_line(cli("report", runs["lead3"], runs["lead1"], *fast, "--baseline-system", "M0"),
+                   "--baseline-system 'M0': no such system", "known: lead-3, lead-1")
+    one_error_line(cli("report", runs["lead3"], *fast, "--baseline-system", "lead-3"),
+                   "--baseline-system applies to a report of several runs only")
+    compared = cli("compare", runs["lead3"], runs["lead1"], "--baseline-system", "lead-1",
+                   "--permutations", "300", "--paired-bs", "100")
+    assert compared.code == 0 and "against lead-1" in compared.out
+    one_error_line(cli("compare", runs["lead3"], runs["lead1"], "--all-pairs",
+                       "--baseline-system", "lead-1"), "does not apply with --all-pairs")

@@ -192,6 +192,7 @@ def golden_board():
     ("leaderboard.md", lambda board: "\n".join(boards.leaderboard_markdown(board)) + "\n"),
     ("leaderboard.csv", boards.leaderboard_csv),
     ("leaderboard.txt", lambda board: boards.leaderboard_text(board) + "\n"),
+    ("leaderboard.html", lambda board: boards.leaderboard_html(board) + "\n"),
 ])
 def test_golden_leaderboards(name, render):
     text = render(golden_board())
