@@ -89,8 +89,11 @@ def runs_for(names, measures, field, ids, prediction):
             for i, name in enumerate(names)]
 
 
-def board_for(runs, note):
-    board = build_leaderboard(runs, LeaderboardSettings(permutations=100, bootstrap_samples=50))
+def board_for(runs, note, baseline: bool = False):
+    """The runs' leaderboard with a hostile note; ``baseline``: with a "vs" column against
+    the second run (a hostile name in a header)."""
+    board = build_leaderboard(runs, LeaderboardSettings(
+        permutations=100, bootstrap_samples=50, baseline=runs[1].name if baseline else None))
     return replace(board, notes=(*board.notes, note))
 
 
@@ -196,7 +199,7 @@ def assert_csv_defused(text: str, names) -> None:
         for k, cell in enumerate(row):
             if row is header or k in text_columns:  # no formula (a plain number is none)
                 assert not cell.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(cell), cell
-            else:
+            elif not (cell == "" and header[k] == "vs_baseline_adjusted_p"):  # the baseline's
                 float(cell)  # numbers stay numbers
 
 
@@ -243,12 +246,14 @@ def assert_terminal_clean(text: str, harmless: str) -> None:
 # --- the property tests ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("baseline", [False, True])
 @SETTINGS
 @given(cases())
-def test_leaderboard_formats_escape_hostile_strings(case):
+def test_leaderboard_formats_escape_hostile_strings(baseline, case):
     runs, note, twin = case
-    board, plain = board_for(runs, note), board_for(twin, "a note")
-    assert_inert_latex(boards.leaderboard_latex(board), columns=len(board.measures) + 4)
+    board, plain = board_for(runs, note, baseline), board_for(twin, "a note", baseline)
+    assert_inert_latex(boards.leaderboard_latex(board),
+                       columns=len(board.measures) + 4 + baseline)
     assert (boards.leaderboard_latex(board).count("\n")
             == boards.leaderboard_latex(plain).count("\n"))
     assert_markdown_tables_hold("\n".join(boards.leaderboard_markdown(board)) + "\n")
@@ -269,6 +274,8 @@ def test_reports_and_console_escape_hostile_strings(case):
     assert_markdown_tables_hold(report_markdown(runs, comparison, title=note,
                                                 leaderboard=board_for(runs, note)))
     assert_markdown_tables_hold("\n".join(comparison_section(comparison)) + "\n")
+    every = compare_runs(runs, replace(settings_, all_pairs=True))  # with its matrices
+    assert_markdown_tables_hold("\n".join(comparison_section(every)) + "\n")
     assert_terminal_clean(side_by_side(runs, comparison.names),
                           side_by_side(twin, plain.names))
     assert_terminal_clean(score_table(runs[0], runs[0].name), score_table(twin[0], "a"))

@@ -286,3 +286,22 @@ def test_known_names_are_shortened():
     names = [f"M{k}" for k in range(16)]
     assert known_names(names) == "M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11 and 4 more"
     assert known_names(names[:3]) == "M0, M1, M2"
+
+
+def test_compare_all_pairs_markdown_has_a_matrix_per_measure(nasty_study):
+    runs = system_runs({"a": 0.0, "b": 0.08, "c": -0.08}, n=60)
+    every = compare_runs(runs, CompareSettings(bootstrap_samples=200, permutations=1000,
+                                               all_pairs=True))
+    from sumbench.eval.report.markdown import comparison_section
+
+    text = "\n".join(comparison_section(every))
+    assert text.count("Pairwise significance on rouge1:") == 1
+    assert text.count("Pairwise significance on rouge2:") == 1
+    m = every.find("b", "rouge1")  # b against a
+    assert m.baseline == "a" and m.permutation_p_holm < 0.05
+    row_b = next(line for line in text.splitlines() if line.startswith("| 2. b |"))
+    assert f"**{100 * m.difference:+.2f}** ({m.permutation_p_holm:.4f})" in row_b
+    done = cli("compare", nasty_study, "--all-pairs", "--format", "md", "--permutations", "300",
+               "--paired-bs", "100")
+    assert done.code == 0, done.err
+    assert done.out.count("Pairwise significance on ") == 2 and "| 1. sys\\_1 &amp; co |" in done.out

@@ -109,6 +109,10 @@ def comparison_section(comparison: Comparison) -> list[str]:
                  "examples (points; positive = the system is better); p-values also "
                  "Holm-corrected over the pairs of each measure.", ""]
         lines += table(header, rows, "llrlrrrrrrrr")
+        from .pairmatrix import grid_from_comparison, grid_markdown
+
+        for shown in dict.fromkeys(m.label for m in comparison.metrics):
+            lines += [""] + grid_markdown(grid_from_comparison(comparison, shown))
     else:
         rows = [[escape_markdown(m.label), escape_markdown(m.system),
                  number(m.system_mean, m.scale), number(m.baseline_mean, m.scale), f"{m.scale * m.difference:+.2f}",

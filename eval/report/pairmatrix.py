@@ -8,6 +8,10 @@ p-value, the layout of the significance matrices in the WMT findings papers (Boj
 al. 2013 onwards).  Columns are headed by rank position, rows by position and name, so
 sixteen systems still fit a page.
 
+The same square serves ``compare --all-pairs --format md`` (one per compared measure,
+runs in the order given, approximate randomisation's Holm-adjusted p-values at 0.05):
+:func:`grid_from_comparison`.
+
 Markdown marks a significant cell in bold.  HTML colours each cell as a heat map, no
 script needed: green when the row's system ranks above the column's, red below, darker
 for smaller p (``< 0.001``, ``< 0.01``, ``< alpha``), no colour when not significant;
@@ -18,71 +22,103 @@ go through the format's one escaping function.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
-from ..leaderboard import Leaderboard, PairTest
+from ..compare import Comparison
+from ..leaderboard import Leaderboard
 from .escape.html import escape_html
 from .escape.markdown import escape_markdown
 
 DASH = "\u2014"
+COMPARE_ALPHA = 0.05
 
 
-def _pair_lookup(board: Leaderboard) -> dict[tuple[str, str], PairTest]:
-    return {(p.better, p.worse): p for p in board.pairs}
+@dataclass(frozen=True)
+class Cell:
+    """Row against column: ``difference`` is the row's mean minus the column's (display
+    units); ``above``: the row's system ranks above the column's (it colours the cell)."""
+
+    difference: float
+    adjusted_p: float
+    significant: bool
+    above: bool
 
 
-def cell(board: Leaderboard, row: str, column: str,
-         lookup: dict[tuple[str, str], PairTest]) -> tuple[float, PairTest, bool] | None:
-    """``(row minus column, the pair, row ranks above)``; ``None`` on the diagonal."""
-    if row == column:
-        return None
-    pair = lookup.get((row, column))
-    if pair is not None:
-        return pair.difference, pair, True
-    pair = lookup[(column, row)]
-    return -pair.difference, pair, False
+@dataclass(frozen=True)
+class PairGrid:
+    """Every pair of ``names`` (rows and columns in this order) and what a cell means."""
+
+    names: tuple[str, ...]
+    cells: dict[tuple[str, str], Cell]
+    caption: str
 
 
-def caption(board: Leaderboard) -> str:
-    """What a cell means (plain text; each format escapes it)."""
+def grid_from_leaderboard(board: Leaderboard) -> PairGrid:
+    """The leaderboard's pairs, systems in rank order."""
     test = {"permutation": "approximate randomisation", "bootstrap": "paired bootstrap",
             "both": "both paired tests, the larger p-value"}[board.settings.test]
-    return (f"Pairwise significance on {board.win_rate_measure}: each cell is the row's "
-            f"mean minus the column's (columns numbered by rank), with the Holm-adjusted "
-            f"p-value of {test} over the {len(board.pairs)} pairs; significant when below "
-            f"alpha = {board.settings.alpha:g}.")
+    cells = {}
+    for p in board.pairs:
+        cells[(p.better, p.worse)] = Cell(p.difference, p.adjusted_p, p.significant, True)
+        cells[(p.worse, p.better)] = Cell(-p.difference, p.adjusted_p, p.significant, False)
+    caption = (f"Pairwise significance on {board.win_rate_measure}: each cell is the row's "
+               f"mean minus the column's (columns numbered by rank), with the Holm-adjusted "
+               f"p-value of {test} over the {len(board.pairs)} pairs; significant when "
+               f"below alpha = {board.settings.alpha:g}.")
+    return PairGrid(tuple(e.name for e in board.entries), cells, caption)
 
 
-def matrix_markdown(board: Leaderboard) -> list[str]:
+def grid_from_comparison(comparison: Comparison, shown: str) -> PairGrid:
+    """The all-pairs comparison of the column labelled ``shown`` (runs in the order
+    given; significant: Holm-adjusted approximate-randomisation p below 0.05)."""
+    cells = {}
+    pairs = [m for m in comparison.metrics if m.label == shown]
+    for m in pairs:
+        d = m.scale * m.difference  # system minus baseline
+        p = m.permutation_p_holm if m.permutation_p_holm is not None else m.permutation_p
+        significant = p < COMPARE_ALPHA and d != 0
+        cells[(m.system, m.baseline)] = Cell(d, p, significant, d > 0)
+        cells[(m.baseline, m.system)] = Cell(-d, p, significant, d < 0)
+    caption = (f"Pairwise significance on {shown}: each cell is the row's mean minus the "
+               "column's (columns numbered as the rows), with the Holm-adjusted p-value of "
+               f"approximate randomisation over the {len(pairs)} pairs; significant when "
+               f"below {COMPARE_ALPHA:g}.")
+    return PairGrid(tuple(comparison.names), cells, caption)
+
+
+def grid_markdown(grid: PairGrid) -> list[str]:
     """The matrix as a GitHub-flavoured Markdown table; significant cells in bold."""
     from .markdown import table
 
-    lookup = _pair_lookup(board)
-    names = [e.name for e in board.entries]
     rows = []
-    for k, row in enumerate(names, start=1):
+    for k, row in enumerate(grid.names, start=1):
         cells = [f"{k}. {escape_markdown(row)}"]
-        for column in names:
-            found = cell(board, row, column, lookup)
-            if found is None:
+        for column in grid.names:
+            c = grid.cells.get((row, column))
+            if c is None:
                 cells.append(DASH)
                 continue
-            difference, pair, _ = found
-            value = f"{difference:+.2f}"
-            cells.append(f"**{value}** ({pair.adjusted_p:.4f})" if pair.significant
-                         else f"{value} ({pair.adjusted_p:.4f})")
+            value = f"{c.difference:+.2f}"
+            cells.append(f"**{value}** ({c.adjusted_p:.4f})" if c.significant
+                         else f"{value} ({c.adjusted_p:.4f})")
         rows.append(cells)
-    header = ["system", *(str(k) for k in range(1, len(names) + 1))]
-    lines = [escape_markdown(caption(board)) + " Bold: significant.", ""]
-    return lines + table(header, rows, "l" + "r" * len(names))
+    header = ["system", *(str(k) for k in range(1, len(grid.names) + 1))]
+    lines = [escape_markdown(grid.caption) + " Bold: significant.", ""]
+    return lines + table(header, rows, "l" + "r" * len(grid.names))
 
 
-def heat_class(pair: PairTest, above: bool) -> str:
+def matrix_markdown(board: Leaderboard) -> list[str]:
+    """The leaderboard's matrix in Markdown."""
+    return grid_markdown(grid_from_leaderboard(board))
+
+
+def heat_class(cell: Cell) -> str:
     """The cell's CSS class: direction (``up``/``down``) and level 1-3, or ``ns``."""
-    if not pair.significant:
+    if not cell.significant:
         return "ns"
-    level = 3 if pair.adjusted_p < 0.001 else 2 if pair.adjusted_p < 0.01 else 1
-    return f"{'up' if above else 'down'}{level}"
+    level = 3 if cell.adjusted_p < 0.001 else 2 if cell.adjusted_p < 0.01 else 1
+    return f"{'up' if cell.above else 'down'}{level}"
 
 
 LEGEND: Sequence[tuple[str, str]] = (
@@ -92,29 +128,30 @@ LEGEND: Sequence[tuple[str, str]] = (
     ("down3", "row below, p < 0.001"))
 
 
-def matrix_html(board: Leaderboard) -> str:
+def grid_html(grid: PairGrid) -> str:
     """The matrix as an HTML heat map (classes styled by the page's CSS)."""
-    lookup = _pair_lookup(board)
-    names = [e.name for e in board.entries]
     head = "<th>system</th>" + "".join(f'<th class="n">{k}</th>'
-                                       for k in range(1, len(names) + 1))
+                                       for k in range(1, len(grid.names) + 1))
     body = []
-    for k, row in enumerate(names, start=1):
+    for k, row in enumerate(grid.names, start=1):
         cells = [f"<th>{k}. {escape_html(row)}</th>"]
-        for column in names:
-            found = cell(board, row, column, lookup)
-            if found is None:
+        for column in grid.names:
+            c = grid.cells.get((row, column))
+            if c is None:
                 cells.append(f'<td class="n diag">{DASH}</td>')
                 continue
-            difference, pair, above = found
-            css = heat_class(pair, above)
-            mark = " *" if pair.significant else ""
-            cells.append(f'<td class="n {css}">{difference:+.2f}{mark}<br>'
-                         f"<small>p {pair.adjusted_p:.4f}</small></td>")
+            mark = " *" if c.significant else ""
+            cells.append(f'<td class="n {heat_class(c)}">{c.difference:+.2f}{mark}<br>'
+                         f"<small>p {c.adjusted_p:.4f}</small></td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     legend = " ".join(f'<span class="key {css}">{escape_html(text)}</span>'
                       for css, text in LEGEND)
-    return (f'<h3 id="significance">Pairwise significance</h3><p>{escape_html(caption(board))} '
+    return (f'<h3 id="significance">Pairwise significance</h3><p>{escape_html(grid.caption)} '
             f"* marks a significant cell.</p><p>{legend}</p>"
             f'<div class="wide"><table class="heat"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def matrix_html(board: Leaderboard) -> str:
+    """The leaderboard's matrix as an HTML heat map."""
+    return grid_html(grid_from_leaderboard(board))
