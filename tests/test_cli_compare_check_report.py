@@ -243,6 +243,12 @@ def test_baseline_system_through_the_cli(runs):
     rows = [line for line in chosen.out.splitlines() if line.startswith("| rouge1 | ")]
     assert rows and all(line.startswith("| rouge1 | lead-3 |") for line in rows)
     assert "| vs lead-1 |" in chosen.out  # the leaderboard's column against it too
+    import sumbench as api
+    from sumbench.eval.compare import CompareSettings
+
+    assert api.report([runs["lead3"], runs["lead1"]], "md", baseline_system="lead-1",
+                      settings=CompareSettings(bootstrap_samples=100, permutations=300)) \
+        == chosen.out  # the API does what the CLI does
     one_error_line(cli("report", runs["lead3"], runs["lead1"], *fast, "--baseline-system", "M0"),
                    "--baseline-system 'M0': no such system", "known: lead-3, lead-1")
     one_error_line(cli("report", runs["lead3"], *fast, "--baseline-system", "lead-3"),

@@ -47,7 +47,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "the ranking measure, marked where significant (default: no "
                              "such column)")
     parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="output format (default: a console table)")
+                        help="output format (default: a console table); md and html add "
+                             "the pairwise significance matrix; latex is a booktabs tabular "
+                             "(the document needs \\usepackage{booktabs})")
     parser.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
     return parser
 
