@@ -94,8 +94,8 @@ def verdict_text(result) -> str:
     """A gate verdict (:class:`~sumbench.eval.gate.GateResult`): one line per gated
     measure, notes, the tally and the signature; every value stays on its line."""
     safe = escape_controls
-    lines = [safe(f"sumbench check: {Path(result.current).name} against baseline "
-                  f"{Path(result.baseline).name} ({result.examples} examples)", newlines=True)]
+    lines = [safe(f"sumbench check: {result.current_label} against baseline "
+                  f"{result.baseline_label} ({result.examples} examples)", newlines=True)]
     for o in result.outcomes:
         lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {safe(o.reason, newlines=True)}")
     for note in result.notes:
