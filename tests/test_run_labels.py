@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli_util import one_error_line, sumbench
 from sumbench.eval.runs.labels import error_label, run_labels
@@ -33,12 +35,26 @@ def test_labels_are_names_with_the_shortest_distinct_folder_end():
         ("M0 (current/M0)", "M0 (base/M0)", "M1")
     assert run_labels([Named("lead-3", Path("/x/one")), Named("lead-3", Path("/y/two"))]) == \
         ("lead-3 (one)", "lead-3 (two)")
-    # held in memory: the position; one folder given twice: the whole path and the position
-    assert run_labels([Named("a"), Named("a", Path("f/a"))]) == ("a (#1)", "a (a)")
+    # held in memory; one folder given twice: the whole path and the position
+    assert run_labels([Named("a"), Named("a", Path("f/a"))]) == ("a (in memory)", "a (a)")
+    assert run_labels([Named("a"), Named("a")]) == ("a (in memory) #1", "a (in memory) #2")
     assert run_labels([Named("a", Path("f/a")), Named("a", Path("f/a"))]) == \
         ("a (f/a) #1", "a (f/a) #2")
     # a name that looks like another run's label stays distinct
-    assert len(set(run_labels([Named("a (#2)"), Named("a"), Named("a")]))) == 3
+    assert len(set(run_labels([Named("a (in memory) #2"), Named("a"), Named("a")]))) == 3
+
+
+_NAMES = st.sampled_from(["a", "b", "a (in memory)", "a (in memory) #2", "a (x)", "a #1"])
+_PATHS = st.none() | st.sampled_from(["x", "y/x", "z/x", "a", "y/a"]).map(Path)
+
+
+@given(st.lists(st.builds(Named, _NAMES, _PATHS), max_size=8))
+def test_labels_always_differ_and_are_names_where_names_differ(runs):
+    labels = run_labels(runs)
+    assert len(set(labels)) == len(labels) == len(runs)
+    assert all(label.startswith(run.name) for label, run in zip(labels, runs))
+    if len({run.name for run in runs}) == len(runs):
+        assert labels == tuple(run.name for run in runs)
 
 
 def test_error_labels_name_the_folder():
@@ -87,6 +103,14 @@ def test_check_names_runs_by_name(folders):
     assert same.code == 0, same.err
     assert same.out.startswith("sumbench check: lead-3 (current) against baseline "
                                "lead-3 (baseline) (6 examples)")
+
+
+def test_run_with_a_baseline_names_its_output_folder(folders, tmp_path):
+    done = sumbench("run", "--limit", "6", "--bootstrap-samples", "100", "-o", tmp_path / "new",
+                    "--baseline", folders / "baseline", "--permutations", "200",
+                    "--paired-bs", "100")
+    assert done.code == 0, done.err
+    assert "sumbench check: lead-3 (new) against baseline lead-3 (baseline)" in done.out
 
 
 def test_compare_and_leaderboard_use_the_same_labels(folders):

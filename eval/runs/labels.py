@@ -5,8 +5,9 @@ A run is named by its name (``--name``, its summariser, its predictions file or 
 system in a study), never by the folder it happens to sit in.  Where two runs of one
 command share a name -- a study gated against a study, a run against a baseline made by
 the same summariser -- each label adds the shortest end of its folder's path that tells
-them apart (``M0 (current/M0)`` and ``M0 (baseline/M0)``), or its position (``#2``) for
-a run held in memory.  An error about one run names its folder too
+them apart (``M0 (current/M0)`` and ``M0 (baseline/M0)``), or ``(in memory)`` for a run
+that has no folder; labels still alike (one folder given twice) end in their position
+(``#2``).  An error about one run names its folder too
 (:func:`error_label`), so the user knows which file to look at.  This follows git's
 short names for refs and abbreviated paths: the shortest name that is unambiguous in
 context.
@@ -37,19 +38,23 @@ def error_label(run: Named) -> str:
 
 def run_labels(runs: Sequence[Named]) -> tuple[str, ...]:
     """A label per run, in order, all different: the run's name, with the end of its
-    folder's path (or its position when it has none) where another run has that name."""
+    folder's path (``in memory`` when it has none) where another run has that name, and
+    its position (``#2``) where labels would still be alike."""
     counts = Counter(run.name for run in runs)
     labels = []
-    for position, run in enumerate(runs):
+    for run in runs:
         if counts[run.name] == 1:
             labels.append(run.name)
             continue
         twins = [other.path for other in runs if other.name == run.name]
-        where = _distinct_end(run.path, twins) if run.path is not None else f"#{position + 1}"
+        where = _distinct_end(run.path, twins) if run.path is not None else "in memory"
         labels.append(f"{run.name} ({where})")
-    counts = Counter(labels)  # the same folder twice, or a name that looks like a label
-    return tuple(f"{label} #{position + 1}" if counts[label] > 1 else label
-                 for position, label in enumerate(labels))
+    while True:  # the same folder twice, or a name that looks like another's label
+        counts = Counter(labels)
+        if len(counts) == len(labels):
+            return tuple(labels)
+        labels = [f"{label} #{position + 1}" if counts[label] > 1 else label
+                  for position, label in enumerate(labels)]
 
 
 def _distinct_end(path: Path, paths: Sequence[Path | None]) -> str:
