@@ -97,3 +97,32 @@ def test_few_systems_are_named_many_counted_and_names_escaped():
     assert StudyNotice("c", "m", names[:2], 2).systems_text() == "in 2 of 2 systems"
     assert StudyNotice("c", "m", ("bad\x1b[2Jname\nx",), 3).systems_text() == \
         "in 1 of 3 systems: bad\\u001b[2Jname\\u000ax"
+
+
+def test_a_study_of_version_2_run_folders_warns_once(tmp_path):
+    from fake_runs import make_run, synthetic_f
+    from sumbench.eval.runs.digest import json_digest
+    from sumbench.eval.runs.study import write_study
+
+    names = [f"s{k}" for k in range(7)]
+    study = write_study([make_run(n, synthetic_f(4, seed=k + 1, types=("rouge1",)))
+                         for k, n in enumerate(names)], tmp_path / "study")
+    index = json.loads((study / "study.json").read_text())
+    for entry in index["runs"]:
+        results_file = study / entry["folder"] / "results.json"
+        results = json.loads(results_file.read_text())
+        results["schema_version"] = 2
+        del results["digests"]
+        results_file.write_text(json.dumps(results, indent=2))
+        entry["results"] = json_digest(results)
+    (study / "study.json").write_text(json.dumps(index, indent=2))
+    done = sumbench("compare", study, "--permutations", "100", "--paired-bs", "100")
+    assert done.code == 0, done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1, done.err
+    assert lines[0] == (f"sumbench: warning: {study}: 7 of 7 run folders are version 2 (no "
+                        "content digests); their integrity is not checked; score them again "
+                        "to write version 3")
+    alone = sumbench("compare", study / "s0", study / "s1", "--permutations", "100",
+                     "--paired-bs", "100")
+    assert alone.code == 0 and alone.err.count("a version-2 run folder") == 2, alone.err
