@@ -27,12 +27,12 @@ signature, e.g. ``...|paired-bs:1000|ar:10000|cmp-seed:12345|cmp-ci:95``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from sumbench.common.errors import InputError, UsageError
+from .runs.labels import error_label, run_labels
 from .runs.resolve import RunSource, resolve_run
 from .runs.run import MeasureRef, Run, label, shared_measures
 from .stats import Interval, paired_bootstrap, permutation_test, win_tie_loss
@@ -153,17 +153,9 @@ class Comparison:
 
 
 def unique_names(runs: Sequence[Run]) -> tuple[str, ...]:
-    """Run names, with the folder name added where two runs share a name."""
-    names = [r.name for r in runs]
-    out = []
-    for i, run in enumerate(runs):
-        text = run.name
-        if names.count(run.name) > 1:
-            text = f"{run.name} ({Path(run.path).name if run.path else f'#{i + 1}'})"
-        out.append(text)
-    if len(set(out)) < len(out):
-        out = [f"{text} #{i + 1}" for i, text in enumerate(out)]
-    return tuple(out)
+    """The runs' labels in tables and messages (:func:`~sumbench.eval.runs.labels.run_labels`:
+    the name, with the end of the folder's path where two runs share a name)."""
+    return run_labels(runs)
 
 
 def incompatibilities(a: Run, b: Run, a_name: str, b_name: str,
@@ -197,10 +189,12 @@ def aligned_rows(runs: Sequence[Run], names: Sequence[str], force: bool) -> tupl
         raise InputError("the runs share no example ids; nothing to compare")
     for run, name in zip(runs, names):
         if len(set(run.ids)) != len(run.ids):
-            raise InputError(f"{name}: duplicate example ids in per_example.jsonl")
+            raise InputError(f"run {error_label(run)}: duplicate example ids in "
+                             "per_example.jsonl")
         if len(run.ids) != len(order):
             if not force:
-                raise InputError(f"{name} has {len(run.ids)} examples but only {len(order)} "
+                raise InputError(f"run {error_label(run)} has {len(run.ids)} examples but only "
+                                 f"{len(order)} "
                                  "are shared by all runs; use --force to compare those")
             notes.append(f"{name}: compared on {len(order)} of its {len(run.ids)} examples")
     rows = []

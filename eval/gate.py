@@ -33,6 +33,7 @@ from typing import Any
 
 from .compare import CompareSettings, MetricComparison, RunLike, compare_runs
 from sumbench.common.errors import InputError, UsageError
+from .runs.labels import error_label
 from .runs.resolve import Source, is_study_source, resolve, resolve_run
 from .runs.run import Run
 from .runs.study import Study
@@ -200,7 +201,10 @@ class MetricOutcome:
 
 @dataclass(frozen=True)
 class GateResult:
-    """The verdict for every gated metric, with what was compared."""
+    """The verdict for every gated metric, with what was compared: ``baseline`` and
+    ``current`` are the runs' folders (their names when held in memory), the labels how
+    every output names them (:func:`~sumbench.eval.runs.labels.run_labels`: the run
+    name, with the end of the folder's path when both runs have one name)."""
 
     outcomes: tuple[MetricOutcome, ...]
     config: GateConfig
@@ -208,6 +212,8 @@ class GateResult:
     current: str
     signature: str
     examples: int
+    baseline_label: str
+    current_label: str
     config_file: str | None = None
     notes: tuple[str, ...] = ()
 
@@ -221,6 +227,7 @@ class GateResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "baseline": self.baseline, "current": self.current,
+                "baseline_label": self.baseline_label, "current_label": self.current_label,
                 "signature": self.signature, "examples": self.examples,
                 "config": self.config.to_dict(), "config_file": self.config_file,
                 "outcomes": [o.to_dict() for o in self.outcomes], "notes": list(self.notes)}
@@ -290,8 +297,9 @@ def gated_measures(current: Run, baseline: Run, config: GateConfig) -> tuple[str
     refs = [ref for ref in current.default_gate()
             if ref.metric in baseline.metrics and ref.measure in baseline.metrics[ref.metric].columns]
     if not refs:
-        raise InputError(f"the current run and the baseline have no gated measure in common "
-                         f"(the current run gates: {', '.join(map(str, current.default_gate()))})")
+        raise InputError(f"the current run {error_label(current)} and the baseline "
+                         f"{error_label(baseline)} have no gated measure in common (the current "
+                         f"run gates: {', '.join(map(str, current.default_gate()))})")
     return tuple(str(ref) for ref in refs)
 
 
@@ -309,6 +317,7 @@ def check_runs(current: RunLike, baseline: RunLike, config: GateConfig = GateCon
                       baseline=str(base.path) if base.path else base.name,
                       current=str(cur.path) if cur.path else cur.name,
                       signature=comparison.signature, examples=comparison.examples,
+                      baseline_label=comparison.names[0], current_label=comparison.names[1],
                       config_file=config_file, notes=comparison.notes)
 
 
@@ -317,8 +326,11 @@ def check_studies(current: Source, baseline: Source, config: GateConfig = GateCo
     """Each system of the ``current`` study against the ``baseline`` study's system of
     its name (studies or study folders)."""
     if not (is_study_source(current) and is_study_source(baseline)):
-        raise UsageError("check a study against a study (each system against the baseline "
-                         "system of its name), or a run folder against a run folder")
+        kinds = " and ".join(f"{what} {_source_text(source)} is a "
+                             f"{'study' if is_study_source(source) else 'run'}"
+                             for what, source in (("the run", current), ("the baseline", baseline)))
+        raise UsageError(f"{kinds}: check a study against a study (each system against the "
+                         "baseline system of its name), or a run folder against a run folder")
     base_study = resolve(baseline)
     assert isinstance(base_study, Study)
     by_name = {r.name: r for r in base_study.runs}
@@ -332,6 +344,15 @@ def check_studies(current: Source, baseline: Source, config: GateConfig = GateCo
     return StudyGateResult(tuple(check_runs(run, by_name[run.name], config, force=force,
                                             config_file=config_file)
                                  for run in current_study.runs))
+
+
+def _source_text(source: Source) -> str:
+    """What the user gave: a folder, or a run's or study's label."""
+    if isinstance(source, Run):
+        return error_label(source)
+    if isinstance(source, Study):
+        return str(source.path) if source.path is not None else "(in memory)"
+    return str(source)
 
 
 def check(current: Source, baseline: Source, config: GateConfig = GateConfig(),

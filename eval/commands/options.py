@@ -239,14 +239,14 @@ def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None
 
 
 def emit_study(runs, args: argparse.Namespace, described: str) -> None:
-    """Several runs on one reference set: warnings (stderr), the study folder (``-o``),
-    then their headline means side by side, or the study as JSON."""
-    from ..report.console import notice_lines, study_text
+    """Several runs on one reference set: warnings (stderr, each distinct one once with
+    the systems it concerns), the study folder (``-o``), then their headline means side
+    by side, or the study as JSON."""
+    from ..report.console import study_notice_lines, study_text
     from ..runs.study import study_results_text, write_study
 
-    for run in runs:
-        for line in notice_lines(run.all_notices()):
-            print(f"{line} [{run.name}]", file=sys.stderr)
+    for line in study_notice_lines(runs):
+        print(line, file=sys.stderr)
     if args.output_dir:
         write_study(runs, args.output_dir)
     if args.format == "json":

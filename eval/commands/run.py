@@ -5,6 +5,8 @@ fixtures); ``--baselines`` adds Lead-3 and the extractive oracle side by side;
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
+from pathlib import Path
 
 from . import check, options
 from sumbench.common.errors import UsageError
@@ -102,6 +104,8 @@ def _gate(run, args: argparse.Namespace, gate) -> int:
     from ..gate import check_runs
 
     baseline, config, config_file = gate  # loaded before any work, not read again
+    if args.output_dir:  # saved there: named as 'sumbench check' on that folder names it
+        run = replace(run, path=Path(args.output_dir))
     result = check_runs(run, baseline, config, force=args.force,
                         config_file=str(config_file) if config_file else None)
     print()

@@ -20,6 +20,7 @@ from typing import Sequence
 from ..compare import component_names
 from sumbench.common.errors import InputError
 from .table import ScoreTable
+from ..runs.labels import error_label
 from ..runs.run import Run, label, shared_measures
 
 ALL_COMPONENTS = ("all",)
@@ -28,13 +29,15 @@ ALL_COMPONENTS = ("all",)
 def _check_names(runs: Sequence[Run]) -> None:
     for run in runs:
         if len(set(run.ids)) != len(run.ids):
-            raise InputError(f"run {run.name!r} has duplicate example ids")
+            raise InputError(f"run {error_label(run)} has duplicate example ids")
     names = [r.name for r in runs]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
+        where = ", ".join(error_label(r) for r in runs if r.name in twice)
         raise InputError(f"the runs are the systems, so their names must differ: "
                          f"{', '.join(repr(n) for n in twice)} "
-                         f"{'is' if len(twice) == 1 else 'are'} used twice (set --name when scoring)")
+                         f"{'is' if len(twice) == 1 else 'are'} used twice ({where}; set "
+                         "--name when scoring)")
 
 
 def _check_signatures(runs: Sequence[Run], metrics: Sequence[str]) -> None:
@@ -43,7 +46,8 @@ def _check_signatures(runs: Sequence[Run], metrics: Sequence[str]) -> None:
         for run in runs[1:]:
             differs = first.blocking_differences(run.metrics[metric].signature)
             if differs:
-                what = "; ".join(f"'{k}' is {a} in {runs[0].name!r} but {b} in {run.name!r}"
+                what = "; ".join(f"'{k}' is {a} in {error_label(runs[0])} but {b} in "
+                                 f"{error_label(run)}"
                                  for k, (a, b) in differs.items())
                 raise InputError(f"metric {metric} was not computed the same way in every run: "
                                  f"{what}")

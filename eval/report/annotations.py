@@ -8,7 +8,6 @@ GitHub's documented "workflow commands" syntax, as ``actions/toolkit``'s ``core`
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Sequence
 
 from ..gate import GateResult
@@ -33,7 +32,7 @@ def gate_annotations(results: Sequence[GateResult]) -> list[str]:
     several = len(results) > 1
     lines = []
     for r in results:
-        prefix = f"{Path(r.current).name}: " if several else ""
+        prefix = f"{r.current_label}: " if several else ""
         for o in r.outcomes:
             if o.passed:
                 lines.append(annotation("notice", f"sumbench: {prefix}{o.metric} ok", o.reason))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from sumbench.common.terminal import escape_controls
-from ..notices import Notice
+from ..notices import Notice, study_notices
 from .tables import grid, metric_table, side_by_side_rows
 from ..runs.run import Run
 
@@ -28,6 +28,14 @@ def score_table(run: Run, title: str) -> str:
 def notice_lines(notices: Sequence[Notice]) -> list[str]:
     """Warnings as lines for stderr."""
     return [f"sumbench: warning: {escape_controls(n.message, newlines=True)}" for n in notices]
+
+
+def study_notice_lines(runs: Sequence[Run]) -> list[str]:
+    """A study's warnings as lines for stderr: each distinct one once, with the systems
+    it concerns (``(in 16 of 16 systems)``, ``(in 2 of 16 systems: M3, M7)``)."""
+    return [f"sumbench: warning: {escape_controls(n.message, newlines=True)} "
+            f"({n.systems_text()})"
+            for n in study_notices([(run.name, run.all_notices()) for run in runs])]
 
 
 def diagnostics_table(columns: Mapping[str, Mapping[str, float | None]]) -> str:
@@ -86,8 +94,8 @@ def verdict_text(result) -> str:
     """A gate verdict (:class:`~sumbench.eval.gate.GateResult`): one line per gated
     measure, notes, the tally and the signature; every value stays on its line."""
     safe = escape_controls
-    lines = [safe(f"sumbench check: {Path(result.current).name} against baseline "
-                  f"{Path(result.baseline).name} ({result.examples} examples)", newlines=True)]
+    lines = [safe(f"sumbench check: {result.current_label} against baseline "
+                  f"{result.baseline_label} ({result.examples} examples)", newlines=True)]
     for o in result.outcomes:
         lines.append(f"  {'PASS' if o.passed else 'FAIL'}  {safe(o.reason, newlines=True)}")
     for note in result.notes:

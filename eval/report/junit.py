@@ -23,7 +23,6 @@ cannot break the document.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Sequence
 
 from ..gate import GateResult, MetricOutcome
@@ -59,8 +58,8 @@ def _suite(root: ET.Element, result: GateResult, suite_name: str) -> None:
     tests = str(len(result.outcomes))
     failures = str(len(result.failures))
     suite = ET.SubElement(root, "testsuite", {
-        "name": escape_xml(f"{suite_name}: {Path(result.current).name} against baseline "
-                      f"{Path(result.baseline).name}"),
+        "name": escape_xml(f"{suite_name}: {result.current_label} against baseline "
+                           f"{result.baseline_label}"),
         "tests": tests, "failures": failures, "errors": "0", "skipped": "0", "time": "0"})
     properties = ET.SubElement(suite, "properties")
     config = result.config

@@ -193,8 +193,8 @@ def gate_markdown(result: GateResult) -> str:
              p_value(o.permutation_p), f"{o.wins} / {o.ties} / {o.losses}"]
             for o in result.outcomes]
     lines = [head, "",
-             f"Current {escape_markdown(_folder(result.current), code=True)} against baseline "
-             f"{escape_markdown(_folder(result.baseline), code=True)} on {result.examples} "
+             f"Current {escape_markdown(result.current_label)} against baseline "
+             f"{escape_markdown(result.baseline_label)} on {result.examples} "
              "examples. A measure "
              f"fails on {' or '.join(rules)}.", ""]
     lines += table(["", "measure", "baseline", "current", "difference", "95% CI of difference",

@@ -311,12 +311,13 @@ def load_run(directory: str | Path) -> Run:
     return run_from_results(directory, read_results(directory))
 
 
-def run_from_results(directory: Path, results: dict[str, Any]) -> Run:
-    """The run of the folder ``directory`` whose ``results.json`` parsed to ``results``."""
+def run_from_results(directory: Path, results: dict[str, Any], warn: bool = True) -> Run:
+    """The run of the folder ``directory`` whose ``results.json`` parsed to ``results``;
+    ``warn``: warn about a version-2 folder here (a study warns once for its runs)."""
     if results["schema_version"] == 1:
         from .v1 import load_v1
 
         return load_v1(directory, results)
     from .reading import load_v2
 
-    return load_v2(directory, results)
+    return load_v2(directory, results, warn)

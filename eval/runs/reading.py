@@ -11,7 +11,7 @@ its per-example columns, the way the metric aggregates (:func:`check_aggregates`
 metric's class says how, not a field of the file).  So a folder that lost lines, or whose
 numbers were edited, is refused with one line naming the file (exit 2), never compared
 on what is left of it.  A version-2 folder has no digests: it is read with one warning
-on stderr that its integrity is not checked.
+on stderr that its integrity is not checked (a study says it once for all its runs).
 """
 
 from __future__ import annotations
@@ -231,8 +231,10 @@ def _examples(rows: list[tuple[str, Any]]) -> tuple[Example, ...]:
     return tuple(examples)
 
 
-def load_v2(directory: Path, results: dict[str, Any]) -> Run:
-    """The run in a version-3 or -2 folder (``results`` is its parsed ``results.json``)."""
+def load_v2(directory: Path, results: dict[str, Any], warn: bool = True) -> Run:
+    """The run in a version-3 or -2 folder (``results`` is its parsed ``results.json``);
+    ``warn``: say on stderr that a version-2 folder is not checked (a study that reads
+    several says it once)."""
     from ..data import fingerprint
     from .folder import PER_EXAMPLE, PREDICTIONS, REFERENCES, RESULTS
 
@@ -289,7 +291,7 @@ def load_v2(directory: Path, results: dict[str, Any]) -> Run:
         diagnostics = tuple(dict(c.mapping(r.get("diagnostics") or {}, w, "diagnostics"))
                             for w, r in rows)
     mean = c.mapping(results.get("diagnostics") or {}, where, "diagnostics").get("mean")
-    if digests is None:
+    if digests is None and warn:
         print(f"sumbench: warning: {directory}: a version-2 run folder (no content digests): "
               "its integrity is not checked; score it again to write version 3", file=sys.stderr)
     return Run(

@@ -25,6 +25,7 @@ from sumbench.common.errors import InputError, UsageError
 from ..metrics.base import Columns, MetricInfo, Scores, headline_component
 from ..notices import Notice
 from ..signature import Signature
+from .labels import error_label
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,12 @@ class Run:
         if sep:
             result = self.metrics.get(metric)
             if result is None or measure not in result.columns:
-                raise UsageError(f"{text}: no such measure in run {self.name!r} "
+                raise UsageError(f"{text}: no such measure in run {error_label(self)} "
                                  f"(it has: {', '.join(self.measure_labels())})")
             return MeasureRef(metric, measure)
         owners = [m.name for m in self.metrics.values() if text in m.columns]
         if not owners:
-            raise UsageError(f"{text}: no such measure in run {self.name!r} "
+            raise UsageError(f"{text}: no such measure in run {error_label(self)} "
                              f"(it has: {', '.join(self.measure_labels())})")
         if len(owners) > 1:
             raise UsageError(f"{text} is a measure of the metrics {' and '.join(owners)}; "
@@ -187,8 +188,8 @@ def shared_measures(runs: Sequence[Run], requested: Sequence[str] | None) -> lis
         for run in runs[1:]:
             for text, ref in zip(requested, refs):
                 if run.resolve(text) != ref:
-                    raise InputError(f"{text} names different measures in {runs[0].name!r} "
-                                     f"and {run.name!r}")
+                    raise InputError(f"{text} names different measures in runs "
+                                     f"{error_label(runs[0])} and {error_label(run)}")
         return refs
     common = [ref for ref in runs[0].measure_refs()
               if all(ref.metric in r.metrics and ref.measure in r.metrics[ref.metric].columns

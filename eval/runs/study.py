@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sumbench.common.errors import InputError, UsageError
+from ..notices import MAX_SYSTEMS_SHOWN
 from .run import Run
 
 STUDY_FILE = "study.json"
@@ -176,7 +177,7 @@ def load_study(directory: str | Path) -> Study:
                 raise corrupt(path, f"runs[{k}]: {directory / folder / RESULTS} differs from "
                                     "the digest study.json records for it (edited after "
                                     "sumbench wrote it)")
-        run = run_from_results(directory / folder, results)
+        run = run_from_results(directory / folder, results, warn=False)
         for key, stated in expected.items():
             actual = run.name if key == "name" else run.fingerprint
             if stated != actual:
@@ -186,6 +187,12 @@ def load_study(directory: str | Path) -> Study:
     if version < 2:
         print(f"sumbench: warning: {path}: a study index of schema 1 (no digests): its runs "
               "are not checked against it", file=sys.stderr)
+    unchecked = [r.path.name for r in runs if r.schema_version == 2 and r.path is not None]
+    if unchecked:
+        listed = f": {', '.join(unchecked)}" if len(unchecked) <= MAX_SYSTEMS_SHOWN else ""
+        print(f"sumbench: warning: {directory}: {len(unchecked)} of {len(runs)} run folders "
+              f"are version 2 (no content digests){listed}; their integrity is not checked; "
+              "score them again to write version 3", file=sys.stderr)
     return Study(tuple(runs), directory)
 
 
