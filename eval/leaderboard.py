@@ -193,7 +193,7 @@ def build_leaderboard(runs: Sequence[RunLike],
     if len(data) < 2:
         raise InputError("a leaderboard needs at least two runs")
     names = unique_names(data)
-    baseline = names[baseline_index(data, settings.baseline)] if settings.baseline else None
+    baseline = names[baseline_index(data, settings.baseline)] if settings.baseline is not None else None
     measures = shared_measures(data, settings.measures)
     rank_ref = shared_measures(data, (settings.rank_by,))[0] if settings.rank_by else measures[0]
     if rank_ref not in measures:
