@@ -98,6 +98,15 @@ def test_plain_containers_numbers_strings_and_numpy_floats_are_read(tmp_path: Pa
     assert all(type(v) is float for v in got[7].values())
 
 
+def test_a_list_that_contains_itself_is_read(tmp_path: Path) -> None:
+    loop: list = [1.5]
+    loop.append(loop)
+    path = tmp_path / "x.pkl"
+    path.write_bytes(pickle.dumps({"loop": loop}, protocol=3))
+    got = safe_pickle().load_plain_pickle(path)["loop"]
+    assert got[0] == 1.5 and got[1] is got
+
+
 # ---------------------------------------------------------------- REALSumm
 
 ABS = ["t5_out_base", "bart_out", "fast_abs_rl_out_rerank", "presumm_out_abs"]

@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = build_rows(args.source)
         write_jsonl(rows, args.out)
-    except (ReleaseError, OSError, UnicodeDecodeError) as error:
+    except (ReleaseError, OSError, ValueError) as error:  # ValueError: undecodable, or a cycle
         print(f"build_realsumm.py: error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {len(rows)} rows to {args.out}")

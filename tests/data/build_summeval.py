@@ -59,7 +59,7 @@ def literal_assignments(path: Path) -> dict[str, object]:
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id in NAMES):
             try:
                 values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
+            except (ValueError, TypeError, RecursionError):  # e.g. a call, or {[]: 1}
                 raise ReleaseError(f"{path}, line {node.lineno}: "
                                    f"{node.targets[0].id} is not a literal") from None
     missing = [name for name in NAMES if name not in values]
@@ -81,7 +81,7 @@ def _typed(values: dict[str, object]) -> None:
         if not (isinstance(scores, dict) and scores
                 and all(isinstance(k, str) and isinstance(v, (int, float)) for k, v in scores.items())):
             raise ReleaseError(f"{name} is not a mapping of score names to numbers")
-    if len(values["CANDS"]) != len(values["REFS"]):  # type: ignore[arg-type]
+    if len(values["CANDS"]) != len(values["REFS"]):  # type: ignore[arg-type]  (lists, checked above)
         raise ReleaseError("CANDS and REFS differ in length")
 
 

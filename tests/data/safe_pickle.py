@@ -70,9 +70,12 @@ class PlainUnpickler(pickle.Unpickler):
 
 
 def _check_plain(value: object) -> None:
-    stack = [value]
+    stack, seen = [value], set()
     while stack:
         item = stack.pop()
+        if id(item) in seen:  # a pickle can make a list that contains itself
+            continue
+        seen.add(id(item))
         if not isinstance(item, _PLAIN):
             raise pickle.UnpicklingError(f"refused a {type(item).__name__} in the pickle's data")
         if isinstance(item, dict):
