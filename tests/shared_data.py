@@ -1,4 +1,9 @@
-"""Access to ``../shared/data`` (REALSumm, SummEval): tests skip cleanly without it."""
+"""Access to ``../shared/data`` (REALSumm, SummEval): tests skip cleanly without it.
+
+A user's clone has no ``../shared``; each file the tests read is built from a public
+release by a converter in ``tests/data/`` (README: "Tests that need data"), and every
+skip for a missing file names that converter and its command.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,27 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
+SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
+# file name -> (converter in tests/data/, what it reads, the repository to clone)
+CONVERTERS = {
+    REALSUMM.name: ("build_realsumm.py", "the REALSumm release", "neulab/REALSumm"),
+    SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py", "Yale-LILY/SummEval"),
+}
 _SENTENCE = re.compile(r"<t>(.*?)</t>", re.S)
 
 
+def missing_reason(path: Path) -> str:
+    """Why a test skips without ``path``: the converter and the command that builds it."""
+    converter, what, repository = CONVERTERS[path.name]
+    target = f"../shared/data/{path.name}"
+    return (f"{target} not found: build it from {what} with `python tests/data/{converter} "
+            f"--source <clone of {repository}> --out {target}` (README: Tests that need data)")
+
+
 def require(path: Path) -> Path:
-    """``path``, or skip the test when ../shared is not beside the repository."""
+    """``path``, or skip the test naming the converter that builds it."""
     if not path.exists():
-        pytest.skip(f"{path} not found (the ../shared folder is not beside this checkout)")
+        pytest.skip(missing_reason(path))
     return path
 
 
@@ -27,9 +46,14 @@ def t_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def realsumm_rows() -> list[dict]:
-    """The 500 REALSumm rows, each with a unique ``key`` (doc, group, system)."""
-    rows = [json.loads(line) for line in require(REALSUMM).read_text().splitlines() if line]
+def read_realsumm(path: Path) -> list[dict]:
+    """The rows of a ``realsumm_dev.jsonl``, each with a unique ``key`` (doc, group, system)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
     for row in rows:
         row["key"] = f"{row['doc_id']}-{row['group']}-{row['system']}"
     return rows
+
+
+def realsumm_rows() -> list[dict]:
+    """The 500 REALSumm rows of ``../shared/data`` (skips without it)."""
+    return read_realsumm(require(REALSUMM))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_rouge155_support import SUMMEVAL
+from shared_data import SUMMEVAL, require
 
 from sumbench.eval.metrics.rouge155 import corpus_scores, parse_flags, score_rouge155
 
@@ -21,9 +21,7 @@ NAMES = {"rouge1": "rouge_1", "rouge2": "rouge_2", "rouge3": "rouge_3", "rouge4"
 
 
 def summeval() -> dict:
-    if not SUMMEVAL.exists():
-        pytest.skip(f"{SUMMEVAL} not found (the ../shared folder is not beside this checkout)")
-    return json.loads(SUMMEVAL.read_text())
+    return json.loads(require(SUMMEVAL).read_text())
 
 
 def as_summeval(predictions: list[str], references: list[str], flags: str, exceptions: str) -> dict[str, float]:

@@ -9,14 +9,10 @@ DB_File are missing; tests that need ``../shared`` skip when it is absent.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import REALSUMM, realsumm_rows, t_sentences  # noqa: F401 (REALSUMM re-exported)
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
+from shared_data import REALSUMM, SUMMEVAL, realsumm_rows, t_sentences  # noqa: F401 (re-exported)
 
 # Words chosen to collide often and to exercise the tokeniser and the stemmer: stopwords,
 # WordNet exceptions (incl. the order-dependent "best"/"better"), Porter step-4 chains.
