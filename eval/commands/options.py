@@ -39,6 +39,35 @@ def add_option(group: Any, option: Option, owner: str) -> None:
             keywords["choices"] = list(option.choices)
             keywords.pop("metavar")
     group.add_argument(option.flag, **keywords)
+    if option.deprecated:  # the old spelling: works, hidden from --help, warned about
+        group.add_argument(*option.deprecated_flags, **{**keywords, "dest": _old_dest(option),
+                                                       "help": argparse.SUPPRESS})
+
+
+def _old_dest(option: Option) -> str:
+    return f"deprecated_{option.name}"
+
+
+def _given_with_old_spellings(args: argparse.Namespace,
+                              declared: list[Option]) -> tuple[dict[str, Any], list[str]]:
+    """The options given (:func:`~sumbench.common.options.given_options`), an old spelling
+    (``Option.deprecated``) counted as the new one, and the deprecation warning of each
+    old spelling used (printed once the options are accepted)."""
+    from sumbench.common.options import given_options
+
+    given = given_options(args, declared)
+    warnings = []
+    for option in declared:
+        old = getattr(args, _old_dest(option), None) if option.deprecated else None
+        if old is None:
+            continue
+        if option.name in given:
+            raise UsageError(f"{option.deprecated_flags[0]} is the old spelling of "
+                             f"{option.flag}; give only {option.flag}")
+        warnings.append(f"sumbench: warning: {option.deprecated_flags[0]} is deprecated and "
+                        f"will be removed in the next release; use {option.flag}")
+        given[option.name] = old
+    return given, warnings
 
 
 def _shown(value: Any) -> str:
@@ -87,8 +116,16 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
                        help="field holding the reference (default: highlights, summary, references)")
     group.add_argument("--id-field", metavar="NAME",
                        help="field holding the example id (default: id; else the row number)")
-    group.add_argument("--multi-reference", action="store_true",
-                       help="the reference field is a list of several references")
+    lists = group.add_mutually_exclusive_group()
+    lists.add_argument("--multi-reference", action="store_true",
+                       help="a list of strings in the reference field is several references "
+                            "(the default for a field named references or summaries; a list "
+                            "in any other field is refused unless this or "
+                            "--reference-sentences says what it is)")
+    lists.add_argument("--reference-sentences", action="store_true",
+                       help="a list of strings in the reference field is one reference given "
+                            "as its sentences (as arXiv and PubMed abstracts are stored; "
+                            "overrides the field name references)")
     from ..data.registry import reader_options
 
     for option, owners in reader_options().values():
@@ -138,7 +175,6 @@ def metric_names(args: argparse.Namespace) -> tuple[str, ...]:
 def metrics_from_args(args: argparse.Namespace) -> tuple:
     """The metrics the options describe; a usage error names an option whose owner is
     not in use, before any work."""
-    from sumbench.common.options import given_options
     from ..metrics import all_options, build_metrics, metric_class
 
     names = metric_names(args)
@@ -153,7 +189,11 @@ def metrics_from_args(args: argparse.Namespace) -> tuple:
         sampling = getattr(args, "sample", None) is not None
         if not sampling or any(metric_class(n).uses_bootstrap for n in names):
             bootstrap["seed"] = args.seed
-    return build_metrics(names, given_options(args, all_options()), bootstrap)
+    given, warnings = _given_with_old_spellings(args, all_options())
+    metrics = build_metrics(names, given, bootstrap)
+    for line in warnings:
+        print(line, file=sys.stderr)
+    return metrics
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -179,14 +219,22 @@ def check_output_dir(args: argparse.Namespace) -> None:
         check_output_folder(Path(args.output_dir), "output folder")
 
 
+def field_map(args: argparse.Namespace):
+    """The reference set's fields as the options name them (``--article-field``...)."""
+    from ..data import FieldMap
+
+    return FieldMap(article=args.article_field, reference=args.reference_field,
+                    id=args.id_field, multi_reference=args.multi_reference,
+                    reference_sentences=args.reference_sentences)
+
+
 def load_references(args: argparse.Namespace, limit: int | None = None,
                     sample: int | None = None):
     from sumbench.common.options import given_options
-    from ..data import FieldMap, load_reference_set
+    from ..data import load_reference_set
     from ..data.registry import reader_options
 
-    fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                      id=args.id_field, multi_reference=args.multi_reference)
+    fields = field_map(args)
     seed = args.seed if args.seed is not None else DEFAULT_SEED
     settings = given_options(args, [option for option, _ in reader_options().values()])
     return load_reference_set(args.references, fmt=args.references_format, fields=fields,

@@ -54,7 +54,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 def _systems(args: argparse.Namespace):
     """``(reference set, {system: (predictions, summarizer info)})`` from the options
     (:mod:`sumbench.eval.pipeline` reads them)."""
-    from ..data import FieldMap
     from ..pipeline import long_file_systems, reference_file_systems, source_systems
 
     system_fields = args.system_field or []
@@ -64,9 +63,8 @@ def _systems(args: argparse.Namespace):
                              "give no --predictions")
         if not args.references:
             raise UsageError("--prediction-field needs --references FILE")
-        fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                          id=args.id_field, multi_reference=args.multi_reference)
-        return reference_file_systems(args.references, args.references_format, fields,
+        return reference_file_systems(args.references, args.references_format,
+                                      options.field_map(args),
                                       args.prediction_field, system_fields)
     if not args.predictions:
         raise UsageError("give --predictions FILE (or --prediction-field FIELD)")
@@ -97,7 +95,6 @@ def _references(args: argparse.Namespace):
 
 def _stream(args: argparse.Namespace, metrics) -> int:
     """``--stream``: one predictions file, chunk by chunk (:mod:`sumbench.eval.streaming`)."""
-    from ..data import FieldMap
     from ..streaming import stream_run
 
     given = [flag for flag, value in (("--system-field", args.system_field),
@@ -112,11 +109,9 @@ def _stream(args: argparse.Namespace, metrics) -> int:
                          "the bundled fixtures are plain text and cannot be streamed)")
     if not args.output_dir:
         raise UsageError("--stream writes the run folder as it goes: give --output-dir DIR")
-    fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                      id=args.id_field, multi_reference=args.multi_reference)
     path = Path(args.predictions[0])
     spec = args.references
-    run = stream_run(spec, args.references_format, fields, path, metrics,
+    run = stream_run(spec, args.references_format, options.field_map(args), path, metrics,
                      args.output_dir, args.name or path.stem)
     options.emit(run, args, f"{path} against {spec} ({len(run)} examples)", saved=True)
     return 0
