@@ -134,9 +134,11 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("selection")
-    group.add_argument("--limit", type=positive_int, metavar="N", help="keep the first N examples")
+    group.add_argument("--limit", type=positive_int, metavar="N",
+                       help="keep the first N examples (score: and their predictions)")
     group.add_argument("--sample", type=positive_int, metavar="N",
-                       help="keep N examples drawn at random with --seed (file order kept)")
+                       help="keep N examples drawn at random with --seed (file order kept; "
+                            "then --limit)")
 
 
 def add_metric_options(parser: argparse.ArgumentParser) -> None:
@@ -219,6 +221,11 @@ def check_output_dir(args: argparse.Namespace) -> None:
         check_output_folder(Path(args.output_dir), "output folder")
 
 
+def seed_of(args: argparse.Namespace) -> int:
+    """The seed of ``--sample`` (``--seed``, else the default)."""
+    return args.seed if args.seed is not None else DEFAULT_SEED
+
+
 def field_map(args: argparse.Namespace):
     """The reference set's fields as the options name them (``--article-field``...)."""
     from ..data import FieldMap
@@ -235,7 +242,7 @@ def load_references(args: argparse.Namespace, limit: int | None = None,
     from ..data.registry import reader_options
 
     fields = field_map(args)
-    seed = args.seed if args.seed is not None else DEFAULT_SEED
+    seed = seed_of(args)
     settings = given_options(args, [option for option, _ in reader_options().values()])
     return load_reference_set(args.references, fmt=args.references_format, fields=fields,
                               limit=limit, sample=sample, seed=seed, reader_settings=settings)

@@ -45,6 +45,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "predictions file in the reference set's order; needs -r "
                              "and -o)")
     options.add_reference_options(parser, required=False)
+    options.add_selection_options(parser)
     options.add_metric_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
@@ -99,7 +100,9 @@ def _stream(args: argparse.Namespace, metrics) -> int:
 
     given = [flag for flag, value in (("--system-field", args.system_field),
                                       ("--prediction-field", args.prediction_field),
-                                      ("--diagnostics", args.diagnostics)) if value]
+                                      ("--diagnostics", args.diagnostics),
+                                      ("--limit", args.limit), ("--sample", args.sample))
+             if value]
     if given:
         raise UsageError(f"{given[0]} cannot be combined with --stream")
     if not args.predictions or len(args.predictions) != 1 or Path(args.predictions[0]).is_dir():
@@ -129,7 +132,7 @@ def _check_streamable(names) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from ..pipeline import score_systems
+    from ..pipeline import score_systems, select_systems
 
     options.check_output_dir(args)
     if args.stream:
@@ -137,7 +140,8 @@ def execute(args: argparse.Namespace) -> int:
     metrics = options.metrics_from_args(args)
     if args.stream:
         return _stream(args, metrics)
-    references, systems = _systems(args)
+    references, systems = select_systems(*_systems(args), args.limit, args.sample,
+                                         options.seed_of(args))
     if len(systems) > 1 and args.name:
         raise UsageError("--name names a single run; each system's run is named after it")
     runs = score_systems(references, systems, metrics, args.name, args.diagnostics)
