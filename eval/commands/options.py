@@ -206,6 +206,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--name", metavar="NAME",
                        help="the run's name in tables and comparisons (default: the "
                             "summariser, or the predictions file's name)")
+    group.add_argument("--overwrite", action="store_true",
+                       help="replace what is at --output-dir when it is a run or study "
+                            "folder sumbench wrote (never any other folder, a file or a "
+                            "link); the new folder is written whole, then swapped in")
     group.add_argument("--format", choices=["text", "json"], default="text",
                        help="stdout: the table (text) or results.json (json)")
 
@@ -213,12 +217,20 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def check_output_dir(args: argparse.Namespace) -> None:
     if args.output_dir is not None and not args.output_dir.strip():
         raise UsageError("--output-dir: an empty folder name")
+    if args.overwrite and args.output_dir is None:
+        raise UsageError("--overwrite replaces the folder of --output-dir; give --output-dir")
     if args.output_dir is not None:  # before any scoring: `-o /`, `-o .`, `-o FILE`
         from pathlib import Path
 
-        from ..files import check_output_folder
+        from ..files import check_output_folder, needs_replacing
 
-        check_output_folder(Path(args.output_dir), "output folder")
+        directory = Path(args.output_dir)
+        exists = check_output_folder(directory, "output folder")
+        if exists and args.overwrite and not directory.is_symlink() \
+                and needs_replacing(directory, ()):
+            from ..runs.replace import check_replaceable
+
+            check_replaceable(directory)  # a folder --overwrite may not replace: now
 
 
 def seed_of(args: argparse.Namespace) -> int:
@@ -276,7 +288,7 @@ def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None
     for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
     if args.output_dir and not saved:
-        run.save(args.output_dir)
+        run.save(args.output_dir, overwrite=args.overwrite)
     if args.format == "json":
         sys.stdout.write(results_text(run))
     else:
@@ -293,7 +305,7 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
         for line in notice_lines(run.all_notices()):
             print(f"{line} [{run.name}]", file=sys.stderr)
     if args.output_dir:
-        write_study(runs, args.output_dir)
+        write_study(runs, args.output_dir, overwrite=args.overwrite)
     if args.format == "json":
         sys.stdout.write(study_results_text(runs))
     else:

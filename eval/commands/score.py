@@ -115,7 +115,7 @@ def _stream(args: argparse.Namespace, metrics) -> int:
     path = Path(args.predictions[0])
     spec = args.references
     run = stream_run(spec, args.references_format, options.field_map(args), path, metrics,
-                     args.output_dir, args.name or path.stem)
+                     args.output_dir, args.name or path.stem, overwrite=args.overwrite)
     options.emit(run, args, f"{path} against {spec} ({len(run)} examples)", saved=True)
     return 0
 
