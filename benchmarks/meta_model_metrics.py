@@ -120,7 +120,9 @@ def main() -> int:
         metric = api.get_metric(metric_name, metric_options)  # the model loads on first use
         count = 0
         for name, path, summaries in systems:
-            run = api.score(api.load_references(str(path)), summaries, metrics=[metric], name=name)
+            references = api.load_references(str(path),
+                                             fields=api.FieldMap(reference_sentences=True))
+            run = api.score(references, summaries, metrics=[metric], name=name)
             runs.setdefault(name, run)
             results[name][metric_name] = run.metrics[metric_name]
             count += len(summaries)

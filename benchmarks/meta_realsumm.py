@@ -53,7 +53,8 @@ def build_runs(rows: list[dict], metrics: list[str], work: Path) -> list:
                                             "highlights": sentences(r["ref_summ_system"])}) + "\n"
                                 for r in mine))
         predictions = ["\n".join(sentences(r["system_summary"])) for r in mine]
-        runs.append(sumbench.score(sumbench.load_references(str(refs)), predictions,
+        runs.append(sumbench.score(sumbench.load_references(
+            str(refs), fields=sumbench.FieldMap(reference_sentences=True)), predictions,
                                    metrics=metrics, name=f"{group}/{system}"))
     return runs
 

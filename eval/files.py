@@ -25,7 +25,12 @@ What is at an output path (issue 18, following what ``cp``/``tee`` do with devic
   exactly the files being written (the same folder written before), or a link to such a
   folder; the root folder, the current folder, any other folder, and anything that is
   not a folder (a file, a dangling link) are refused.  A study folder must be new or
-  empty.
+  empty;
+- with ``--overwrite`` (``overwrite=True``), an output folder that would be refused may
+  be replaced when it is a run or study folder sumbench wrote -- a real folder, never a
+  link, a file or a device, and not one holding the current folder
+  (:mod:`sumbench.eval.runs.replace` recognises them, writes the new folder whole beside
+  it and swaps it in: atomically where the system can exchange two names).
 
 Every refusal is one line naming the path, exit 2, and leaves the path as it was.
 """
@@ -152,21 +157,48 @@ def check_output_folder(directory: Path, what: str = "run folder") -> bool:
     return True
 
 
+OVERWRITE_HINT = ("name a new folder, or give --overwrite (overwrite=True in Python) to replace "
+                  "a run or study folder sumbench wrote")
+
+
 def _check_run_folder(directory: Path, names: Sequence[str]) -> None:
     """A run folder is new, empty, or holds exactly ``names`` (written before)."""
     if not check_output_folder(directory):
         return
     remove_stale(directory, names)
+    others = _other_entries(directory, names)
+    if others:
+        raise InputError(f"{directory}: the folder exists and is not an empty folder or a "
+                         f"run folder written before ({others[0]!r}); {OVERWRITE_HINT}")
+
+
+def _other_entries(directory: Path, names: Sequence[str]) -> list[str]:
+    """What keeps the existing folder ``directory`` from being written in place as the
+    files ``names``: entries besides them (or those of them missing when there are
+    entries); none for an empty folder."""
     try:
         entries = set(os.listdir(directory))
     except OSError as exc:
         raise InputError(f"{directory}: cannot read the folder: {exc.strerror or exc}") from None
     temporary = _temporary_pattern(names)
     entries = {e for e in entries if not temporary.fullmatch(e)}
-    if entries and entries != set(names):
-        others = sorted(entries - set(names)) or sorted(set(names) - entries)
-        raise InputError(f"{directory}: the folder exists and is not an empty folder or a "
-                         f"run folder written before ({others[0]!r}); name a new folder")
+    if not entries or entries == set(names):
+        return []
+    return sorted(entries - set(names)) or sorted(set(names) - entries)
+
+
+def needs_replacing(directory: Path, names: Sequence[str]) -> bool:
+    """Whether writing the folder ``directory`` as the files ``names`` (``()``: a study
+    folder, which must be new or empty) would have to replace what is there: it exists
+    and is not empty, nor (with ``names``) the same files written before."""
+    if not check_output_folder(directory):
+        return False
+    if names:
+        return bool(_other_entries(directory, names))
+    try:
+        return any(os.scandir(directory))
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot read the folder: {exc.strerror or exc}") from None
 
 
 def make_folders(directory: Path, label: Path) -> list[Path]:

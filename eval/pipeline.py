@@ -263,6 +263,30 @@ def reference_set_of(run: Run) -> ReferenceSet:
                         selection=dict(info.selection))
 
 
+def select_systems(references: ReferenceSet, systems: SystemPredictions,
+                   limit: int | None, sample: int | None,
+                   seed: int) -> tuple[ReferenceSet, SystemPredictions]:
+    """``score --limit/--sample``: the examples ``run`` would keep of ``references``
+    (:func:`sumbench.eval.data.select`; recorded in ``selection`` as ``run`` records it)
+    and each system's predictions of them.  Predictions are read against the whole set
+    first, so that every file is still checked whole."""
+    from .data import select
+
+    if limit is None and sample is None:
+        return references, systems
+    if any(value is not None for value in references.selection.values()):
+        raise UsageError(f"the reference set stored in the run folders is already a "
+                         f"selection ({_described_selection(references.selection)}); "
+                         "give --references to select from the whole set")
+    chosen, positions = select(references, limit, sample, seed)
+    return chosen, {name: ([predictions[i] for i in positions], summarizer)
+                    for name, (predictions, summarizer) in systems.items()}
+
+
+def _described_selection(selection: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in selection.items() if value is not None)
+
+
 def score_systems(references: ReferenceSet, systems: SystemPredictions,
                   metrics: Sequence[Metric], name: str | None = None,
                   diagnostics: bool = False) -> list[Run]:

@@ -70,7 +70,7 @@ def _chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
 
 def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | Path,
                metrics: Sequence[Metric], directory: str | Path, name: str,
-               chunk: int = CHUNK, progress: bool = True) -> Run:
+               chunk: int = CHUNK, progress: bool = True, overwrite: bool = False) -> Run:
     """Score ``predictions`` against the reference set ``spec`` chunk by chunk, writing
     the run folder ``directory``; returns the run without its texts (``examples`` None,
     ``predictions`` empty): the folder holds them."""
@@ -80,7 +80,7 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
                          "once; score them without --stream")
     fmt = fmt or detect_format(spec)
     predictions = Path(predictions)
-    with FolderStream(directory) as folder:
+    with FolderStream(directory, overwrite) as folder:
         run = _score_chunks(spec, fmt, fields, predictions, metrics, folder, name, chunk, progress)
         folder.finish(run)
     return replace(run, path=Path(directory))

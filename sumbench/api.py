@@ -140,9 +140,10 @@ def _expand(runs: Sequence[RunSpec]) -> list[Run]:
     return resolve_runs(runs)
 
 
-def save_study(runs: Sequence[Run], directory: str | Path) -> Path:
-    """Write several runs on one reference set as a study folder."""
-    return write_study(list(runs), directory)
+def save_study(runs: Sequence[Run], directory: str | Path, overwrite: bool = False) -> Path:
+    """Write several runs on one reference set as a study folder; ``overwrite``: a run
+    or study folder sumbench wrote that is there is replaced (never another folder)."""
+    return write_study(list(runs), directory, overwrite)
 
 
 def compare(runs: Sequence[RunSpec], settings: CompareSettings = CompareSettings(),

@@ -84,7 +84,8 @@ def realsumm_runs(tmp_path_factory) -> list[Path]:
         refs.write_text("".join(json.dumps({
             "id": str(r["doc_id"]), "article": "(article not distributed)",
             "highlights": t_sentences(r["ref_summ_system"])}) + "\n" for r in mine))
-        run = sumbench.score(sumbench.load_references(str(refs)),
+        run = sumbench.score(sumbench.load_references(
+                                 str(refs), fields=sumbench.FieldMap(reference_sentences=True)),
                              ["\n".join(t_sentences(r["system_summary"])) for r in mine],
                              metrics=[sumbench.get_metric("rouge", {"rouge_types": "rouge1,rouge2"},
                                                           sumbench.BootstrapSettings(samples=10))],
@@ -171,7 +172,7 @@ def test_errors_are_one_line_and_exit_2(args: list[str], message: str, tmp_path:
 def test_runs_that_do_not_match_the_judgments(tmp_path: Path) -> None:
     require(REALSUMM)
     refs = tmp_path / "refs.jsonl"
-    refs.write_text("".join(json.dumps({"id": str(d), "article": "x", "highlights": ["a b c."]})
+    refs.write_text("".join(json.dumps({"id": str(d), "article": "x", "highlights": "a b c."})
                             + "\n" for d in range(3)))
     folders = []
     for k in range(3):

@@ -39,7 +39,8 @@ def test_two_metrics_in_one_run_equal_each_alone(tmp_path):
 @pytest.mark.parametrize("args, option, owner", [
     # metric options, each family: rouge, rouge155, and the bootstrap that rouge155 lacks
     (["--metrics", "rouge155", "--no-stemmer"], "--no-stemmer", "the metric rouge,"),
-    (["--metrics", "rouge155", "--multi-ref", "mean"], "--multi-ref", "the metric rouge,"),
+    (["--metrics", "rouge155", "--multi-ref-rule", "mean"], "--multi-ref-rule", "the metric rouge,"),
+    (["--metrics", "rouge155", "--multi-ref", "mean"], "--multi-ref-rule", "the metric rouge,"),
     (["--metrics", "rouge155", "--rouge-types", "rouge1"], "--rouge-types", "the metric rouge,"),
     (["--metrics", "rouge155", "--backend", "fast"], "--backend", "the metric rouge,"),
     (["--rouge155-flags=-m"], "--rouge155-flags", "the metric rouge155,"),

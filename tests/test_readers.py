@@ -12,7 +12,7 @@ import pytest
 from sumbench.eval.data import FieldMap, load_reference_set
 from sumbench.eval.data.hf import parse_hub_spec
 from sumbench.eval.data.registry import detect_format
-from sumbench.common.errors import InputError, OfflineError
+from sumbench.common.errors import InputError, OfflineError, UsageError
 
 STORY = """The first paragraph of the article.
 
@@ -33,7 +33,7 @@ def test_jsonl_cnn_dailymail_fields(tmp_path: Path) -> None:
     rows = [{"id": "a", "article": "Text one. More.", "highlights": "Line one.\nLine two."},
             {"id": "b", "article": "Text two.", "highlights": ["Only line."]}]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
-    refs = load_reference_set(str(path))
+    refs = load_reference_set(str(path), fields=FieldMap(reference_sentences=True))
     assert refs.format == "jsonl"
     assert refs.ids == ["a", "b"]
     assert refs.examples[0].references == (("Line one.", "Line two."),)
@@ -88,7 +88,7 @@ def test_parquet_custom_fields_with_list_column(tmp_path: Path) -> None:
     path = tmp_path / "r.parquet"
     pq.write_table(table, path)
     refs = load_reference_set(str(path), fields=FieldMap(article="story", reference="bullets",
-                                                          id="doc"))
+                                                          id="doc", reference_sentences=True))
     assert refs.format == "parquet"
     assert refs.examples[0].references == (("B1.", "B2."),)
 
@@ -229,3 +229,29 @@ def test_detect_format(name: str, expected: str) -> None:
     assert detect_format(name) == expected
 
 
+
+
+def test_a_list_in_a_field_of_another_name_needs_a_flag(tmp_path: Path) -> None:
+    """One rule for lists (issue 20): several references in a field named references or
+    summaries or with multi_reference; one reference's sentences with reference_sentences
+    (which overrides the name); refused in any other field; a list of lists is several
+    references whatever the flags."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"id": "a", "article": "A.", "highlights": ["One.", "Two."],
+                                "references": ["Three.", "Four."],
+                                "nested": [["Five.", "Six."], ["Seven."]]}) + "\n")
+    with pytest.raises(InputError, match=r"r\.jsonl:1: field 'highlights' holds a list.*"
+                                         r"--multi-reference.*--reference-sentences"):
+        load_reference_set(str(path))
+    for field, flags, expected in [
+            ("highlights", {"multi_reference": True}, (("One.",), ("Two.",))),
+            ("highlights", {"reference_sentences": True}, (("One.", "Two."),)),
+            ("references", {}, (("Three.",), ("Four.",))),
+            ("references", {"reference_sentences": True}, (("Three.", "Four."),)),
+            ("nested", {}, (("Five.", "Six."), ("Seven.",))),
+            ("nested", {"reference_sentences": True}, (("Five.", "Six."), ("Seven.",)))]:
+        refs = load_reference_set(str(path), fields=FieldMap(reference=field, **flags))
+        assert refs.examples[0].references == expected, (field, flags)
+    with pytest.raises(UsageError, match="--multi-reference and --reference-sentences"):
+        load_reference_set(str(path), fields=FieldMap(multi_reference=True,
+                                                      reference_sentences=True))

@@ -39,7 +39,7 @@ def jsonl(*records: dict) -> str:
      ("long.jsonl:1", "malformed JSON", "4300 digits")),
     ("surrogate.jsonl", jsonl(ROW) + '{"id": "b", "article": "A \\udc80 b.", "highlights": "H."}\n',
      ("surrogate.jsonl:2", "lone surrogate", "\\udc80")),
-    ("surrogate-ref.jsonl", '{"id": "b", "article": "A.", "highlights": ["\\ud83d"]}\n',
+    ("surrogate-ref.jsonl", '{"id": "b", "article": "A.", "references": ["\\ud83d"]}\n',
      ("surrogate-ref.jsonl:1", "lone surrogate")),
 ], ids=lambda value: value if isinstance(value, str) and len(value) < 40 else "")  # pytest puts
 # the test id into $PYTEST_CURRENT_TEST, which the CLI's subprocess inherits: a 200 kB id

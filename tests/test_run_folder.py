@@ -30,8 +30,8 @@ def write_references(path):
 def test_report_compare_and_check_after_the_reference_file_is_gone(tmp_path):
     refs = tmp_path / "refs.jsonl"
     write_references(refs)
-    common = ["-r", refs, "--article-field", "body", "--id-field", "key", "--sample", "4",
-              "--seed", "0"]
+    common = ["-r", refs, "--article-field", "body", "--id-field", "key", "--reference-sentences",
+              "--sample", "4", "--seed", "0"]
     for name, summarizer in (("a", "lead-1"), ("b", "lead-2")):
         done = cli("run", "-s", summarizer, *common, "-o", tmp_path / name)
         assert done.code == 0, done.err

@@ -26,7 +26,8 @@ def test_score_matches_rouge_score_exactly(tmp_path: Path, stemmer: bool) -> Non
             p.write(json.dumps({"id": row["key"],
                                 "prediction": t_sentences(row["system_summary"])}) + "\n")
     out = tmp_path / "run"
-    args = ["score", "-p", preds, "-r", refs, "-o", out, "--bootstrap-samples", "10"]
+    args = ["score", "-p", preds, "-r", refs, "-o", out, "--bootstrap-samples", "10",
+            "--reference-sentences"]
     result = sumbench(*args, *([] if stemmer else ["--no-stemmer"]))
     assert result.code == 0, result.err
     got = [json.loads(line) for line in (out / "per_example.jsonl").read_text().splitlines()]

@@ -39,6 +39,35 @@ def add_option(group: Any, option: Option, owner: str) -> None:
             keywords["choices"] = list(option.choices)
             keywords.pop("metavar")
     group.add_argument(option.flag, **keywords)
+    if option.deprecated:  # the old spelling: works, hidden from --help, warned about
+        group.add_argument(*option.deprecated_flags, **{**keywords, "dest": _old_dest(option),
+                                                       "help": argparse.SUPPRESS})
+
+
+def _old_dest(option: Option) -> str:
+    return f"deprecated_{option.name}"
+
+
+def _given_with_old_spellings(args: argparse.Namespace,
+                              declared: list[Option]) -> tuple[dict[str, Any], list[str]]:
+    """The options given (:func:`~sumbench.common.options.given_options`), an old spelling
+    (``Option.deprecated``) counted as the new one, and the deprecation warning of each
+    old spelling used (printed once the options are accepted)."""
+    from sumbench.common.options import given_options
+
+    given = given_options(args, declared)
+    warnings = []
+    for option in declared:
+        old = getattr(args, _old_dest(option), None) if option.deprecated else None
+        if old is None:
+            continue
+        if option.name in given:
+            raise UsageError(f"{option.deprecated_flags[0]} is the old spelling of "
+                             f"{option.flag}; give only {option.flag}")
+        warnings.append(f"sumbench: warning: {option.deprecated_flags[0]} is deprecated and "
+                        f"will be removed in the next release; use {option.flag}")
+        given[option.name] = old
+    return given, warnings
 
 
 def _shown(value: Any) -> str:
@@ -97,8 +126,16 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
                        help="field holding the reference (default: highlights, summary, references)")
     group.add_argument("--id-field", metavar="NAME",
                        help="field holding the example id (default: id; else the row number)")
-    group.add_argument("--multi-reference", action="store_true",
-                       help="the reference field is a list of several references")
+    lists = group.add_mutually_exclusive_group()
+    lists.add_argument("--multi-reference", action="store_true",
+                       help="a list of strings in the reference field is several references "
+                            "(the default for a field named references or summaries; a list "
+                            "in any other field is refused unless this or "
+                            "--reference-sentences says what it is)")
+    lists.add_argument("--reference-sentences", action="store_true",
+                       help="a list of strings in the reference field is one reference given "
+                            "as its sentences (as arXiv and PubMed abstracts are stored; "
+                            "overrides the field name references)")
     from ..data.registry import reader_options
 
     for option, owners in reader_options().values():
@@ -107,9 +144,11 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("selection")
-    group.add_argument("--limit", type=positive_int, metavar="N", help="keep the first N examples")
+    group.add_argument("--limit", type=positive_int, metavar="N",
+                       help="keep the first N examples (score: and their predictions)")
     group.add_argument("--sample", type=positive_int, metavar="N",
-                       help="keep N examples drawn at random with --seed (file order kept)")
+                       help="keep N examples drawn at random with --seed (file order kept; "
+                            "then --limit)")
 
 
 def add_metric_options(parser: argparse.ArgumentParser) -> None:
@@ -148,7 +187,6 @@ def metric_names(args: argparse.Namespace) -> tuple[str, ...]:
 def metrics_from_args(args: argparse.Namespace) -> tuple:
     """The metrics the options describe; a usage error names an option whose owner is
     not in use, before any work."""
-    from sumbench.common.options import given_options
     from ..metrics import all_options, build_metrics, metric_class
 
     names = metric_names(args)
@@ -163,7 +201,11 @@ def metrics_from_args(args: argparse.Namespace) -> tuple:
         sampling = getattr(args, "sample", None) is not None
         if not sampling or any(metric_class(n).uses_bootstrap for n in names):
             bootstrap["seed"] = args.seed
-    return build_metrics(names, given_options(args, all_options()), bootstrap)
+    given, warnings = _given_with_old_spellings(args, all_options())
+    metrics = build_metrics(names, given, bootstrap)
+    for line in warnings:
+        print(line, file=sys.stderr)
+    return metrics
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -174,6 +216,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--name", metavar="NAME",
                        help="the run's name in tables and comparisons (default: the "
                             "summariser, or the predictions file's name)")
+    group.add_argument("--overwrite", action="store_true",
+                       help="replace what is at --output-dir when it is a run or study "
+                            "folder sumbench wrote (never any other folder, a file or a "
+                            "link); the new folder is written whole, then swapped in")
     group.add_argument("--format", choices=["text", "json"], default="text",
                        help="stdout: the table (text) or results.json (json)")
 
@@ -181,23 +227,44 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def check_output_dir(args: argparse.Namespace) -> None:
     if args.output_dir is not None and not args.output_dir.strip():
         raise UsageError("--output-dir: an empty folder name")
+    if args.overwrite and args.output_dir is None:
+        raise UsageError("--overwrite replaces the folder of --output-dir; give --output-dir")
     if args.output_dir is not None:  # before any scoring: `-o /`, `-o .`, `-o FILE`
         from pathlib import Path
 
-        from ..files import check_output_folder
+        from ..files import check_output_folder, needs_replacing
 
-        check_output_folder(Path(args.output_dir), "output folder")
+        directory = Path(args.output_dir)
+        exists = check_output_folder(directory, "output folder")
+        if exists and args.overwrite and not directory.is_symlink() \
+                and needs_replacing(directory, ()):
+            from ..runs.replace import check_replaceable
+
+            check_replaceable(directory)  # a folder --overwrite may not replace: now
+
+
+def seed_of(args: argparse.Namespace) -> int:
+    """The seed of ``--sample`` (``--seed``, else the default)."""
+    return args.seed if args.seed is not None else DEFAULT_SEED
+
+
+def field_map(args: argparse.Namespace):
+    """The reference set's fields as the options name them (``--article-field``...)."""
+    from ..data import FieldMap
+
+    return FieldMap(article=args.article_field, reference=args.reference_field,
+                    id=args.id_field, multi_reference=args.multi_reference,
+                    reference_sentences=args.reference_sentences)
 
 
 def load_references(args: argparse.Namespace, limit: int | None = None,
                     sample: int | None = None):
     from sumbench.common.options import given_options
-    from ..data import FieldMap, load_reference_set
+    from ..data import load_reference_set
     from ..data.registry import reader_options
 
-    fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                      id=args.id_field, multi_reference=args.multi_reference)
-    seed = args.seed if args.seed is not None else DEFAULT_SEED
+    fields = field_map(args)
+    seed = seed_of(args)
     settings = given_options(args, [option for option, _ in reader_options().values()])
     return load_reference_set(args.references, fmt=args.references_format, fields=fields,
                               limit=limit, sample=sample, seed=seed, reader_settings=settings)
@@ -231,7 +298,7 @@ def emit(run, args: argparse.Namespace, title: str, saved: bool = False) -> None
     for line in notice_lines(run.all_notices()):
         print(line, file=sys.stderr)
     if args.output_dir and not saved:
-        run.save(args.output_dir)
+        run.save(args.output_dir, overwrite=args.overwrite)
     if args.format == "json":
         sys.stdout.write(results_text(run))
     else:
@@ -248,7 +315,7 @@ def emit_study(runs, args: argparse.Namespace, described: str) -> None:
     for line in study_notice_lines(runs):
         print(line, file=sys.stderr)
     if args.output_dir:
-        write_study(runs, args.output_dir)
+        write_study(runs, args.output_dir, overwrite=args.overwrite)
     if args.format == "json":
         sys.stdout.write(study_results_text(runs))
     else:

@@ -45,6 +45,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "predictions file in the reference set's order; needs -r "
                              "and -o)")
     options.add_reference_options(parser, required=False)
+    options.add_selection_options(parser)
     options.add_metric_options(parser)
     options.add_output_options(parser)
     options.add_diagnostics_option(parser)
@@ -54,7 +55,6 @@ def register(subparsers) -> argparse.ArgumentParser:
 def _systems(args: argparse.Namespace):
     """``(reference set, {system: (predictions, summarizer info)})`` from the options
     (:mod:`sumbench.eval.pipeline` reads them)."""
-    from ..data import FieldMap
     from ..pipeline import long_file_systems, reference_file_systems, source_systems
 
     system_fields = args.system_field or []
@@ -64,9 +64,8 @@ def _systems(args: argparse.Namespace):
                              "give no --predictions")
         if not args.references:
             raise UsageError("--prediction-field needs --references FILE")
-        fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                          id=args.id_field, multi_reference=args.multi_reference)
-        return reference_file_systems(args.references, args.references_format, fields,
+        return reference_file_systems(args.references, args.references_format,
+                                      options.field_map(args),
                                       args.prediction_field, system_fields)
     if not args.predictions:
         raise UsageError("give --predictions FILE (or --prediction-field FIELD)")
@@ -97,12 +96,13 @@ def _references(args: argparse.Namespace):
 
 def _stream(args: argparse.Namespace, metrics) -> int:
     """``--stream``: one predictions file, chunk by chunk (:mod:`sumbench.eval.streaming`)."""
-    from ..data import FieldMap
     from ..streaming import stream_run
 
     given = [flag for flag, value in (("--system-field", args.system_field),
                                       ("--prediction-field", args.prediction_field),
-                                      ("--diagnostics", args.diagnostics)) if value]
+                                      ("--diagnostics", args.diagnostics),
+                                      ("--limit", args.limit), ("--sample", args.sample))
+             if value]
     if given:
         raise UsageError(f"{given[0]} cannot be combined with --stream")
     if not args.predictions or len(args.predictions) != 1 or Path(args.predictions[0]).is_dir():
@@ -112,12 +112,10 @@ def _stream(args: argparse.Namespace, metrics) -> int:
                          "the bundled fixtures are plain text and cannot be streamed)")
     if not args.output_dir:
         raise UsageError("--stream writes the run folder as it goes: give --output-dir DIR")
-    fields = FieldMap(article=args.article_field, reference=args.reference_field,
-                      id=args.id_field, multi_reference=args.multi_reference)
     path = Path(args.predictions[0])
     spec = args.references
-    run = stream_run(spec, args.references_format, fields, path, metrics,
-                     args.output_dir, args.name or path.stem)
+    run = stream_run(spec, args.references_format, options.field_map(args), path, metrics,
+                     args.output_dir, args.name or path.stem, overwrite=args.overwrite)
     options.emit(run, args, f"{path} against {spec} ({len(run)} examples)", saved=True)
     return 0
 
@@ -134,7 +132,7 @@ def _check_streamable(names) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from ..pipeline import score_systems
+    from ..pipeline import score_systems, select_systems
 
     options.check_output_dir(args)
     if args.stream:
@@ -142,7 +140,8 @@ def execute(args: argparse.Namespace) -> int:
     metrics = options.metrics_from_args(args)
     if args.stream:
         return _stream(args, metrics)
-    references, systems = _systems(args)
+    references, systems = select_systems(*_systems(args), args.limit, args.sample,
+                                         options.seed_of(args))
     if len(systems) > 1 and args.name:
         raise UsageError("--name names a single run; each system's run is named after it")
     runs = score_systems(references, systems, metrics, args.name, args.diagnostics)

@@ -20,7 +20,8 @@ from sumbench.common.errors import InputError, UsageError
 from .records import Example
 
 __all__ = ["FieldMap", "Fingerprint", "ReferenceSet", "READERS", "default_reference_spec",
-           "fingerprint", "iter_examples", "load_reference_set", "reads_records"]
+           "fingerprint", "iter_examples", "load_reference_set", "reads_records", "select",
+           "selected_positions"]
 
 
 @dataclass(frozen=True)
@@ -118,19 +119,39 @@ def load_reference_set(spec: str | None = None, fmt: str | None = None,
     fmt = fmt or detect_format(spec)
     examples = get_reader(fmt, reader_settings).read(spec, fields)
     _check_unique(examples, spec)
+    whole = ReferenceSet(spec=spec, format=fmt, examples=tuple(examples), fingerprint="",
+                         fields=fields)
+    return select(whole, limit, sample, seed)[0]
+
+
+def selected_positions(count: int, limit: int | None, sample: int | None,
+                       seed: int) -> list[int]:
+    """The positions among ``count`` examples that ``sample`` then ``limit`` keep (see
+    :func:`load_reference_set`), in file order."""
+    positions = list(range(count))
     if sample is not None:
         if sample < 1:
             raise UsageError("--sample must be at least 1")
-        if sample < len(examples):
+        if sample < count:
             import numpy as np
 
-            chosen = np.sort(np.random.default_rng(seed).choice(len(examples), sample, replace=False))
-            examples = [examples[i] for i in chosen]
+            chosen = np.sort(np.random.default_rng(seed).choice(count, sample, replace=False))
+            positions = [int(i) for i in chosen]
     if limit is not None:
         if limit < 1:
             raise UsageError("--limit must be at least 1")
-        examples = examples[:limit]
-    frozen = tuple(examples)
+        positions = positions[:limit]
+    return positions
+
+
+def select(references: ReferenceSet, limit: int | None = None, sample: int | None = None,
+           seed: int = 12345) -> tuple[ReferenceSet, list[int]]:
+    """``references`` with ``sample`` then ``limit`` applied (its fingerprint and
+    ``selection`` those of the examples kept), and the positions kept -- what ``run``
+    summarises and ``score`` scores (the predictions at those positions)."""
+    positions = selected_positions(len(references.examples), limit, sample, seed)
+    kept = tuple(references.examples[i] for i in positions)
     selection = {"limit": limit, "sample": sample, "seed": seed if sample is not None else None}
-    return ReferenceSet(spec=spec, format=fmt, examples=frozen, fingerprint=fingerprint(frozen),
-                        fields=fields, selection=selection)
+    return ReferenceSet(spec=references.spec, format=references.format, examples=kept,
+                        fingerprint=fingerprint(kept), fields=references.fields,
+                        selection=selection), positions

@@ -2,8 +2,15 @@
 
 Defaults recognise the common summarisation data sets: CNN/DailyMail (``article``,
 ``highlights``), XSum (``document``, ``summary``) and generic ``text``/``summary``.
-A reference value may be one string whose sentences are newline-separated, a list of
-sentence strings, or (multi-reference) a list of such references.  A string in pyrouge's
+A reference value may be one string whose sentences are newline-separated, or a list.
+One rule says what a list is, on every path that reads references (the readers through
+:func:`make_example`, the long format of :mod:`sumbench.eval.data.systems`), in
+:func:`list_meaning`: a list of lists is several references, each given as its
+sentences; a list of strings is several references in a field named ``references`` or
+``summaries`` (:data:`MULTI_REFERENCE_FIELDS`) or with ``--multi-reference``, the
+sentences of one reference with ``--reference-sentences`` (arXiv's and PubMed's
+abstracts are stored so; the flag overrides the field name), and refused in any other
+field: read the wrong way, a list silently gives other numbers.  A string in pyrouge's
 sentence markup, ``<t> First. </t> <t> Second. </t>`` (REALSumm's and SummEval's released
 files), is split on the tags instead (:func:`sentence_lines`).
 """
@@ -15,13 +22,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sumbench.common.errors import InputError
+from sumbench.common.errors import InputError, UsageError
 from .records import Example
 
 ARTICLE_CANDIDATES = ("article", "document", "text", "source")
 REFERENCE_CANDIDATES = ("highlights", "summary", "references", "reference", "summaries", "target")
 ID_CANDIDATES = ("id", "doc_id", "example_id", "guid")
 MULTI_REFERENCE_FIELDS = ("references", "summaries")
+LIST_FLAGS = "--multi-reference (several references) or --reference-sentences (the sentences of one reference)"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_NAMES = {dict: "an object", list: "an array", tuple: "an array", bool: "a boolean",
                type(None): "null"}
@@ -29,22 +37,26 @@ _JSON_NAMES = {dict: "an object", list: "an array", tuple: "an array", bool: "a 
 
 @dataclass(frozen=True)
 class FieldMap:
-    """User-chosen field names; ``None`` means "pick from the defaults"."""
+    """User-chosen field names; ``None`` means "pick from the defaults".  What a list of
+    strings in the reference field is: ``multi_reference`` (several references) or
+    ``reference_sentences`` (one reference as its sentences); see :func:`list_meaning`."""
 
     article: str | None = None
     reference: str | None = None
     id: str | None = None
     multi_reference: bool = False
+    reference_sentences: bool = False
 
 
 @dataclass(frozen=True)
 class ResolvedFields:
-    """The field names actually used for one file."""
+    """The field names actually used for one file, and what a list of strings in the
+    reference field is (:func:`list_meaning`)."""
 
     article: str
     reference: str
     id: str | None
-    multi_reference: bool
+    lists: str | None
 
 
 def _pick(wanted: str | None, candidates: tuple[str, ...], available: list[str],
@@ -71,8 +83,21 @@ def resolve_fields(fields: FieldMap, available: list[str], where: str) -> Resolv
             f"{where}: cannot find the {role} field (looked for {', '.join(cands)}); "
             f"fields present: {', '.join(available)}; choose one with {flag}")
     id_field = _pick(fields.id, ID_CANDIDATES, available, "id", where)
-    multi = fields.multi_reference or reference in MULTI_REFERENCE_FIELDS
-    return ResolvedFields(article, reference, id_field, multi)
+    return ResolvedFields(article, reference, id_field, list_meaning(fields, reference))
+
+
+def list_meaning(fields: FieldMap, reference_field: str) -> str | None:
+    """What a list of strings in ``reference_field`` is: ``"references"`` (several),
+    ``"sentences"`` (one reference as its sentences) or ``None`` (not said: refused by
+    :func:`parse_references`).  The one rule of every path that reads references."""
+    if fields.multi_reference and fields.reference_sentences:
+        raise UsageError("--multi-reference and --reference-sentences say opposite things "
+                         "about a list of strings; give one")
+    if fields.reference_sentences:
+        return "sentences"
+    if fields.multi_reference or reference_field in MULTI_REFERENCE_FIELDS:
+        return "references"
+    return None
 
 
 _TAG = re.compile(r"\s*</?t>\s*")
@@ -139,8 +164,12 @@ def _sentences(value: Any, where: str) -> tuple[str, ...]:
     return sentences
 
 
-def parse_references(value: Any, multi: bool, where: str) -> tuple[tuple[str, ...], ...]:
-    """Turn a reference field value into a tuple of references (each a tuple of sentences)."""
+def parse_references(value: Any, lists: str | None, where: str,
+                     field: str = "reference") -> tuple[tuple[str, ...], ...]:
+    """Turn a reference field value into a tuple of references (each a tuple of
+    sentences); ``lists`` says what a list of strings is (:func:`list_meaning`: several
+    ``"references"``, one reference's ``"sentences"``, or ``None``: an
+    :class:`InputError` naming ``field`` and both flags)."""
     if isinstance(value, str):  # the common case: one reference, one text
         refs: tuple[tuple[str, ...], ...] = (_sentences(value, where),)
         if not refs[0]:
@@ -150,7 +179,10 @@ def parse_references(value: Any, multi: bool, where: str) -> tuple[tuple[str, ..
         value = value.tolist()
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):
         refs = tuple(_sentences(v, where) for v in value)
-    elif multi and isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple)) and value and lists is None:
+        raise InputError(f"{where}: field {field!r} holds a list; say what it is: {LIST_FLAGS} "
+                         "(only a field named references or summaries holds several by default)")
+    elif lists == "references" and isinstance(value, (list, tuple)):
         refs = tuple(_sentences(v, where) for v in value)
     else:
         refs = (_sentences(value, where),)
@@ -173,7 +205,8 @@ def make_example(record: Mapping[str, Any], fields: ResolvedFields, index: int,
         example_id = id_text(record.get(fields.id), where, fields.id)
     else:
         example_id = str(index)
-    references = parse_references(record.get(fields.reference), fields.multi_reference, where)
+    references = parse_references(record.get(fields.reference), fields.lists, where,
+                                  fields.reference)
     title = record.get("title") if isinstance(record.get("title"), str) else None
     if title is not None:
         check_text(title, where, "field 'title'")

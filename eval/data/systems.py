@@ -27,6 +27,7 @@ from .fields import (
     ARTICLE_CANDIDATES,
     ID_CANDIDATES,
     REFERENCE_CANDIDATES,
+    list_meaning,
     parse_references,
 )
 from .records import Example
@@ -120,6 +121,7 @@ def read_references_with_predictions(spec: str, fmt: str | None, fields: FieldMa
     examples: dict[str, tuple[Example, str]] = {}
     systems: dict[str, dict[str, str]] = {}
     resolved = None
+    lists: str | None = None  # what a list of strings in the reference field is
     for where, record in _records(spec, fmt, "a reference file"):
         if resolved is None:
             resolved = (
@@ -127,13 +129,14 @@ def read_references_with_predictions(spec: str, fmt: str | None, fields: FieldMa
                 _choose(fields.article, ARTICLE_CANDIDATES, record, "--article-field", where,
                         required=False),
                 _choose(fields.reference, REFERENCE_CANDIDATES, record, "--reference-field", where))
+            lists = list_meaning(fields, str(resolved[2]))
         id_field, article_field, reference_field = resolved
         example_id = _example_id(record, id_field, where)
         article = _field(record, article_field, where) if article_field else ""
         if not isinstance(article, str):
             raise InputError(f"{where}: field {article_field!r} must be a string")
-        references = parse_references(_field(record, reference_field, where),
-                                      fields.multi_reference, where)
+        references = parse_references(_field(record, reference_field, where), lists, where,
+                                      reference_field)
         example = Example(id=example_id, article=article, references=references, source=spec)
         if example_id in examples:
             first, first_where = examples[example_id]

@@ -85,6 +85,26 @@ def parse_metric_names(text: str | Sequence[str] | None) -> tuple[str, ...]:
     return names
 
 
+def _current_names(options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` with an old option name (``Option.deprecated``) replaced by the
+    current one, with a :class:`DeprecationWarning`; both given is a usage error."""
+    import warnings
+
+    renamed = {old: option for option in all_options() for old in option.deprecated}
+    out = dict(options)
+    for key in list(out):
+        option = renamed.get(key)
+        if option is None:
+            continue
+        if option.name in out:
+            raise UsageError(f"{key!r} is the old name of the metric option {option.name!r}; "
+                             f"give only {option.name!r}")
+        warnings.warn(f"the metric option {key!r} is deprecated; use {option.name!r}",
+                      DeprecationWarning, stacklevel=3)
+        out[option.name] = out.pop(key)
+    return out
+
+
 def build_metrics(names: Sequence[str], options: Mapping[str, Any],
                   bootstrap: Mapping[str, Any] | None = None) -> tuple:
     """The metrics ``names``, each built from its own options in ``options`` (keyed by
@@ -99,6 +119,7 @@ def build_metrics(names: Sequence[str], options: Mapping[str, Any],
 
     classes = {name: metric_class(name) for name in names}
     owners = option_owners()
+    options = _current_names(options)
     in_use = ",".join(names)
     for key in options:
         if key not in owners:

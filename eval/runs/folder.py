@@ -31,7 +31,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..data.records import Example
 from sumbench.common.errors import InputError
-from ..files import write_files
+from ..files import needs_replacing, write_files
 from .digest import ContentDigest, bytes_digest, json_digest, rows_digest
 from .run import MetricResult, Run
 
@@ -190,13 +190,25 @@ class FolderStream:
     :meth:`finish` writes ``results.json`` (with the digests of the very bytes written)
     and renames all four into place, so the folder is complete or absent.  Leaving the
     ``with`` block by an exception removes the temporary files (and the folder when it
-    was created here; :class:`~sumbench.eval.files.StagedFiles`)."""
+    was created here; :class:`~sumbench.eval.files.StagedFiles`).  ``overwrite``: a run
+    or study folder sumbench wrote that is there is replaced: the files go to a new folder
+    beside it, swapped in by :meth:`finish` (:mod:`sumbench.eval.runs.replace`)."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, overwrite: bool = False) -> None:
         from ..files import StagedFiles
 
         self.directory = Path(directory)
-        self._staging = StagedFiles(self.directory, (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS))
+        self._swap_from: Path | None = None
+        target = self.directory
+        if overwrite and needs_replacing(self.directory, FILES):
+            from ..files import remove_stale, temporary_name
+            from .replace import check_replaceable
+
+            check_replaceable(self.directory)
+            remove_stale(self.directory.parent, [self.directory.name], folders=True)
+            target = self._swap_from = self.directory.parent / temporary_name(self.directory.name)
+        self._staging = StagedFiles(target, (REFERENCES, PREDICTIONS, PER_EXAMPLE, RESULTS),
+                                    label=self.directory)
         self._files = DigestedFiles(self._staging)
 
     def __enter__(self) -> "FolderStream":
@@ -219,6 +231,18 @@ class FolderStream:
         self._files.append(RESULTS, results_json_text(results_dict(run, self._files.digests()))
                            .encode("utf-8"))
         self._staging.commit()
+        if self._swap_from is not None:
+            import shutil
+
+            from .replace import swap_folder
+
+            try:
+                swap_folder(self._swap_from, self.directory)
+            except OSError as exc:
+                raise InputError(f"{self.directory}: cannot write the run folder: "
+                                 f"{exc.strerror or exc}") from None
+            finally:
+                shutil.rmtree(self._swap_from, ignore_errors=True)
 
 
 # id(run) -> (the run, weakly; the results.json made for it last)
@@ -275,9 +299,18 @@ def results_digest(run: Run) -> str:
     return json_digest(json.loads(results_text(run)))
 
 
-def write_run(run: Run, directory: Path) -> Path:
-    """Write ``run``'s folder; returns ``directory``."""
-    write_files(directory, folder_files(run))
+def write_run(run: Run, directory: Path, overwrite: bool = False) -> Path:
+    """Write ``run``'s folder; returns ``directory``.  ``overwrite``: a run or study
+    folder sumbench wrote that is there is replaced (:mod:`sumbench.eval.runs.replace`)."""
+    files = folder_files(run)
+    if overwrite and needs_replacing(directory, list(files)):
+        from .replace import check_replaceable, write_folder
+
+        check_replaceable(directory)
+        write_folder(directory, lambda staging: write_files(staging, files), replace=True,
+                     what="run folder")
+        return directory
+    write_files(directory, files)
     return directory
 
 

@@ -157,11 +157,12 @@ class Run:
                 for measure in (m.info.gate or m.measures) if measure in m.columns]
 
     # -- persistence -------------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write the run folder (atomically); returns its path."""
+    def save(self, directory: str | Path, overwrite: bool = False) -> Path:
+        """Write the run folder (atomically); returns its path.  ``overwrite``: a run or
+        study folder sumbench wrote that is there is replaced (never another folder)."""
         from .folder import write_run
 
-        return write_run(self, Path(directory))
+        return write_run(self, Path(directory), overwrite)
 
 
 def label(ref: MeasureRef, among: Sequence[MeasureRef]) -> str:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +81,10 @@ def study_results_text(runs: Sequence[Run]) -> str:
     return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_study(runs: Sequence[Run], directory: str | Path) -> Path:
-    """Write every run and the index under ``directory`` (all or nothing)."""
+def write_study(runs: Sequence[Run], directory: str | Path, overwrite: bool = False) -> Path:
+    """Write every run and the index under ``directory`` (all or nothing); ``overwrite``:
+    a run or study folder sumbench wrote that is there is replaced
+    (:mod:`sumbench.eval.runs.replace`)."""
     directory = Path(directory)
     if not runs:
         raise UsageError("a study needs at least one run")
@@ -94,47 +95,30 @@ def write_study(runs: Sequence[Run], directory: str | Path) -> Path:
     if len(prints) > 1:
         raise InputError("the runs of a study must share one reference set")
     folders = folder_names(names)
-    _write_staged(runs, folders, directory)
+    _write_staged(runs, folders, directory, overwrite)
     return directory
 
 
-def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path) -> None:
-    """The study goes to ``.NAME.PID.tmp`` beside ``directory`` and is renamed into place;
-    stale staging folders of killed processes are removed first.  Errors name
-    ``directory``, never the staging folder."""
-    from ..files import (check_output_folder, make_folders, remove_empty,
-                                     remove_stale, temporary_name)
+def _write_staged(runs: Sequence[Run], folders: Sequence[str], directory: Path,
+                  overwrite: bool) -> None:
+    """The study goes to ``.NAME.PID.tmp`` beside ``directory`` and is renamed (or, with
+    ``overwrite``, swapped) into place (:func:`~sumbench.eval.runs.replace.write_folder`)."""
+    from ..files import OVERWRITE_HINT, check_output_folder, needs_replacing
+    from .replace import check_replaceable, write_folder
 
-    if check_output_folder(directory, "study folder"):
-        try:
-            empty = not any(directory.iterdir())
-        except OSError as exc:
-            raise InputError(f"{directory}: cannot read the folder: "
-                             f"{exc.strerror or exc}") from None
-        if not empty:
-            raise UsageError(f"{directory}: the study folder exists and is not empty")
-    parent = directory.parent
-    remove_stale(parent, [directory.name], folders=True)
-    staging = parent / temporary_name(directory.name)
-    created = make_folders(parent, directory)
-    try:
-        staging.mkdir()
+    if check_output_folder(directory, "study folder") and needs_replacing(directory, ()):
+        if not overwrite:
+            raise UsageError(f"{directory}: the study folder exists and is not empty; "
+                             f"{OVERWRITE_HINT}")
+        check_replaceable(directory)
+
+    def fill(staging: Path) -> None:
         for run, folder in zip(runs, folders):
             run.save(staging / folder)
         (staging / STUDY_FILE).write_text(json.dumps(index(runs, folders), indent=2,
                                                      ensure_ascii=False) + "\n", encoding="utf-8")
-        if directory.exists():
-            directory.rmdir()
-        os.replace(staging, directory)
-    except OSError as exc:
-        raise InputError(f"{directory}: cannot write the study: {exc.strerror or exc}") from None
-    except InputError as exc:  # a run folder inside the staging folder
-        raise InputError(f"{directory}: cannot write the study: "
-                         f"{str(exc).replace(str(staging), str(directory))}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if not directory.exists():
-            remove_empty(created)
+
+    write_folder(directory, fill, replace=overwrite, what="study")
 
 
 def is_study(path: str | Path) -> bool:

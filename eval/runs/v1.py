@@ -55,7 +55,7 @@ def _metric(scoring: Mapping[str, Any], stored: Mapping[str, str]):
         metric = RougeMetric.from_options({
             "rouge_types": list(scoring["rouge_types"]),
             "no_stemmer": not scoring["use_stemmer"], "tokenizer": scoring["tokenizer"],
-            "lsum_split": scoring["lsum_split"], "multi_ref": scoring["multi_reference"]},
+            "lsum_split": scoring["lsum_split"], "multi_ref_rule": scoring["multi_reference"]},
             BootstrapSettings(int(scoring["bootstrap_samples"]), int(scoring["seed"]),
                               float(scoring["confidence"])))
         keys = ("impl", "tok", "stem", "lsum", "refs", "bs", "seed", "ci")

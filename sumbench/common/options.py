@@ -76,7 +76,9 @@ _CONVERTERS: dict[str, Any] = {"int": _to_int, "float": _to_float, "str": _to_st
 class Option:
     """One option: its key, type (``int``, ``float``, ``str``, ``path``, ``bool``,
     ``list``: comma-separated names, or ``envvar``: the name of an environment variable,
-    ``[A-Za-z_][A-Za-z0-9_]*``), default, help text and limits."""
+    ``[A-Za-z_][A-Za-z0-9_]*``), default, help text and limits.  ``deprecated``: old
+    names of the option, still accepted for one release with a warning (as keys, and as
+    flags ``--old-name``)."""
 
     name: str
     type: str
@@ -85,10 +87,15 @@ class Option:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     metavar: str = ""
+    deprecated: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def deprecated_flags(self) -> tuple[str, ...]:
+        return tuple("--" + name.replace("_", "-") for name in self.deprecated)
 
     def parse(self, value: Any) -> Any:
         """``value`` converted to this option's type and checked (:class:`OptionError`)."""

@@ -89,8 +89,10 @@ class RougeMetric(Metric):
         Option("tokenizer", "str", "default", "default = rouge-score's ASCII tokenizer; "
                "unicode = letters of any script", choices=("default", "unicode")),
         LSUM_SPLIT_OPTION,
-        Option("multi_ref", "str", "max", "with several references: the best F per type "
-               "(max) or the mean", choices=MULTI_REF_RULES),
+        Option("multi_ref_rule", "str", "max", "how several references of an example make "
+               "one score: the best F per type (max, rouge-score's score_multi) or the mean "
+               "of P, R and F (--multi-ref: the old spelling, deprecated)",
+               choices=MULTI_REF_RULES, deprecated=("multi_ref",)),
         Option("backend", "str", DEFAULT_BACKEND, "engine (the numbers are identical): fast "
                "(pure Python), rust (the rouge-score-rs accelerator, all cores), reference "
                "(rouge-score itself, slow); auto = rust when installed, else fast",
@@ -108,7 +110,7 @@ class RougeMetric(Metric):
             raise ValueError(f"--rouge-types: unknown type(s) {', '.join(bad) or '(none)'}; "
                              "use rouge1..rouge9, rougeL, rougeLsum")
         rouge = RougeConfig(rouge_types=types, use_stemmer=not parsed["no_stemmer"],
-                            tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref"])
+                            tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref_rule"])
         config = RougeMetricConfig(rouge=rouge, lsum_split=parsed["lsum_split"],
                                    backend=parsed["backend"], processes=1)
         processes = parsed["processes"]
