@@ -93,3 +93,15 @@ def test_the_limit_is_refused_where_it_cannot_apply(tmp_path: Path) -> None:
     one_error_line(sumbench("score", "-p", tmp_path / "six", "--limit", "2"),
                    "already a selection", "--references")
     one_error_line(sumbench("score", "-r", refs, "-p", preds, "--limit", "0"), "--limit")
+
+
+def test_reference_file_options_without_a_reference_file_are_refused(tmp_path: Path) -> None:
+    """Scoring run folders again takes their stored references: an option that reads a
+    reference file would be ignored, so it is a usage error."""
+    refs, preds, _ = write_inputs(tmp_path)
+    assert sumbench("score", "-r", refs, "-p", preds, "-o", tmp_path / "run").code == 0
+    for flag in (["--multi-reference"], ["--reference-sentences"], ["--id-field", "id"]):
+        one_error_line(sumbench("score", "-p", tmp_path / "run", *flag),
+                       flag[0], "run folders", "--references")
+    again = sumbench("score", "-p", tmp_path / "run")
+    assert again.code == 0, again.err

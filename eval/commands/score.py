@@ -88,6 +88,16 @@ def _references(args: argparse.Namespace):
         return options.load_references(args)
     from ..runs.folder import load_run
 
+    given = [flag for flag, value in (("--references-format", args.references_format),
+                                      ("--article-field", args.article_field),
+                                      ("--reference-field", args.reference_field),
+                                      ("--id-field", args.id_field),
+                                      ("--multi-reference", args.multi_reference),
+                                      ("--reference-sentences", args.reference_sentences))
+             if value]
+    if given:
+        raise UsageError(f"{given[0]} reads a reference file, but the references come from "
+                         "the run folders given; add --references FILE or drop it")
     runs = [load_run(f) for f in folders]
     if len({r.fingerprint for r in runs}) > 1:
         raise UsageError("the run folders were scored on different reference sets; give --references")
