@@ -167,7 +167,7 @@ class BertScoreMetric(Metric):
         # Cosines lie in [-1, 1]; rescaled values have no useful lower bound.
         low = None if self.config.baseline else -1.0
         return MetricInfo(headline="f1", labels={"precision": "P", "recall": "R", "f1": "F1"},
-                          scale=100.0, low=low, high=1.0, gate=(MEASURE,))
+                          scale=100.0, low=low, high=1.0, gate=(MEASURE,), unit="points")
 
     # -- work --------------------------------------------------------------------------
     def encoder(self):

@@ -123,7 +123,8 @@ class FaithfulnessNliMetric(Metric):
 
     def info(self) -> MetricInfo:
         return MetricInfo(headline="score", labels={"score": "SummaC-ZS"}, scale=100.0,
-                          low=-1.0, high=1.0, gate=("faithfulness",))
+                          low=-1.0, high=1.0, gate=("faithfulness",),
+                          unit="points, -100 to 100")
 
     # -- work --------------------------------------------------------------------------
     def _load(self) -> Any:
