@@ -129,11 +129,13 @@ class FaithfulnessNliMetric(Metric):
     # -- work --------------------------------------------------------------------------
     def _load(self) -> Any:
         if self._nli is None:
+            from sumbench.common.progress import loading
             from .nli import load_nli
 
             config = self.config
-            self._nli = load_nli(self.source, config.device, config.dtype, config.max_length,
-                                 config.allow_pickle)
+            with loading(f"the NLI model {self.source.spec}", enabled=self.progress):
+                self._nli = load_nli(self.source, config.device, config.dtype,
+                                     config.max_length, config.allow_pickle)
         return self._nli
 
     def premises(self, nli: Any, article: list[str], hypotheses: list[str]) -> list[str]:

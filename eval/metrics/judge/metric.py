@@ -119,6 +119,7 @@ class JudgeMetric(Metric):
                  bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
         super().__init__(config, bootstrap)
         self.backend = self._build_backend()
+        self.backend.answering = "judging with"  # the progress line's words
         self.stats = CallStats()
         self._opened: Any = None
 
