@@ -98,7 +98,8 @@ def comparison_text(comparison) -> str:
     against = "between every pair" if comparison.settings.all_pairs else \
         f"against {escape_controls(comparison.names[0], newlines=True)}"
     lines = [f"{len(comparison.names)} runs on {comparison.examples} examples; differences "
-             f"{against} (system minus baseline; {units_line(comparison.runs)})"]
+             f"{against} (system minus baseline; "
+             f"{escape_controls(units_line(comparison.runs), newlines=True)})"]
     metrics = list(dict.fromkeys(ref.metric for ref in comparison.measures))
     wanted = {ref.measure for ref in comparison.measures}
     for metric in metrics:

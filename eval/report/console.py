@@ -51,7 +51,8 @@ def side_by_side(runs: Sequence[Run], names: Sequence[str]) -> str:
     signatures (runs scored by ``run --baselines`` share them)."""
     measures = runs[0].measure_refs()
     header, rows = side_by_side_rows(runs, names, measures)
-    lines = [f"mean with confidence interval ({units_line(runs)})", ""]
+    units = escape_controls(units_line(runs), newlines=True)  # units are read from files
+    lines = [f"mean with confidence interval ({units})", ""]
     lines += grid(header, rows, right=set(range(1, len(header))))
     lines.append("")
     lines += [f"signature: {escape_controls(str(result.signature), newlines=True)}"
