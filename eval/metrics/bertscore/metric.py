@@ -173,10 +173,12 @@ class BertScoreMetric(Metric):
     def encoder(self):
         """The loaded encoder (loaded once per metric instance)."""
         if self._encoder is None:
+            from sumbench.common.progress import loading
             from .encoder import load_encoder
 
-            self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
-                                         self.config.device, self.config.allow_pickle)
+            with loading(f"the BERTScore model {self.config.model}"):
+                self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
+                                             self.config.device, self.config.allow_pickle)
         return self._encoder
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
