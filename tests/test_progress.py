@@ -107,6 +107,7 @@ def test_generation_to_a_redirected_stderr_has_no_bars_only_sumbench_lines(
     assert "\r" not in err and "Loading weights" not in err and "it/s" not in err
     lines = err.splitlines()
     assert any(line.startswith(f"loaded hf:{tiny_seq2seq} in ") for line in lines), err
+    assert f"generating with hf:{tiny_seq2seq}: 1/3 examples, " in err  # the first item
     assert lines[-1].startswith(f"generating with hf:{tiny_seq2seq}: 3/3 examples in "), err
     assert all(line.startswith(("loaded ", "generating with ", "sumbench: warning: "))
                for line in lines), err

@@ -179,3 +179,14 @@ def test_readme_cli_examples_run(tmp_path: Path) -> None:
             failures.append(f"{command}\n  exit {done.returncode} (expected {expected}): "
                             f"{done.stderr.strip()[-600:]}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_printed_table_of_sumbench_run_is_what_it_prints(tmp_path: Path) -> None:
+    """The README's "`sumbench run` prints:" block is the command's stdout."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"`sumbench run` prints:\n\n```\n(.*?)```", readme, re.S)
+    assert shown, "README.md lost its `sumbench run` prints: block"
+    done = subprocess.run([str(Path(sys.executable).with_name("sumbench")), "run"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shown.group(1)
