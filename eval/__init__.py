@@ -5,6 +5,10 @@ Nothing here imports torch or transformers at module level: scoring a prediction
 works, and starts fast, without them.
 """
 
-from sumbench import __version__
+from sumbench.common.shadowing import check_not_shadowed
+
+check_not_shadowed()  # a folder named sumbench/ shadowing the package: say so
+
+from sumbench import __version__  # noqa: E402
 
 __all__ = ["__version__"]

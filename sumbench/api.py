@@ -45,10 +45,11 @@ from sumbench.eval.runs import Run, load_run
 from sumbench.eval.runs.resolve import resolve_runs
 from sumbench.eval.runs.study import Study, load_runs, write_study
 from sumbench.eval.stats.correlation_levels import SummaryFilter
+from sumbench.eval.stats.interval import Interval
 from sumbench.summarize.base import Summarizer, get_summarizer
 
 __all__ = ["BootstrapSettings", "CompareSettings", "Comparison", "FieldMap", "GateConfig",
-           "GateResult", "Leaderboard", "LeaderboardSettings", "MetaResult", "MetaSettings",
+           "GateResult", "Interval", "Leaderboard", "LeaderboardSettings", "MetaResult", "MetaSettings",
            "Metric", "ReferenceSet", "Run", "StudyGateResult", "Summarizer", "SummaryFilter", "available_metrics",
            "check", "compare", "get_metric", "get_summarizer", "leaderboard",
            "load_references", "load_run", "load_runs", "meta", "report", "run", "save_study",

@@ -148,7 +148,11 @@ class HfSummarizer(ModelSummarizer):
         return self._loaded
 
     def _load_model(self) -> Loaded:
-        return load_model(self._name, self.source, self.options, self.requested, self.pickle_flag)
+        from sumbench.common.progress import loading
+
+        with loading(self._name, enabled=self.progress):
+            return load_model(self._name, self.source, self.options, self.requested,
+                              self.pickle_flag)
 
     # -- inputs ----------------------------------------------------------------------
     def _template(self, loaded: Loaded) -> str | None:
@@ -230,9 +234,8 @@ class HfSummarizer(ModelSummarizer):
             torch.manual_seed(int(seed))
         batch_size = self.options["batch_size"]
         out_of_memory = out_of_memory_types()
-        bar = self._progress_bar(len(articles))
         position = new_tokens = 0
-        try:
+        with self._progress_bar(len(articles)) as bar:
             while position < len(order):
                 chunk = order[position:position + batch_size]
                 try:
@@ -251,13 +254,7 @@ class HfSummarizer(ModelSummarizer):
                                     inputs[i][1], len(inputs[i][0]), length)
                 position += len(chunk)
                 new_tokens += sum(lengths)
-                if bar is not None:
-                    bar.update(len(chunk))
-                    elapsed = max(bar.format_dict.get("elapsed", 0.0), 1e-9)
-                    bar.set_postfix(tokens_per_s=f"{new_tokens / elapsed:.0f}")
-        finally:
-            if bar is not None:
-                bar.close()
+                bar.update(len(chunk))
 
     # -- answers instead of summaries (summarize/answers.py) ---------------------------
     def answer_probabilities(self, prompts: Sequence[Prompt],
@@ -271,19 +268,14 @@ class HfSummarizer(ModelSummarizer):
         inputs = [self._encode(loaded, p.article, p.template) for p in prompts]
         order = sorted(range(len(prompts)), key=lambda i: -len(inputs[i][0]))
         size = self.options["batch_size"]
-        bar = self._progress_bar(len(prompts))
-        try:
+        with self._progress_bar(len(prompts), self.answering, "prompts") as bar:
             for start in range(0, len(order), size):
                 chunk = order[start:start + size]
                 rows = first_token_probabilities(loaded, [inputs[i][0] for i in chunk]).cpu()
                 for row, i in zip(rows, chunk):
                     spelled = {c: float(row[list(ids)].sum()) for c, ids in token_ids.items()}
                     yield CandidateProbabilities(i, spelled, inputs[i][1], len(inputs[i][0]))
-                if bar is not None:
-                    bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
+                bar.update(len(chunk))
 
     def sample_answers(self, prompts: Sequence[Prompt], n: int) -> Iterator[SampledAnswers]:
         """Yield ``n`` sampled completions per prompt, in order, with this summariser's
@@ -294,17 +286,12 @@ class HfSummarizer(ModelSummarizer):
             return
         loaded = self._load()
         seed = self.requested.get("seed")
-        bar = self._progress_bar(len(prompts))
-        try:
+        with self._progress_bar(len(prompts), self.answering, "prompts") as bar:
             for i, prompt in enumerate(prompts):
                 ids, truncated = self._encode(loaded, prompt.article, prompt.template)
                 texts = sample_completions(loaded, ids, n, seed)
                 yield SampledAnswers(i, tuple(texts), truncated)
-                if bar is not None:
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
+                bar.update(1)
 
     def settings(self) -> dict:
         """The model, its revision or weights hash and every effective generation setting."""

@@ -3,16 +3,17 @@ with, the ``progress`` switch and the progress bar, and ``summarize()`` as the l
 their ``summarize_iter()`` (the generation cache calls ``summarize_iter`` directly, to
 commit each summary as soon as it exists).
 
-The progress bar is tqdm's (``tqdm.auto``), on :func:`sumbench.common.terminal.progress_stream`
-and with ``disable=None``: no bar when stderr is not a terminal, so CI logs stay clean.
+Progress is sumbench's own line (:class:`sumbench.common.progress.Progress`): redrawn on a
+terminal, a few plain lines in a log; ``progress = False`` turns it off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from sumbench.common.errors import SummarizerOptionError
+from sumbench.common.progress import Progress
 from .generation import Generated
 
 
@@ -27,6 +28,8 @@ class ModelSummarizer:
             raise SummarizerOptionError(f"expected {self.PREFIX}<model>, got {name!r}")
         self._name = name
         self.progress = True
+        # what the progress line says while answering prompts (a judge: "judging with")
+        self.answering = "answering with"
 
     @property
     def name(self) -> str:
@@ -43,13 +46,8 @@ class ModelSummarizer:
             summaries[item.index] = item.text
         return summaries
 
-    def _progress_bar(self, total: int) -> Any:
-        """A bar over ``total`` examples, or ``None`` (progress off, or nothing to do)."""
-        if not self.progress or total == 0:
-            return None
-        from tqdm.auto import tqdm
-
-        from sumbench.common.terminal import progress_stream
-
-        return tqdm(total=total, unit="ex", desc=self._name, file=progress_stream(),
-                    disable=None, dynamic_ncols=True)
+    def _progress_bar(self, total: int, doing: str = "generating with",
+                      unit: str = "examples") -> Progress:
+        """The progress line over ``total`` items (silent when progress is off or there is
+        nothing to do); use it as a context manager."""
+        return Progress(f"{doing} {self._name}", total, unit, enabled=self.progress)

@@ -250,9 +250,9 @@ class OpenAiSummarizer(ModelSummarizer):
         capped = (f"; the server asked {asked:g} s, capped at {MAX_RETRY_AFTER_S:g} s"
                   if asked is not None and asked > MAX_RETRY_AFTER_S else "")
         bar = self._bar
-        if bar is not None and not bar.disable:
-            bar.set_postfix_str(f"waiting {delay:g} s before retry {retry}/{retries} "
-                                f"({last[:40]}{capped})")
+        if bar is not None and bar.enabled and bar.terminal:
+            bar.note(f"waiting {delay:g} s before retry {retry}/{retries} "
+                     f"({last[:40]}{capped})")
         elif self.progress:
             print(f"sumbench: {self._name}: {last}; retry {retry}/{retries} in {delay:g} s"
                   f"{capped}", file=sys.stderr)
@@ -278,11 +278,14 @@ class OpenAiSummarizer(ModelSummarizer):
         return redact_answer(content, self._key)
 
     # -- many requests -----------------------------------------------------------------
-    def _concurrently(self, work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    def _concurrently(self, work: Callable[[Any], Any], items: Sequence[Any],
+                      doing: str = "generating with",
+                      unit: str = "examples") -> Iterator[tuple[int, Any]]:
         """``(index, work(item))`` as requests finish; at most ``concurrency`` in flight."""
         executor = ThreadPoolExecutor(max_workers=self.options["concurrency"],
                                       thread_name_prefix="sumbench-openai")
-        self._bar = self._progress_bar(len(items))
+        self._bar = bar = self._progress_bar(len(items), doing, unit)
+        succeeded = False
         try:
             pending = {executor.submit(work, item): i for i, item in enumerate(items)}
             while pending:
@@ -290,13 +293,11 @@ class OpenAiSummarizer(ModelSummarizer):
                 for future in done:
                     index = pending.pop(future)
                     yield index, future.result()
-                    if self._bar is not None:
-                        self._bar.update(1)
-                        self._bar.set_postfix_str("")
+                    bar.update(1)
+            succeeded = True
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
-            if self._bar is not None:
-                self._bar.close()
+            bar.close(succeeded)
             self._bar = None
 
     def summarize_iter(self, articles: Sequence[str]) -> Iterator[Generated]:
@@ -319,7 +320,7 @@ class OpenAiSummarizer(ModelSummarizer):
             return probabilities_from_top_logprobs(self._top_logprobs(self._request(body)),
                                                    candidates)
 
-        for index, probabilities in self._concurrently(ask, prompts):
+        for index, probabilities in self._concurrently(ask, prompts, self.answering, "prompts"):
             yield CandidateProbabilities(index, probabilities)
 
     def sample_answers(self, prompts: Sequence[Prompt], n: int) -> Iterator[SampledAnswers]:
@@ -337,7 +338,7 @@ class OpenAiSummarizer(ModelSummarizer):
                                f"answers, got {len(texts)} (the server may not support n)")
             return texts
 
-        for index, texts in self._concurrently(ask, prompts):
+        for index, texts in self._concurrently(ask, prompts, self.answering, "prompts"):
             yield SampledAnswers(index, texts)
 
     def _contents(self, payload: Any) -> tuple[str, ...]:

@@ -12,8 +12,8 @@ The rules:
 - layers: ``sumbench.common`` imports nothing from ``sumbench.eval`` or
   ``sumbench.summarize``; ``sumbench.summarize`` imports nothing from ``sumbench.eval``;
   only ``sumbench`` and ``sumbench.api`` (the top) may import ``sumbench.api``;
-- the command layer (``sumbench.eval.commands``, ``sumbench.eval.cli``) is imported by
-  nothing but itself;
+- the command layer (``sumbench.eval.commands``, ``sumbench.eval.cli`` and the entry
+  point ``sumbench.__main__``) is imported by nothing but itself;
 - no import cycle among module-level imports (a package's ``__init__`` importing its
   submodules is an edge like any other);
 - ``argparse`` is imported only by the command layer;
@@ -34,7 +34,7 @@ TEXT = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 #: source folder -> the import name it installs as (pyproject.toml's package-dir)
 FOLDERS = {"sumbench": "sumbench", "eval": "sumbench.eval", "summarize": "sumbench.summarize"}
 
-COMMANDS = ("sumbench.eval.commands", "sumbench.eval.cli")
+COMMANDS = ("sumbench.eval.commands", "sumbench.eval.cli", "sumbench.__main__")
 METRIC_FAMILIES = tuple(f"sumbench.eval.metrics.{f}"
                         for f in ("rouge", "rouge155", "bertscore", "faithfulness", "judge"))
 #: the modules outside sumbench.eval.metrics allowed to import a metric family: the

@@ -50,7 +50,7 @@ def runs(tmp_path_factory) -> dict:
 def test_run_and_score_print_and_store_bertscore(runs) -> None:
     for name in ("lead3", "lead1"):
         out = runs[name].out
-        assert "bertscore      P      R     F1    95% CI of F1" in out
+        assert "bertscore (points)      P      R     F1    95% CI of F1" in out
         assert "signature: metric:bertscore|impl:bert-score-0.3.13|weights:sha256:" in out
         assert "|layer:6|idf:no|rescale:none|refs:max|transformers:" in out
         records = [json.loads(line) for line in

@@ -8,6 +8,7 @@ Also: hub names offline, no torch at import, and the CLI end to end."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -208,6 +209,11 @@ def test_cli_run_score_compare_check_report(tiny_nli, tmp_path) -> None:
                       "-r", lead3 / "references.jsonl", *common, "-o", tmp_path / "again")
     assert scored.code == 0, scored.err
     assert "faithfulness" in scored.out
+    # the table names the unit; stderr (a pipe, not a terminal) has plain progress lines
+    assert "faithfulness-nli (points, -100 to 100)" in scored.out
+    assert "\r" not in scored.err and "loaded the NLI model" in scored.err
+    assert re.search(r"^faithfulness-nli .*: \d+/\d+ pairs in \d+:\d\d ", scored.err, re.M), \
+        scored.err
     again = json.loads((tmp_path / "again" / "results.json").read_text())
     assert again["metrics"]["faithfulness-nli"]["scores"] == faithful["scores"]
 

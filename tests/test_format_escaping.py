@@ -81,12 +81,16 @@ def distinct(count: int):
 
 
 def runs_for(names, measures, field, ids, prediction):
+    """Runs whose names, measures, a signature field and the metric's unit (a table
+    header; read from results.json) are hostile."""
     signature = Signature("rouge", tuple(SIGNATURE_FIELDS) + ((f"k{field}", field),))
     base = np.linspace(0.2, 0.6, len(ids))
-    return [make_run(name, {m: base * (1 - 0.1 * k) + 0.04 * i for k, m in enumerate(measures)},
+    runs = [make_run(name, {m: base * (1 - 0.1 * k) + 0.04 * i for k, m in enumerate(measures)},
                      ids=tuple(ids), predictions=tuple(f"{prediction} {i}" for i in ids),
                      signature=signature, fingerprint="f" * 64)
             for i, name in enumerate(names)]
+    return [replace(run, metrics={"rouge": replace(run.metrics["rouge"], info=replace(
+        run.metrics["rouge"].info, unit=f"u{field}"))}) for run in runs]
 
 
 def board_for(runs, note, baseline: bool = False):

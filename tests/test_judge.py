@@ -314,6 +314,11 @@ def test_cli_run_score_compare_check_report(server, tmp_path) -> None:
     assert judged["scores"]["coherence"]["score"]["mid"] == pytest.approx((5 * 0.6 + 0.6) / 0.9)
     assert "|model:openai:fake-judge|server:http://127.0.0.1:" in judged["signature"]
     assert KEY not in done.out + done.err
+    # the 1-5 rating scale is named (never "points"); progress reaches a pipe as plain lines
+    assert "mean with confidence interval (judge: 1 to 5)" in done.out
+    assert "\r" not in done.err
+    assert re.search(r"^judging with openai:fake-judge: \d+/\d+ prompts in ", done.err,
+                     re.M), done.err
 
     asked = len(server.requests)
     scored = sumbench("score", "-p", lead3 / "predictions.jsonl", "-r", lead3 / "references.jsonl",

@@ -50,7 +50,7 @@ def test_every_package_folder_is_listed_and_every_listed_one_exists():
 
 
 def test_console_script_and_no_other_top_level_name():
-    assert PYPROJECT["project"]["scripts"] == {"sumbench": "sumbench.eval.cli:main"}
+    assert PYPROJECT["project"]["scripts"] == {"sumbench": "sumbench.__main__:main"}
     assert all(p == "sumbench" or p.startswith("sumbench.") for p in SETUPTOOLS["packages"])
 
 

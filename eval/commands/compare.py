@@ -96,13 +96,14 @@ def _columns(text: str) -> tuple[str, ...]:
 def comparison_text(comparison) -> str:
     """The console form: each run's scores, then the differences, then the signatures."""
     from sumbench.common.terminal import escape_controls
-    from ..report.tables import grid, interval_text, metric_table, number
+    from ..report.tables import grid, interval_text, metric_table, number, units_line
 
     level = f"{comparison.settings.confidence * 100:g}"
     against = "between every pair" if comparison.settings.all_pairs else \
         f"against {escape_controls(comparison.names[0], newlines=True)}"
     lines = [f"{len(comparison.names)} runs on {comparison.examples} examples; differences "
-             f"{against} in points (system minus baseline)"]
+             f"{against} (system minus baseline; "
+             f"{escape_controls(units_line(comparison.runs), newlines=True)})"]
     metrics = list(dict.fromkeys(ref.metric for ref in comparison.measures))
     wanted = {ref.measure for ref in comparison.measures}
     for metric in metrics:

@@ -68,8 +68,10 @@ class MetricInfo:
     """How a metric's numbers read, stored with them so that no later command needs the
     metric's code: component labels (``{"fmeasure": "F"}``), the headline component,
     the display scale (100 shows fractions as points), the range every value must lie
-    in (``None`` = unbounded), the measures a regression gate checks by default, and
-    whether higher values are better (leaderboards rank by it)."""
+    in (``None`` = unbounded), the measures a regression gate checks by default,
+    whether higher values are better (leaderboards rank by it), and the ``unit`` every
+    table names beside the metric: what a shown number is (``"points"`` for fractions
+    x 100, ``"1 to 5"`` for a rating scale); empty = :func:`default_unit`."""
 
     headline: str
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -78,14 +80,19 @@ class MetricInfo:
     high: float | None = 1.0
     gate: tuple[str, ...] = ()
     higher_is_better: bool = True
+    unit: str = ""
 
     def label(self, component: str) -> str:
         return self.labels.get(component, component)
 
+    def unit_text(self) -> str:
+        """The unit tables show: the declared one, else :func:`default_unit`."""
+        return self.unit or default_unit(self.scale, self.low, self.high)
+
     def to_dict(self) -> dict[str, Any]:
         return {"headline": self.headline, "labels": dict(self.labels), "scale": self.scale,
                 "range": [self.low, self.high], "gate": list(self.gate),
-                "higher_is_better": self.higher_is_better}
+                "higher_is_better": self.higher_is_better, "unit": self.unit}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "MetricInfo":
@@ -93,7 +100,19 @@ class MetricInfo:
         return cls(headline=str(data["headline"]), labels=dict(data.get("labels", {})),
                    scale=float(data.get("scale", 1.0)), low=low, high=high,
                    gate=tuple(data.get("gate", ())),
-                   higher_is_better=bool(data.get("higher_is_better", True)))
+                   higher_is_better=bool(data.get("higher_is_better", True)),
+                   unit=str(data.get("unit", "")))
+
+
+def default_unit(scale: float, low: float | None, high: float | None) -> str:
+    """The unit of a metric that declares none (a run folder written before units, a
+    plug-in): ``points`` for fractions shown x 100, else the range as shown
+    (``1 to 5``), else ``raw``."""
+    if scale == 100.0:
+        return "points"
+    if low is not None and high is not None:
+        return f"{scale * low:g} to {scale * high:g}"
+    return "raw"
 
 
 @dataclass(frozen=True)
@@ -174,7 +193,7 @@ class Metric:
     def info(self) -> MetricInfo:
         """How the numbers read (override for other scales, labels or gates)."""
         return MetricInfo(headline="fmeasure", labels={"precision": "P", "recall": "R",
-                                                       "fmeasure": "F"})
+                                                       "fmeasure": "F"}, unit="points")
 
     # -- work --------------------------------------------------------------------------
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:

@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 
 from sumbench.common.terminal import escape_controls
 from ..notices import Notice, study_notices
-from .tables import grid, metric_table, side_by_side_rows
+from .tables import grid, metric_table, side_by_side_rows, units_line
 from ..runs.run import Run
 
 
@@ -59,7 +59,8 @@ def side_by_side(runs: Sequence[Run], names: Sequence[str]) -> str:
     signatures (runs scored by ``run --baselines`` share them)."""
     measures = runs[0].measure_refs()
     header, rows = side_by_side_rows(runs, names, measures)
-    lines = ["mean (points) with confidence interval", ""]
+    units = escape_controls(units_line(runs), newlines=True)  # units are read from files
+    lines = [f"mean with confidence interval ({units})", ""]
     lines += grid(header, rows, right=set(range(1, len(header))))
     lines.append("")
     lines += [f"signature: {escape_controls(str(result.signature), newlines=True)}"

@@ -100,13 +100,14 @@ def summary_section(runs: Sequence[Run], names: Sequence[str]) -> str:
             break
         header = []
         rows = []
+        title = metric
         for run, name in zip(runs, names):
             if metric not in run.metrics:
                 continue
             head, body = metric_table(run.metrics[metric])
-            header = ["run", "measure"] + head[1:]
+            header, title = ["run", "measure"] + head[1:], head[0]
             rows += [[escape_html(name)] + [escape_html(c) for c in row] for row in body]
-        tables.append(f"<h3>{escape_html(metric)}</h3>"
+        tables.append(f"<h3>{escape_html(title)}</h3>"
                       + _table(header, rows, [False, False] + [True] * (len(header) - 2)))
     if len(runs) > FEW:
         tables.append("<p>The leaderboard below shows every system's scores; each run "

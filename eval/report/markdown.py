@@ -51,19 +51,20 @@ def runs_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
 
 
 def scores_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
-    """One table per metric: a row per run and measure, each component's mean and the
-    headline's interval (the headline in bold)."""
+    """One table per metric, headed by the metric and its unit: a row per run and
+    measure, each component's mean and the headline's interval (the headline in bold)."""
     lines: list[str] = []
     metrics = list(dict.fromkeys(m for r in runs for m in r.metrics))
     for metric in metrics:
         header: list[str] = []
         rows = []
+        title = metric
         for run, name in zip(runs, names):
             result = run.metrics.get(metric)
             if result is None:
                 continue
             head, body = metric_table(result)
-            header = ["run", "measure"] + head[1:]
+            header, title = ["run", "measure"] + head[1:], head[0]
             bold = [i for i, c in enumerate(head[1:-1], start=1)
                     if c == result.info.label(result.info.headline)]
             for row in body:
@@ -71,7 +72,7 @@ def scores_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
                 rows.append([escape_markdown(name), escape_markdown(cells[0])] + cells[1:])
         if lines:
             lines.append("")
-        lines += [f"### {escape_markdown(metric)}", ""]
+        lines += [f"### {escape_markdown(title)}", ""]
         lines += table([escape_markdown(h) for h in header], rows, "ll" + "r" * (len(header) - 2))
     return lines
 

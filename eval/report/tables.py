@@ -4,7 +4,8 @@ run of headline means side by side.  Console, Markdown and HTML lay these rows o
 none of them knows a metric.
 
 Values are shown on the metric's display scale (``MetricInfo.scale``: ROUGE's fractions
-x 100, as papers report them) with two decimals.
+x 100, as papers report them) with two decimals, and every table names that scale's unit
+beside the metric (``MetricInfo.unit_text()``: ``rouge (points)``, ``judge (1 to 5)``).
 """
 
 from __future__ import annotations
@@ -36,13 +37,27 @@ def components_of(result: MetricResult) -> list[str]:
     return list(dict.fromkeys(c for comps in result.columns.values() for c in comps))
 
 
+def metric_title(result: MetricResult) -> str:
+    """The metric's name with the unit of its numbers: ``rouge (points)``."""
+    return f"{result.name} ({result.info.unit_text()})"
+
+
+def units_line(runs: Sequence[Run]) -> str:
+    """The unit of each metric of ``runs``, for tables mixing metrics:
+    ``rouge: points; judge: 1 to 5``."""
+    units = {name: result.info.unit_text() for run in runs
+             for name, result in run.metrics.items()}
+    return "; ".join(f"{name}: {unit}" for name, unit in units.items())
+
+
 def metric_table(result: MetricResult, labels: dict[str, str] | None = None) -> tuple[list[str], list[list[str]]]:
-    """``(header, rows)`` for one metric: measure, each component's mean, the interval of
-    the headline component.  ``labels`` renames measures (qualified names)."""
+    """``(header, rows)`` for one metric: the metric and its unit, then per measure each
+    component's mean and the interval of the headline component.  ``labels`` renames
+    measures (qualified names)."""
     info = result.info
     components = components_of(result)
     headline = info.label(info.headline) if info.headline in components else "headline"
-    header = [result.name] + [info.label(c) for c in components] + \
+    header = [metric_title(result)] + [info.label(c) for c in components] + \
         [f"{confidence_label(result)} of {headline}"]
     rows = []
     for measure, comps in result.scores.items():

@@ -65,6 +65,7 @@ def _info(value: Any, where: str, what: str) -> MetricInfo:
         headline=c.text(c.field(data, "headline", where, what), where, f"{what}.headline", False),
         labels=dict(labels), scale=c.number(data.get("scale", 1.0), where, f"{what}.scale", 1e-12),
         low=low, high=high, higher_is_better=higher,
+        unit=c.text(data.get("unit", ""), where, f"{what}.unit"),
         gate=tuple(c.text(g, where, f"{what}.gate") for g in
                    c.sequence(data.get("gate", []), where, f"{what}.gate")))
 

@@ -255,12 +255,31 @@ def describe_load_error(exc: BaseException, location: str, local: bool, allow_pi
     return text
 
 
+def third_party_bars_off() -> None:
+    """Turn off the progress bars of ``transformers`` ("Loading weights", GGUF
+    de-quantisation) and ``huggingface_hub`` (downloads): sumbench shows its own line
+    (:mod:`sumbench.common.progress`), and their ``\r`` redraws reach a redirected stderr
+    as one huge line.  Called where models load; imports nothing that is not loaded."""
+    import os
+    import sys
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when the hub loads
+    hub_utils = sys.modules.get("huggingface_hub.utils")
+    if hub_utils is not None and hasattr(hub_utils, "disable_progress_bars"):
+        hub_utils.disable_progress_bars()
+    library_logging = sys.modules.get("transformers.utils.logging")
+    if library_logging is not None and hasattr(library_logging, "disable_progress_bar"):
+        library_logging.disable_progress_bar()
+
+
 @contextmanager
 def quiet_loading() -> Iterator[None]:
-    """Loading without raw extra lines when it fails: torch's warnings about pickle
-    protocols are dropped, and what ``transformers`` logs while loading (its load report)
-    is held back -- shown after a load that succeeded, dropped when the load failed (the
-    failure is reported as one line)."""
+    """Loading without raw extra lines: third-party progress bars are off
+    (:func:`third_party_bars_off`), torch's warnings about pickle protocols are dropped,
+    and what ``transformers`` logs while loading (its load report) is held back -- shown
+    after a load that succeeded, dropped when the load failed (the failure is reported as
+    one line)."""
+    third_party_bars_off()
     library = logging.getLogger("transformers")
     held: list[logging.LogRecord] = []
 

@@ -167,16 +167,18 @@ class BertScoreMetric(Metric):
         # Cosines lie in [-1, 1]; rescaled values have no useful lower bound.
         low = None if self.config.baseline else -1.0
         return MetricInfo(headline="f1", labels={"precision": "P", "recall": "R", "f1": "F1"},
-                          scale=100.0, low=low, high=1.0, gate=(MEASURE,))
+                          scale=100.0, low=low, high=1.0, gate=(MEASURE,), unit="points")
 
     # -- work --------------------------------------------------------------------------
     def encoder(self):
         """The loaded encoder (loaded once per metric instance)."""
         if self._encoder is None:
+            from sumbench.common.progress import loading
             from .encoder import load_encoder
 
-            self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
-                                         self.config.device, self.config.allow_pickle)
+            with loading(f"the BERTScore model {self.config.model}"):
+                self._encoder = load_encoder(self.source, self.config.model, self.config.layer,
+                                             self.config.device, self.config.allow_pickle)
         return self._encoder
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:

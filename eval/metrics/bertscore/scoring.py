@@ -15,11 +15,12 @@ in every reference weighs 0 in total), sumbench scores 0 and reports the example
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+
+from sumbench.common.progress import Progress
 
 from .baseline import Baseline
 from .encoder import Encoder
@@ -44,16 +45,6 @@ class BertScores:
     texts_embedded: int
 
 
-def _progress(total: int, enabled: bool):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    # disable=None: no bar when stderr is not a terminal (CI logs stay clean)
-    return tqdm(total=total, unit="text", desc="bertscore", file=sys.stderr, disable=None,
-                dynamic_ncols=True)
-
-
 def score_texts(encoder: Encoder, predictions: Sequence[str],
                 references: Sequence[Sequence[str]], idf: bool, batch_size: int,
                 baseline: Baseline | None = None, progress: bool = True) -> BertScores:
@@ -74,12 +65,8 @@ def score_texts(encoder: Encoder, predictions: Sequence[str],
     weights = [token_weights(ids, table, markers) for ids in encoded.ids]
     empty = [not any(t not in specials for t in ids) for ids in encoded.ids]
 
-    bar = _progress(len(texts), progress)
-    try:
+    with Progress("bertscore: embedding", len(texts), "texts", enabled=progress) as bar:
         embeddings = embed_texts(encoder, encoded.ids, batch_size, bar)
-    finally:
-        if bar is not None:
-            bar.close()
 
     owner = [i for i, refs in enumerate(references) for _ in refs]
     hyp = [index[predictions[i]] for i in owner]

@@ -123,16 +123,19 @@ class FaithfulnessNliMetric(Metric):
 
     def info(self) -> MetricInfo:
         return MetricInfo(headline="score", labels={"score": "SummaC-ZS"}, scale=100.0,
-                          low=-1.0, high=1.0, gate=("faithfulness",))
+                          low=-1.0, high=1.0, gate=("faithfulness",),
+                          unit="points, -100 to 100")
 
     # -- work --------------------------------------------------------------------------
     def _load(self) -> Any:
         if self._nli is None:
+            from sumbench.common.progress import loading
             from .nli import load_nli
 
             config = self.config
-            self._nli = load_nli(self.source, config.device, config.dtype, config.max_length,
-                                 config.allow_pickle)
+            with loading(f"the NLI model {self.source.spec}", enabled=self.progress):
+                self._nli = load_nli(self.source, config.device, config.dtype,
+                                     config.max_length, config.allow_pickle)
         return self._nli
 
     def premises(self, nli: Any, article: list[str], hypotheses: list[str]) -> list[str]:

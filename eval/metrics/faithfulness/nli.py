@@ -10,13 +10,12 @@ SUPPORTS, REFUTES, NOT ENOUGH INFO) -- and a checkpoint that names neither is re
 Pairs are encoded as the model was trained, premise first; a pair longer than the
 model's input is cut from the premise (``only_first``) and counted, or, if the
 hypothesis alone does not fit, from both (``longest_first``) and counted apart.  Pairs
-are sorted by length and run in batches; a progress bar goes to stderr.  ``torch`` and
+are sorted by length and run in batches; sumbench's progress line goes to stderr.  ``torch`` and
 ``transformers`` are imported only when a model is loaded.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -29,6 +28,7 @@ from sumbench.common.checkpoint import (
     weights_kwargs,
 )
 from sumbench.common.hub import ModelSource
+from sumbench.common.progress import Progress
 from sumbench.common.errors import InputError, UsageError
 
 ENTAILMENT = frozenset({"entailment", "entail", "entails", "entailed", "supports", "support",
@@ -131,8 +131,8 @@ class NliModel:
         features, premise_cut, hypothesis_cut = self._encode(premises, hypotheses)
         scores = np.zeros(len(features), dtype=np.float64)
         order = sorted(range(len(features)), key=lambda j: -len(features[j]["input_ids"]))
-        bar = _progress_bar(len(order), self.name) if progress else None
-        try:
+        with Progress(f"faithfulness-nli {self.name}", len(order), "pairs",
+                      enabled=progress) as bar:
             for start in range(0, len(order), batch_size):
                 chunk = order[start:start + batch_size]
                 batch = self.tokenizer.pad([features[j] for j in chunk], padding=True,
@@ -144,20 +144,8 @@ class NliModel:
                 values = (probabilities[:, self.entailment].astype(np.float64)
                           - probabilities[:, self.contradiction].astype(np.float64))
                 scores[chunk] = values
-                if bar is not None:
-                    bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
+                bar.update(len(chunk))
         return PairResult(scores, premise_cut, hypothesis_cut)
-
-
-def _progress_bar(total: int, name: str):
-    from tqdm.auto import tqdm
-
-    # disable=None: no bar when stderr is not a terminal (CI logs stay clean).
-    return tqdm(total=total, unit="pair", desc=f"faithfulness-nli {name}", file=sys.stderr,
-                disable=None, dynamic_ncols=True)
 
 
 def _model_limit(config: Any, tokenizer: Any) -> int | None:

@@ -119,6 +119,7 @@ class JudgeMetric(Metric):
                  bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
         super().__init__(config, bootstrap)
         self.backend = self._build_backend()
+        self.backend.answering = "judging with"  # the progress line's words
         self.stats = CallStats()
         self._opened: Any = None
 
@@ -210,10 +211,10 @@ class JudgeMetric(Metric):
 
     def info(self) -> MetricInfo:
         rubrics = self.config.rubrics
+        low, high = float(min(r.low for r in rubrics)), float(max(r.high for r in rubrics))
         return MetricInfo(headline="score", labels={"score": "rating"}, scale=1.0,
-                          low=float(min(r.low for r in rubrics)),
-                          high=float(max(r.high for r in rubrics)),
-                          gate=tuple(r.name for r in rubrics))
+                          low=low, high=high, gate=tuple(r.name for r in rubrics),
+                          unit=f"{low:g} to {high:g}")
 
     # -- work --------------------------------------------------------------------------
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:

@@ -61,7 +61,7 @@ def rouge_info(types: Sequence[str], default_gate: Sequence[str]) -> MetricInfo:
     """How ROUGE's columns are shown and gated (both ROUGE metrics): F is the headline,
     P/R/F the labels, and the gate checks the default types scored (else every type)."""
     gate = tuple(t for t in default_gate if t in types) or tuple(types)
-    return MetricInfo(headline="fmeasure", gate=gate,
+    return MetricInfo(headline="fmeasure", gate=gate, unit="points",
                       labels={"precision": "P", "recall": "R", "fmeasure": "F"})
 
 
