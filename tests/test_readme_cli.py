@@ -117,7 +117,7 @@ def write_stand_ins(folder: Path) -> None:
     with (folder / "refs.jsonl").open("w", encoding="utf-8") as out:
         for e in refs.examples:
             out.write(json.dumps({"id": e.id, "article": e.article,
-                                  "highlights": list(e.references[0])}) + "\n")
+                                  "highlights": "\n".join(e.references[0])}) + "\n")
     articles = [e.article for e in refs.examples]
     systems = {name: sumbench.get_summarizer(summarizer).summarize(articles)
                for name, summarizer in (("preds", "lead-3"), ("bart", "lead-2"),
