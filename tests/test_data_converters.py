@@ -3,8 +3,10 @@ the exactness tests read from ``../shared/data``.
 
 Each is run through its command line on a small slice written here in the release's real
 structure (REALSumm's ``scores_dicts/*.pkl`` with numpy float scalars as the release
-pickled them, ``selected_docs_for_human_eval/*/*/ref.txt``; SummEval's ``test_util.py``),
-with made-up text. The restricted unpickler is shown refusing an ``os.system`` pickle,
+pickled them, ``selected_docs_for_human_eval/*/*/ref.txt``; SummEval's ``test_util.py``;
+SummEval's annotation lines and BARTScore's ``SUM/SummEval/data.pkl``), with made-up
+text; the annotations' output is read by sumbench's meta-evaluation reader and by the
+long-format ``sumbench score`` path. The restricted unpickler is shown refusing an ``os.system`` pickle,
 and a copy of the tests without ``../shared`` shows every data skip naming its converter.
 """
 
