@@ -16,20 +16,28 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
 SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
-# file name -> (converter in tests/data/, what it reads, the repository to clone)
+SUMMEVAL_ANNOTATIONS = SHARED / "data" / "summeval_annotations.jsonl"
+# file name -> (converter in tests/data/, what it reads, its --source, the repository
+# whose README links the release)
 CONVERTERS = {
-    REALSUMM.name: ("build_realsumm.py", "the REALSumm release", "neulab/REALSumm"),
-    SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py", "Yale-LILY/SummEval"),
+    REALSUMM.name: ("build_realsumm.py", "the REALSumm release", "<clone of neulab/REALSumm>",
+                    "neulab/REALSumm"),
+    SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py",
+                    "<clone of Yale-LILY/SummEval>", "Yale-LILY/SummEval"),
+    SUMMEVAL_ANNOTATIONS.name: (
+        "build_summeval_annotations.py", "SummEval's expert annotations",
+        "<model_annotations.aligned.jsonl of Yale-LILY/SummEval, or SUM/SummEval/data.pkl "
+        "of neulab/BARTScore>", "Yale-LILY/SummEval"),
 }
 _SENTENCE = re.compile(r"<t>(.*?)</t>", re.S)
 
 
 def missing_reason(path: Path) -> str:
     """Why a test skips without ``path``: the converter and the command that builds it."""
-    converter, what, repository = CONVERTERS[path.name]
+    converter, what, source, _ = CONVERTERS[path.name]
     target = f"../shared/data/{path.name}"
     return (f"{target} not found: build it from {what} with `python tests/data/{converter} "
-            f"--source <clone of {repository}> --out {target}` (README: Tests that need data)")
+            f"--source {source} --out {target}` (README: Tests that need data)")
 
 
 def require(path: Path) -> Path:
