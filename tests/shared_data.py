@@ -16,7 +16,6 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
 SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
-SUMMEVAL_ANNOTATIONS = SHARED / "data" / "summeval_annotations.jsonl"
 # file name -> (converter in tests/data/, what it reads, its --source, the repository
 # whose README links the release)
 CONVERTERS = {
@@ -24,10 +23,6 @@ CONVERTERS = {
                     "neulab/REALSumm"),
     SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py",
                     "<clone of Yale-LILY/SummEval>", "Yale-LILY/SummEval"),
-    SUMMEVAL_ANNOTATIONS.name: (
-        "build_summeval_annotations.py", "SummEval's expert annotations",
-        "<model_annotations.aligned.jsonl of Yale-LILY/SummEval, or SUM/SummEval/data.pkl "
-        "of neulab/BARTScore>", "Yale-LILY/SummEval"),
 }
 _SENTENCE = re.compile(r"<t>(.*?)</t>", re.S)
 

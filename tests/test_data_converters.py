@@ -475,46 +475,23 @@ def test_the_long_format_score_path_reads_the_output(tmp_path: Path) -> None:
         assert saved["counts"]["multi_reference_examples"] == 3
 
 
-# Issue 20's list rule (a field named ``references`` holds several references on the
-# long-format path too) is built in branch i20-shapes; this branch alone still reads the
-# list as one reference, and the strict xfail shows the data test would catch that.
-# Once both are merged the condition is false and the test runs as any other.
-LIST_RULE = "--reference-sentences" in (ROOT / "eval" / "commands" / "options.py").read_text()
-
-
-@pytest.mark.xfail(not LIST_RULE, strict=True, reason="needs issue 20's list rule (i20-shapes)")
-def test_the_summeval_data_test_on_a_made_up_file(tmp_path: Path, monkeypatch) -> None:
-    """The data test of tests/test_summeval_annotations.py, run on a converted made-up
-    release: issue 20's command, M23's rows only, M23's ROUGE-1 F as rouge-score gives it."""
-    import test_summeval_annotations as data_test
-
+def test_the_summeval_m23_check_on_a_made_up_file(tmp_path: Path) -> None:
+    """tests/data/check_summeval_m23.py (run by hand on the real release) on a converted
+    made-up release: issue 20's command, M23's rows only, M23's ROUGE-1 F as rouge-score
+    gives it, and not M0's."""
+    sys.path.insert(0, str(ROOT / "tests" / "data"))
+    try:
+        import check_summeval_m23 as check
+    finally:
+        sys.path.pop(0)
     records = annotation_release(random.Random(11))
     out = tmp_path / "summeval_annotations.jsonl"
     source = write_records(tmp_path / "model_annotations.aligned.jsonl", records)
     assert converter(ANNOTATIONS, "--source", source, "--out", out).returncode == 0
     expected = oracle_rouge1_f([r for r in read_jsonl(out) if r["model_id"] == "M23"])
     assert expected != oracle_rouge1_f([r for r in read_jsonl(out) if r["model_id"] == "M0"])
-    monkeypatch.setattr(data_test, "SUMMEVAL_ANNOTATIONS", out)
-    monkeypatch.setattr(data_test, "ROUGE1_F", expected)
     (tmp_path / "scratch").mkdir()
-    data_test.test_summeval_m23_rouge1_f_is_issue_20s_number(tmp_path / "scratch")
-    monkeypatch.setattr(data_test, "ROUGE1_F", "52.34")
-    with pytest.raises(AssertionError):
-        data_test.test_summeval_m23_rouge1_f_is_issue_20s_number(tmp_path / "scratch")
-
-
-def test_the_summeval_data_test_skips_naming_its_converter(tmp_path: Path, monkeypatch) -> None:
-    import test_summeval_annotations as data_test
-
-    monkeypatch.setattr(data_test, "SUMMEVAL_ANNOTATIONS", tmp_path / "summeval_annotations.jsonl")
-    with pytest.raises(pytest.skip.Exception) as skipped:
-        data_test.test_summeval_m23_rouge1_f_is_issue_20s_number(tmp_path)
-    assert str(skipped.value) == (
-        "../shared/data/summeval_annotations.jsonl not found: build it from SummEval's expert "
-        "annotations with `python tests/data/build_summeval_annotations.py --source "
-        "<model_annotations.aligned.jsonl of Yale-LILY/SummEval, or SUM/SummEval/data.pkl of "
-        "neulab/BARTScore> --out ../shared/data/summeval_annotations.jsonl` (README: Tests that "
-        "need data)")
+    assert check.rouge1_f(out, "M23", tmp_path / "scratch") == expected
 
 
 # ---------------------------------------------------------------- skips in a clone
@@ -526,7 +503,6 @@ SHARED_DATA_TESTS = [
     "tests/test_study.py::test_realsumm_as_one_study_equals_25_single_runs",
     "tests/test_cli_meta.py::test_runs_that_do_not_match_the_judgments",
     "tests/test_cli_meta.py::test_sumbench_rouge_runs_give_their_own_rows",
-    "tests/test_summeval_annotations.py",
 ]
 
 
