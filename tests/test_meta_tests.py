@@ -71,7 +71,7 @@ def test_batched_distribution_equals_the_loop(method, seed, m, n, decimals, monk
 
 @pytest.mark.parametrize("max_levels", [0, 64])  # the quadratic form, the level counts
 def test_batched_p_values_equal_the_reference_loop(max_levels, monkeypatch) -> None:
-    monkeypatch.setattr(meta_permutation, "_MAX_LEVELS", max_levels)
+    monkeypatch.setattr(meta_permutation, "MAX_LEVELS", max_levels)
     X, Y, Zs = data(5, 7, 9, 1)
     got = permutation_tests(X, Y, Zs, LEVELS, COEFFICIENTS, "both", 300, 4)
     for (j, level, name), outcome in got.items():
