@@ -69,9 +69,12 @@ def test_batched_distribution_equals_the_loop(method, seed, m, n, decimals, monk
                 np.allclose(d[np.isfinite(d)], slow[np.isfinite(slow)], atol=1e-15, rtol=0)
 
 
-@pytest.mark.parametrize("max_levels", [0, 64])  # the quadratic form, the level counts
-def test_batched_p_values_equal_the_reference_loop(max_levels, monkeypatch) -> None:
+@pytest.mark.parametrize("max_levels,max_cells", [(0, 2048), (64, 2048), (0, 0)])
+def test_batched_p_values_equal_the_reference_loop(max_levels, max_cells, monkeypatch) -> None:
+    """Kendall by the quadratic form, by judgment levels, and (vectors too long for the
+    form) permutation by permutation."""
     monkeypatch.setattr(meta_permutation, "MAX_LEVELS", max_levels)
+    monkeypatch.setattr(meta_permutation, "MAX_FORM_CELLS", max_cells)
     X, Y, Zs = data(5, 7, 9, 1)
     got = permutation_tests(X, Y, Zs, LEVELS, COEFFICIENTS, "both", 300, 4)
     for (j, level, name), outcome in got.items():

@@ -31,6 +31,8 @@ from .meta_resampling import TIE, PermutationOutcome, permutation_masks, standar
 
 _CHUNK_CELLS = 1 << 20  # permuted cells per chunk
 MAX_LEVELS = 64  # pooled Kendall by judgment levels up to this many distinct values
+MAX_FORM_CELLS = 2048  # Kendall's quadratic form up to vectors this long (k x k matrices);
+# longer ones are correlated permutation by permutation, as the reference loop does
 Key = tuple[int, str, str]  # (judgment index, level, coefficient)
 
 
@@ -94,8 +96,10 @@ class _Pair:
                 ranks = [average_ranks(c) for c in cols]
                 self.sum_rc = [r - r.mean(axis=-1, keepdims=True) for r in ranks]
             if "kendall" in want:
-                self.sum_forms = [kendall_form(X.T, Y.T, c) for c in cols]
-                self.sum_xtie = kendall_form(X.T, Y.T, None)
+                self.sum_forms = None
+                if m <= MAX_FORM_CELLS:
+                    self.sum_forms = [kendall_form(X.T, Y.T, c) for c in cols]
+                    self.sum_xtie = kendall_form(X.T, Y.T, None)
                 self.sum_ytie = [self._tied(c) for c in cols]
         if "global" in self.levels:
             flat = [z.reshape(1, -1) for z in self.Z]
@@ -113,7 +117,8 @@ class _Pair:
                 if max(len(values) for values, _ in dense) <= MAX_LEVELS:
                     self.glob_levels = [inverse.ravel() for _, inverse in dense]
                     self.glob_cands = Candidates(x1, y1)
-                else:
+                self.glob_forms = None
+                if self.glob_levels is None and m * n <= MAX_FORM_CELLS:
                     self.glob_forms = [kendall_form(x1, y1, f) for f in flat]
                     self.glob_xtie = kendall_form(x1, y1, None)
         self.z_means = [z.mean(axis=-1) for z in self.Z]
@@ -164,7 +169,14 @@ class _Pair:
         rx, ry = rx.reshape(b, n, m), ry.reshape(b, n, m)
         return _both(rx, ry, self.sum_rc, self.sum_zconst, summary=True)
 
+    def _plain(self, level, name, x_p, y_p):
+        """The loop's own computation, for vectors too long for the quadratic form."""
+        return [(correlate(level, x_p, z, name).value, correlate(level, y_p, z, name).value)
+                for z in self.Z]
+
     def _summary_kendall(self, swap, x_p, y_p):
+        if self.sum_forms is None:
+            return self._plain("summary", "kendall", x_p, y_p)
         s = np.swapaxes(swap, -1, -2)  # (b, n, m): per input, its systems
         tie_x, tie_y = evaluate_form(self.sum_xtie, s)
         out = []
@@ -203,6 +215,8 @@ class _Pair:
                 out.append((_tau(cx, tie_x[:, 0], ytie[0], self.tot["global"]),
                             _tau(cy, tie_y[:, 0], ytie[0], self.tot["global"])))
             return out
+        if self.glob_forms is None:
+            return self._plain("global", "kendall", x_p, y_p)
         s = swap.reshape(swap.shape[0], 1, -1)
         tie_x, tie_y = evaluate_form(self.glob_xtie, s)
         out = []
