@@ -6,6 +6,8 @@ reject; among 108 tests, Holm rejects exactly the planted differences."""
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from sumbench.common.errors import UsageError
 from sumbench.eval.meta.evaluate import MetaSettings, meta_evaluate
 from sumbench.eval.meta.metric_tests import default_permutations, plan
 from sumbench.eval.meta.table import ScoreTable
+from sumbench.eval.report.meta import console_text, markdown_document
 from sumbench.eval.stats import meta_permutation
 from sumbench.eval.stats.correlation_levels import correlate
 from sumbench.eval.stats.meta_permutation import permutation_distribution, permutation_tests
@@ -226,3 +229,49 @@ def test_holm_rejects_the_planted_difference_among_108_tests() -> None:
     assert {"p_value", "p_adjusted", "rejected"} <= set(as_json["tests"][0])
     assert math.isclose(sum(t.rejected for t in result.tests),
                         sum(t["rejected"] for t in as_json["tests"]))
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "meta_tests.md"
+REGENERATE = os.environ.get("SUMBENCH_REGENERATE_GOLDEN") == "1"
+
+
+def small_result(correction: str = "bh"):
+    """3 metrics on 6 systems x 10 inputs: one close to the judgment, two noise."""
+    rng = np.random.default_rng(7)
+    judgment = rng.normal(size=(6, 10))
+    metrics = [table("close", judgment + 0.2 * rng.normal(size=(6, 10))),
+               table("noise|a", rng.normal(size=(6, 10))), table("noise b", rng.normal(size=(6, 10)))]
+    return meta_evaluate(metrics, [table("quality", judgment)],
+                         MetaSettings(resampling=None, tests="all", correction=correction))
+
+
+def test_golden_meta_tests_markdown() -> None:
+    """The metric x metric test matrices in Markdown, byte for byte (regenerate with
+    SUMBENCH_REGENERATE_GOLDEN=1 after an intended change and review the diff)."""
+    text = markdown_document(small_result(), "Tests | golden")
+    if REGENERATE:
+        GOLDEN.write_text(text, encoding="utf-8", newline="\n")
+        pytest.skip(f"regenerated {GOLDEN}; review the diff and commit it")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert "27 tests, Benjamini-Hochberg-corrected at alpha 0.05; 2,699 permutations " \
+           "(chosen from the number of tests), smallest reportable p 0.00037" in golden
+    assert "| close | +0.0008\\* +0.0008\\* +0.0008\\* | +0.0008\\* +0.0008\\* +0.0008\\* |" \
+        in golden
+    assert "noise\\|a" in golden  # labels escaped
+    assert "adjust:bh|alpha:0.05" in golden
+
+
+def test_console_matrix_reads_right() -> None:
+    result = small_result("holm")
+    text = console_text(result)
+    assert "quality: summary level, tests" in text
+    lines = text.splitlines()
+    section = lines[lines.index("quality: summary level, tests"):]
+    assert section[1].split() == ["metric", "noise|a", "noise", "b"]
+    row = next(line for line in section if line.startswith("close "))
+    cells = row.split()[1:]
+    strong = [t for t in result.tests if t.a == "close" and t.level == "summary"]
+    assert len(cells) == 3 * 2 and all(c.startswith("+") and c.endswith("*") for c in cells)
+    assert len(strong) == 6 and all(t.rejected for t in strong)
+    assert [f"{t.p_adjusted:.4f}" for t in strong] == [c[1:-1] for c in cells]

@@ -24,6 +24,7 @@ from .escape.markdown import escape_markdown as md
 from .tables import grid
 from ..stats.correlation import COEFFICIENT_LABELS
 from ..stats.correlation_levels import LEVEL_HELP
+from ..stats.multiple import CORRECTION_LABELS
 
 RESAMPLED = {"both": "systems and inputs", "systems": "systems", "inputs": "inputs"}
 
@@ -115,7 +116,7 @@ def resampling_text(result: MetaResult) -> str:
     if result.test_family is not None:
         parts.append(f"tests: permutation ({s.permutation}), "
                      f"{result.test_family.permutations:,} permutations, two-sided, "
-                     f"{result.test_family.correction}-corrected")
+                     f"{CORRECTION_LABELS[result.test_family.correction]}-corrected")
     return "; ".join(parts)
 
 
