@@ -13,9 +13,11 @@ the reference loop the tests compare against.  What it shares and avoids:
   (for a judgment of at most :data:`MAX_LEVELS` distinct values: ratings) or as a
   quadratic form in the swap mask (:mod:`sumbench.eval.stats.swap_counts`).
 
-Pearson's r is computed from the centred permuted vectors and the centred judgment;
-its value can differ from :func:`sumbench.eval.stats.correlation.pearson`'s in the last
-bits only.  Spearman and Kendall equal the loop's bit for bit.
+Ranks and pair counts are exact (integers and half-integers); Pearson's r (of the
+scores, or of the ranks for Spearman) is computed from the centred permuted vectors and
+the centred judgment, so a value can differ from the loop's in the last bits only.  The
+tests check every permuted difference against the loop (to 1e-12) and every p-value for
+equality.
 """
 
 from __future__ import annotations
