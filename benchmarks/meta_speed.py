@@ -7,7 +7,9 @@ x 2 judgments, at the default permutation count (chosen from the 108 tests).
    ``system``, two judgments on a 1-5 scale and four metrics of decreasing quality) to a
    temporary folder, and times the whole command as a subprocess -- wall clock and the
    child's CPU seconds (user + system), since the machine's 2 cores may be shared: the
-   load average is printed before and after.
+   load average is printed before and after.  The same command without ``--tests``
+   (reading, correlations, bootstrap intervals) is timed too, so the tests' own share
+   is the difference.
 2. In this process, on the same data, times the 108 tests at ``--old-permutations``
    permutations twice: with the reference loop (one test at a time, what ``meta`` did
    before: :func:`sumbench.eval.stats.meta_resampling.permutation_test`) and batched
@@ -51,9 +53,9 @@ def workload(path: Path, seed: int, systems: int = 16, inputs: int = 100) -> Non
                 f.write(json.dumps(record) + "\n")
 
 
-def command(path: Path) -> list[str]:
+def command(path: Path, tests: bool = True) -> list[str]:
     args = [sys.executable, "-m", "sumbench.eval.cli", "meta", "--human", str(path),
-            "--human-format", "rows", "--tests", "all", "--format", "json"]
+            "--human-format", "rows", "--format", "json"] + (["--tests", "all"] if tests else [])
     for j in JUDGMENTS:
         args += ["--judgment", j]
     for m in METRICS:
@@ -107,6 +109,18 @@ def per_permutation(path: Path, count: int) -> tuple[tuple[float, float], tuple[
     return loop, fast
 
 
+def timed(args: list[str]) -> tuple[tuple[float, float], subprocess.CompletedProcess]:
+    """Run a command: (wall, CPU of the child) seconds and its result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return (wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)), done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--old-permutations", type=int, default=200,
@@ -119,28 +133,27 @@ def main() -> None:
         print(f"workload: 16 systems x 100 inputs x {len(METRICS)} metrics x "
               f"{len(JUDGMENTS)} judgments (seed {args.seed}); {os.cpu_count()} CPUs; "
               f"load average before: {os.getloadavg()[0]:.2f}")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(command(path), capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        (wall, cpu), done = timed(command(path))
+        (wall_base, cpu_base), _ = timed(command(path, tests=False))
         family = json.loads(done.stdout)["test_family"]
         print(f"sumbench meta --tests all (bootstrap intervals included): {wall:.1f} s wall, "
               f"{cpu:.1f} s CPU; {family['size']} tests, {family['permutations']:,} "
               f"permutations, smallest p {family['smallest_p']:.2g}, "
-              f"{family['correction']}; load average after: {os.getloadavg()[0]:.2f}")
+              f"{family['correction']}")
+        print(f"the same without --tests: {wall_base:.1f} s wall, {cpu_base:.1f} s CPU; so the "
+              f"tests took {cpu - cpu_base:.1f} s CPU; load average after: "
+              f"{os.getloadavg()[0]:.2f}")
         loop, fast = per_permutation(path, args.old_permutations)
         print(f"108 tests at {args.old_permutations} permutations, in this process: reference "
               f"loop {loop[0]:.1f} s wall / {loop[1]:.1f} s CPU, batched {fast[0]:.2f} s wall "
               f"/ {fast[1]:.2f} s CPU (same p-values): {loop[1] / fast[1]:.1f}x less CPU per "
               f"permutation (the batched side's set-up included)")
         per_loop = loop[1] / args.old_permutations
+        old = per_loop * family["permutations"]
         print(f"the reference loop at {family['permutations']:,} permutations would take "
-              f"~{per_loop * family['permutations']:.0f} s CPU for the tests alone; at 1,000 "
-              f"~{per_loop * 1000:.0f} s")
+              f"~{old:.0f} s CPU for the tests (at 1,000: ~{per_loop * 1000:.0f} s): the "
+              f"batched tests take {old / (cpu - cpu_base):.1f}x less; the whole command "
+              f"~{(old + cpu_base) / cpu:.1f}x less")
 
 
 if __name__ == "__main__":
