@@ -5,6 +5,7 @@ reject; among 108 tests, Holm rejects exactly the planted differences."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli_util import one_error_line
+from cli_util import sumbench as cli
 from sumbench.common.errors import UsageError
 from sumbench.eval.meta.evaluate import MetaSettings, meta_evaluate
 from sumbench.eval.meta.metric_tests import default_permutations, plan
@@ -274,3 +277,42 @@ def test_console_matrix_reads_right() -> None:
     assert len(cells) == 3 * 2 and all(c.startswith("+") and c.endswith("*") for c in cells)
     assert len(strong) == 6 and all(t.rejected for t in strong)
     assert [f"{t.p_adjusted:.4f}" for t in strong] == [c[1:-1] for c in cells]
+
+
+def rows_file(path: Path) -> Path:
+    rng = np.random.default_rng(11)
+    lines = []
+    for j in range(6):
+        for i in range(5):
+            h = float(rng.normal())
+            lines.append(json.dumps({"doc_id": f"d{j}", "system": f"S{i}", "overall": round(h, 2),
+                                     "good": round(h + 0.1 * rng.normal(), 3),
+                                     "bad": round(float(rng.normal()), 3),
+                                     "worse": round(float(rng.normal()), 3)}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cli_correction_options(tmp_path: Path) -> None:
+    data_file = rows_file(tmp_path / "rows.jsonl")
+    base = ["meta", "--human", data_file, "--human-format", "rows", "--judgment", "overall",
+            "--metric-field", "good", "--metric-field", "bad", "--metric-field", "worse",
+            "--resampling", "none", "--tests", "all"]
+    bh = cli(*base, "--correction", "bh", "--alpha", "0.1", "--format", "json")
+    assert bh.code == 0, bh.err
+    found = json.loads(bh.out)
+    family = found["test_family"]
+    assert (family["size"], family["correction"], family["alpha"]) == (27, "bh", 0.1)
+    assert family["permutations"] == default_permutations(27, 0.1) == 1349
+    raw = np.array([t["p_value"] for t in found["tests"]])
+    assert np.allclose([t["p_adjusted"] for t in found["tests"]], benjamini_hochberg(raw))
+    assert [t["rejected"] for t in found["tests"]] == list(benjamini_hochberg(raw) < 0.1)
+    assert "|perms:1349|adjust:bh|alpha:0.1|" in found["signature"]
+    text = cli(*base, "--permutations", "2000")
+    assert text.code == 0, text.err
+    assert "27 tests, Holm-corrected at alpha 0.05; 2,000 permutations (as given), smallest " \
+           "reportable p 0.0005" in text.out
+    assert "overall: global level, tests" in text.out
+    one_error_line(cli(*base, "--correction", "bonferroni"), "--correction")
+    one_error_line(cli(*base, "--alpha", "1.5"), "alpha must be in (0, 1)")
+    one_error_line(cli(*base, "--permutations", "9"), "--permutations 9", "no test could reject")
