@@ -128,9 +128,15 @@ def test_text_markdown_html_and_tests(realsumm_runs: list[Path], tmp_path: Path)
     assert "litepyramid_recall: summary level (per input across 6 systems, mean over 20 inputs)" \
         in text.out
     assert "19 judged system(s) without metric scores left out" in text.out
-    assert "Is metric A's correlation different from metric B's?" in text.out
+    assert "Is metric A's (row) correlation different from metric B's (column)?" in text.out
+    assert "9 tests, Holm-corrected at alpha 0.05; 50 permutations (as given), smallest " \
+           "reportable p 0.02" in text.out
+    assert "litepyramid_recall: summary level, tests" in text.out
+    # 50 permutations cannot reach alpha/m: said, not silently useless
+    assert "Holm's first step cannot reject; the default for 9 tests is 999" in text.err
     assert "signature: levels:system,summary,global|corr:pearson,spearman,kendall-b|" \
-           "summary:standard|resample:both|bs:100|ci:95|seed:12345|test:perm-both|perms:50|" in text.out
+           "summary:standard|resample:both|bs:100|ci:95|seed:12345|test:perm-both|perms:50|" \
+           "adjust:holm|alpha:0.05|" in text.out
     md = cli("meta", *args, "--format", "md", "--title", "REALSumm | dev")
     assert md.code == 0 and md.out.startswith("# REALSumm \\| dev\n")
     assert "| rouge1/R |" in md.out and "### Tests between metrics" in md.out
@@ -146,6 +152,12 @@ def test_text_markdown_html_and_tests(realsumm_runs: list[Path], tmp_path: Path)
     (["--metric-field", "x"], "no record has the field 'x'"),
     (["--metric-field", "rouge155_scores.rouge_1_recall", "--permutations", "10"],
      "--permutations sets the tests between metrics; add --tests"),
+    (["--metric-field", "rouge155_scores.rouge_1_recall", "--correction", "bh"],
+     "--correction sets the tests between metrics; add --tests"),
+    (["--metric-field", "a=rouge155_scores.rouge_1_recall", "--metric-field",
+      "b=rouge155_scores.rouge_2_recall", "--tests", "all", "--permutations", "19"],
+     r"--permutations 19: the smallest p is 1/20 = 0.05, not below alpha 0.05, so no test "
+     "could reject; use at least 999"),
     (["--metric-field", "rouge155_scores.rouge_1_recall", "--resampling", "none",
       "--samples", "5"], "--samples sets the bootstrap intervals"),
     (["--metric-field", "rouge155_scores.rouge_1_recall", "--summary-level-filter", "0.05"],

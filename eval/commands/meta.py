@@ -5,7 +5,8 @@ example ids the inputs) and/or from fields of a file (``--metric-field``); judgm
 ``--human`` (SummEval's and REALSumm's layouts are recognised).  Prints, for every
 metric, judgment, level (system, summary, global) and coefficient (Pearson, Spearman,
 Kendall tau-b), the correlation with its bootstrap interval, and with ``--tests`` the
-permutation tests between metrics (:mod:`sumbench.eval.meta`).  Exit 0, or 2 on a usage
+permutation tests between metrics, Holm-corrected by default (``--correction``), as one
+metric x metric matrix per judgment and level (:mod:`sumbench.eval.meta`).  Exit 0, or 2 on a usage
 or input error (nothing is written then).
 """
 
@@ -86,7 +87,15 @@ def register(subparsers) -> argparse.ArgumentParser:
     stats.add_argument("--permutation", choices=["both", "systems", "inputs"],
                        help="what the test swaps between two metrics (default: both)")
     stats.add_argument("--permutations", type=positive_int, metavar="N",
-                       help="permutations per test (default: 1000)")
+                       help="permutations per test (default: chosen from the number of "
+                            "tests m so that the smallest p, 1/(N+1), is alpha/(5m): "
+                            "10,799 for 108 tests at 0.05)")
+    stats.add_argument("--correction", choices=["holm", "bh", "none"],
+                       help="multiple-comparison correction over all tests: holm "
+                            "(Holm-Bonferroni, family-wise error), bh (Benjamini-Hochberg, "
+                            "false discovery rate) or none (default: holm)")
+    stats.add_argument("--alpha", type=float, metavar="A",
+                       help="level at which a corrected test rejects (default: 0.05)")
     stats.add_argument("--summary-level-filter", metavar="p<=P",
                        help="REALSumm's summary level: average only the inputs whose "
                             "correlation has p <= P (e.g. p<=0.05); not the standard definition")
@@ -129,7 +138,9 @@ def settings_from_args(args: argparse.Namespace):
                              "asks for none")
     if args.tests is None:
         given = [f for f, v in (("--permutation", args.permutation),
-                                ("--permutations", args.permutations)) if v is not None]
+                                ("--permutations", args.permutations),
+                                ("--correction", args.correction), ("--alpha", args.alpha))
+                 if v is not None]
         if given:
             raise UsageError(f"{given[0]} sets the tests between metrics; add --tests all "
                              "or --tests A,B")
@@ -142,7 +153,9 @@ def settings_from_args(args: argparse.Namespace):
                         resampling=resampling, samples=args.samples or 1000,
                         confidence=args.confidence or 0.95, seed=args.seed, tests=tests,
                         permutation=args.permutation or "both",
-                        permutations=args.permutations or 1000,
+                        permutations=args.permutations,
+                        correction=args.correction or "holm",
+                        alpha=args.alpha if args.alpha is not None else 0.05,
                         summary_filter=_summary_filter(args.summary_level_filter))
 
 

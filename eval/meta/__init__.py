@@ -8,6 +8,8 @@
   with fields named by :mod:`~sumbench.eval.meta.fields`;
 * :mod:`~sumbench.eval.meta.align` -- complete matrices, every exclusion reported;
 * :mod:`~sumbench.eval.meta.evaluate` -- correlations, intervals and tests;
+* :mod:`~sumbench.eval.meta.metric_tests` -- the tests between metrics as one family:
+  the permutation count chosen from its size, and its correction (Holm by default);
 * :mod:`~sumbench.eval.meta.inputs` -- from files, fields and runs to a result (what the
   CLI and :func:`sumbench.meta` call).
 

@@ -3,7 +3,9 @@
 For every metric, judgment, level (system, summary, global) and coefficient (Pearson,
 Spearman, Kendall tau-b) this gives the correlation, its bootstrap confidence interval
 (systems, inputs or both resampled; both by default) and, for the pairs of metrics
-asked for, the permutation test of whether their correlations differ -- the statistics
+asked for, the permutation test of whether their correlations differ, corrected for
+multiple comparisons over the family of tests (:mod:`sumbench.eval.meta.metric_tests`)
+-- the statistics
 of Deutsch, Dror & Roth (2021), implemented in :mod:`sumbench.eval.stats.correlation`,
 :mod:`~sumbench.eval.stats.correlation_levels` and
 :mod:`~sumbench.eval.stats.meta_resampling`.  The data are aligned first
@@ -18,17 +20,18 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any, Sequence, Union
 
 from sumbench.common.errors import InputError, UsageError
 from .align import Aligned, align
+from .metric_tests import MetricTest, TestFamily, correct, plan, test_pairs
 from .table import ScoreTable
 from ..stats.correlation import COEFFICIENTS
 from ..stats.correlation_levels import LEVELS, SummaryFilter, correlate
-from ..stats.meta_resampling import (RESAMPLING, ResampledInterval,
-                                                 bootstrap_draws, bootstrap_samples,
-                                                 percentile_interval, permutation_test)
+from ..stats.meta_permutation import permutation_tests
+from ..stats.meta_resampling import (RESAMPLING, ResampledInterval, bootstrap_draws,
+                                     bootstrap_samples, percentile_interval, permutation_test)
+from ..stats.multiple import CORRECTIONS
 
 Tests = Union[None, str, Sequence[str]]
 
@@ -41,7 +44,10 @@ def _tuple(value: Any) -> tuple[str, ...]:
 class MetaSettings:
     """What to compute.  ``resampling`` ``None``: no intervals.  ``tests``: ``None`` (no
     tests), ``"all"`` (every pair of metrics) or metric labels (every pair of them).
-    ``summary_filter``: REALSumm's filtered summary level instead of the standard one."""
+    ``summary_filter``: REALSumm's filtered summary level instead of the standard one.
+    ``permutations`` ``None``: chosen from the number of tests (see
+    :mod:`sumbench.eval.meta.metric_tests`); ``correction``: ``holm``, ``bh`` or ``none``
+    over all tests, rejecting at ``alpha``."""
 
     levels: tuple[str, ...] = LEVELS
     coefficients: tuple[str, ...] = ("pearson", "spearman", "kendall")
@@ -51,8 +57,10 @@ class MetaSettings:
     seed: int = 12345
     tests: Tests = None
     permutation: str = "both"
-    permutations: int = 1000
+    permutations: int | None = None
     summary_filter: SummaryFilter | None = None
+    correction: str = "holm"
+    alpha: float = 0.05
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "levels", _tuple(self.levels))
@@ -72,8 +80,16 @@ class MetaSettings:
                 raise UsageError(f"unknown {name} {value!r}; known: "
                                  f"{', '.join(k or 'none' for k in known)}")
         for name, value in (("samples", self.samples), ("permutations", self.permutations)):
+            if value is None and name == "permutations":
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise UsageError(f"{name} must be a positive integer, got {value!r}")
+        if self.correction not in CORRECTIONS:
+            raise UsageError(f"unknown correction {self.correction!r}; known: "
+                             f"{', '.join(CORRECTIONS)}")
+        if isinstance(self.alpha, bool) or not isinstance(self.alpha, (int, float)) or \
+                not 0 < self.alpha < 1:
+            raise UsageError(f"alpha must be in (0, 1), got {self.alpha!r}")
         if not 0 < self.confidence < 1:
             raise UsageError(f"confidence must be in (0, 1), got {self.confidence!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -85,7 +101,9 @@ class MetaSettings:
             raise UsageError("the summary-level filter needs scipy for its p-values (they "
                              "are scipy's): pip install 'sumbench[meta]'")
 
-    def signature(self) -> str:
+    def signature(self, permutations: int | None = None) -> str:
+        """The signature; ``permutations``: the count used when it was chosen from the
+        number of tests (``perms:auto`` otherwise)."""
         from sumbench import __version__
 
         corr = ",".join("kendall-b" if c == "kendall" else c for c in self.coefficients)
@@ -101,7 +119,10 @@ class MetaSettings:
         if self.tests is None:
             fields.append(("test", "none"))
         else:
-            fields += [("test", f"perm-{self.permutation}"), ("perms", str(self.permutations))]
+            count = self.permutations if self.permutations is not None else permutations
+            fields += [("test", f"perm-{self.permutation}"),
+                       ("perms", str(count) if count is not None else "auto"),
+                       ("adjust", self.correction), ("alpha", f"{self.alpha:g}")]
             if self.resampling is None:
                 fields.append(("seed", str(self.seed)))
         fields.append(("sumbench", __version__))
@@ -114,6 +135,7 @@ class MetaSettings:
                 "tests": self.tests if self.tests is None or isinstance(self.tests, str)
                 else list(self.tests),
                 "permutation": self.permutation, "permutations": self.permutations,
+                "correction": self.correction, "alpha": self.alpha,
                 "summary_filter": self.summary_filter.label if self.summary_filter else None}
 
 
@@ -139,26 +161,6 @@ class Correlation:
 
 
 @dataclass(frozen=True)
-class MetricTest:
-    """Permutation test: is ``r(a) - r(b)`` (``difference``) different from 0?"""
-
-    a: str
-    b: str
-    judgment: str
-    level: str
-    coefficient: str
-    difference: float
-    p_value: float
-    samples: int
-    undefined: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "judgment": self.judgment, "level": self.level,
-                "coefficient": self.coefficient, "difference": self.difference,
-                "p_value": self.p_value, "samples": self.samples, "undefined": self.undefined}
-
-
-@dataclass(frozen=True)
 class MetaResult:
     """Everything ``sumbench meta`` prints."""
 
@@ -173,6 +175,7 @@ class MetaResult:
     sources: dict[str, str] = field(default_factory=dict)
     metric_signatures: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    test_family: TestFamily | None = None
 
     def find(self, metric: str, judgment: str, level: str, coefficient: str) -> Correlation:
         for c in self.correlations:
@@ -187,23 +190,13 @@ class MetaResult:
                 "metrics": list(self.metrics), "judgments": list(self.judgments),
                 "sources": dict(self.sources), "metric_signatures": dict(self.metric_signatures),
                 "correlations": [c.to_dict() for c in self.correlations],
-                "tests": [t.to_dict() for t in self.tests], "notes": list(self.notes)}
+                "tests": [t.to_dict() for t in self.tests],
+                "test_family": self.test_family.to_dict() if self.test_family else None,
+                "notes": list(self.notes)}
 
 
 def _statistic(level: str, name: str, summary_filter: SummaryFilter | None):
     return lambda X, Z: correlate(level, X, Z, name, summary_filter).value
-
-
-def _test_pairs(settings: MetaSettings, metrics: Sequence[str]) -> list[tuple[str, str]]:
-    if settings.tests is None:
-        return []
-    chosen = list(metrics) if settings.tests == "all" else list(_tuple(settings.tests))
-    for name in chosen:
-        if name not in metrics:
-            raise UsageError(f"tests: no metric {name!r} (metrics: {', '.join(metrics)})")
-    if len(set(chosen)) < 2:
-        raise UsageError("tests compare metrics in pairs: name at least two metrics (or all)")
-    return list(combinations(dict.fromkeys(chosen), 2))
 
 
 def _undefined(level: str, metric: str, judgment: str, name: str,
@@ -217,10 +210,58 @@ def _undefined(level: str, metric: str, judgment: str, name: str,
                       f"undefined: {why}")
 
 
-def evaluate_aligned(data: Aligned, settings: MetaSettings) -> tuple[list[Correlation],
-                                                                     list[MetricTest]]:
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate_aligned` finds: correlations, tests, their family (None
+    without tests) and notes about the tests."""
+
+    correlations: list[Correlation]
+    tests: list[MetricTest]
+    family: TestFamily | None
+    notes: list[str]
+
+
+def _plan_tests(data: Aligned, settings: MetaSettings
+                ) -> tuple[list[tuple[str, str]], TestFamily | None, list[str]]:
+    pairs = test_pairs(settings.tests, list(data.metrics))
+    if not pairs:
+        return pairs, None, []
+    size = len(pairs) * len(data.judgments) * len(settings.levels) * len(settings.coefficients)
+    tested = tuple(dict.fromkeys(name for pair in pairs for name in pair))
+    family, notes = plan(size, settings.correction, settings.alpha, settings.permutations,
+                         tested)
+    return pairs, family, notes
+
+
+def _run_tests(data: Aligned, settings: MetaSettings, pairs: Sequence[tuple[str, str]],
+               family: TestFamily) -> list[MetricTest]:
+    """Every pair's tests; batched (all judgments, levels and coefficients of a pair at
+    once) except under REALSumm's filter, which takes the reference loop."""
+    judgments = list(data.judgments)
+    raw = []
+    for a, b in pairs:
+        X, Y = data.metrics[a], data.metrics[b]
+        if settings.summary_filter is None:
+            outcomes = permutation_tests(X, Y, [data.judgments[j] for j in judgments],
+                                         settings.levels, settings.coefficients,
+                                         settings.permutation, family.permutations,
+                                         settings.seed)
+        else:
+            outcomes = {(k, level, name): permutation_test(
+                X, Y, data.judgments[j], _statistic(level, name, settings.summary_filter),
+                settings.permutation, family.permutations, settings.seed)
+                for k, j in enumerate(judgments) for level in settings.levels
+                for name in settings.coefficients}
+        for k, judgment in enumerate(judgments):
+            for level in settings.levels:
+                for name in settings.coefficients:
+                    raw.append((a, b, judgment, level, name, outcomes[(k, level, name)]))
+    return correct(raw, family)
+
+
+def evaluate_aligned(data: Aligned, settings: MetaSettings) -> Evaluation:
     """The correlations (with intervals) and tests for aligned matrices."""
-    pairs = _test_pairs(settings, list(data.metrics))  # a usage error before any work
+    pairs, family, test_notes = _plan_tests(data, settings)  # usage errors before any work
     m, n = len(data.systems), len(data.inputs)
     draws = (bootstrap_draws(m, n, settings.resampling, settings.samples, settings.seed)
              if settings.resampling else None)
@@ -241,18 +282,8 @@ def evaluate_aligned(data: Aligned, settings: MetaSettings) -> tuple[list[Correl
                                                        settings.confidence)
                     correlations.append(Correlation(metric, judgment, level, name, value,
                                                     int(point.used), of[level], interval))
-    tests = []
-    for a, b in pairs:
-        for judgment, Z in data.judgments.items():
-            for level in settings.levels:
-                for name in settings.coefficients:
-                    outcome = permutation_test(data.metrics[a], data.metrics[b], Z,
-                                               _statistic(level, name, settings.summary_filter),
-                                               settings.permutation, settings.permutations,
-                                               settings.seed)
-                    tests.append(MetricTest(a, b, judgment, level, name, outcome.difference,
-                                            outcome.p_value, outcome.samples, outcome.undefined))
-    return correlations, tests
+    tests = _run_tests(data, settings, pairs, family) if family is not None else []
+    return Evaluation(correlations, tests, family, test_notes)
 
 
 def _resampling_notes(correlations: Sequence[Correlation]) -> list[str]:
@@ -272,8 +303,9 @@ def meta_evaluate(metrics: Sequence[ScoreTable], judgments: Sequence[ScoreTable]
                   sources: dict[str, str] | None = None) -> MetaResult:
     """Correlate every metric table with every judgment table (see the module docstring)."""
     data = align(metrics, judgments)
-    correlations, tests = evaluate_aligned(data, settings)
-    notes = list(data.notes)
+    found = evaluate_aligned(data, settings)
+    correlations, tests = found.correlations, found.tests
+    notes = list(data.notes) + found.notes
     short = [c for c in correlations if c.level == "summary" and c.used < c.of]
     if short and settings.summary_filter is None:
         notes.append(f"summary level: {len(short)} correlation(s) average fewer than all "
@@ -286,8 +318,10 @@ def meta_evaluate(metrics: Sequence[ScoreTable], judgments: Sequence[ScoreTable]
     return MetaResult(settings=settings, systems=data.systems, inputs=data.inputs,
                       metrics=tuple(data.metrics), judgments=tuple(data.judgments),
                       correlations=tuple(correlations), tests=tuple(tests),
-                      signature=settings.signature(), sources=all_sources,
-                      metric_signatures=signatures, notes=tuple(notes))
+                      signature=settings.signature(
+                          found.family.permutations if found.family else None),
+                      sources=all_sources, metric_signatures=signatures, notes=tuple(notes),
+                      test_family=found.family)
 
 
 def meta_evaluate_runs(runs: Sequence, judgments: Sequence[ScoreTable],

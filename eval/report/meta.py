@@ -4,8 +4,11 @@ self-contained HTML page (with the heatmap of :func:`sumbench.eval.report.plots.
 All three show the same rows (:func:`level_rows`): for each judgment and level, one row
 per metric and one cell per coefficient -- the correlation, its bootstrap interval and,
 at the summary level when some inputs were left out, ``used/of`` inputs -- then the
-permutation tests, the notes (every exclusion), the sources and the signatures.
-Correlations are printed with 4 decimals.
+permutation tests between metrics as one metric x metric matrix per judgment and level
+(:func:`test_matrix`: in the cell of row A and column B, for each coefficient, the sign
+of ``r(A) - r(B)`` and the corrected p, ``*`` where it rejects), the notes (every
+exclusion), the sources and the signatures.  Correlations are printed with 4 decimals;
+the raw and corrected p of every test are in the JSON output.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .escape.markdown import escape_markdown as md
 from .tables import grid
 from ..stats.correlation import COEFFICIENT_LABELS
 from ..stats.correlation_levels import LEVEL_HELP
+from ..stats.multiple import CORRECTION_LABELS
 
 RESAMPLED = {"both": "systems and inputs", "systems": "systems", "inputs": "inputs"}
 
@@ -56,11 +60,43 @@ def level_rows(result: MetaResult, judgment: str, level: str) -> tuple[list[str]
     return header, rows
 
 
-def test_rows(result: MetaResult) -> tuple[list[str], list[list[str]]]:
-    header = ["judgment", "level", "correlation", "metric A", "metric B", "r(A) - r(B)", "p"]
-    rows = [[t.judgment, t.level, COEFFICIENT_LABELS[t.coefficient], t.a, t.b,
-             f"{t.difference:+.4f}", f"{t.p_value:.4f}"] for t in result.tests]
+def test_cell(difference: float, p_adjusted: float, rejected: bool) -> str:
+    """``+0.0001*``: the sign of ``r(row) - r(column)``, the corrected p, ``*`` if rejected."""
+    sign = "+" if difference > 0 else "-" if difference < 0 else "="
+    return f"{sign}{p_adjusted:.4f}{'*' if rejected else ''}"
+
+
+def test_matrix(result: MetaResult, judgment: str, level: str
+                ) -> tuple[list[str], list[list[str]]]:
+    """``(header, rows)``: metric x metric for one judgment and level; the cell of row A
+    and column B (A before B) holds one :func:`test_cell` per coefficient."""
+    found = {(t.a, t.b, t.coefficient): t for t in result.tests
+             if (t.judgment, t.level) == (judgment, level)}
+    tested = list(result.test_family.metrics) if result.test_family else []
+    header = ["metric"] + tested[1:]
+    rows = []
+    for i, a in enumerate(tested[:-1]):
+        row = [a]
+        for b in tested[1:]:
+            cells = [found.get((a, b, c)) for c in result.settings.coefficients]
+            row.append(" ".join(test_cell(t.difference, t.p_adjusted, t.rejected)
+                                for t in cells if t is not None))
+        rows.append(row)
     return header, rows
+
+
+def tests_text(result: MetaResult) -> list[str]:
+    """What the test matrices mean, in sentences."""
+    family = result.test_family
+    if family is None:
+        return []
+    labels = ", ".join(COEFFICIENT_LABELS[c] for c in result.settings.coefficients)
+    return [f"Is metric A's (row) correlation different from metric B's (column)? "
+            f"Permutation test ({result.settings.permutation}), two-sided; "
+            f"{family.describe()}.",
+            f"Each cell: per coefficient ({labels}), the sign of r(A) - r(B) and the "
+            f"corrected p; * rejects at alpha {family.alpha:g}; "
+            f"{sum(t.rejected for t in result.tests)} of {family.size} tests reject."]
 
 
 def heading(result: MetaResult) -> str:
@@ -77,9 +113,10 @@ def resampling_text(result: MetaResult) -> str:
                      f"{RESAMPLED[s.resampling]}, seed {s.seed}")
     else:
         parts.append("no intervals")
-    if s.tests is not None:
-        parts.append(f"tests: permutation ({s.permutation}), {s.permutations} permutations, "
-                     "two-sided")
+    if result.test_family is not None:
+        parts.append(f"tests: permutation ({s.permutation}), "
+                     f"{result.test_family.permutations:,} permutations, two-sided, "
+                     f"{CORRECTION_LABELS[result.test_family.correction]}-corrected")
     return "; ".join(parts)
 
 
@@ -95,10 +132,13 @@ def console_text(result: MetaResult) -> str:
             header, rows = level_rows(result, judgment, level)
             lines += ["", _line(level_title(result, judgment, level))]
             lines += grid(header, rows, set(range(1, len(header))))
-    if result.tests:
-        header, rows = test_rows(result)
-        lines += ["", "Is metric A's correlation different from metric B's?"]
-        lines += grid(header, rows, {5, 6})
+    if result.test_family is not None:
+        lines += [""] + [_line(t) for t in tests_text(result)]
+        for judgment in result.judgments:
+            for level in result.settings.levels:
+                header, rows = test_matrix(result, judgment, level)
+                lines += ["", _line(f"{judgment}: {level} level, tests")]
+                lines += grid(header, rows, set(range(1, len(header))))
     if result.notes:
         lines += ["", "Notes:"] + [f"- {_line(n)}" for n in result.notes]
     lines += ["", "Sources:"] + [f"- {_line(k)}: {_line(v)}" for k, v in result.sources.items()]
@@ -122,12 +162,15 @@ def markdown_section(result: MetaResult, depth: int = 2) -> list[str]:
             lines += table([md(h) for h in header], [[md(c) for c in row] for row in rows],
                            "l" + "r" * (len(header) - 1))
             lines.append("")
-    if result.tests:
-        header, rows = test_rows(result)
-        lines += [f"{hashes}# Tests between metrics", "",
-                  "Permutation test of equal correlations (two-sided p).", ""]
-        lines += table([md(h) for h in header], [[md(c) for c in row] for row in rows],
-                       "lllllrr") + [""]
+    if result.test_family is not None:
+        lines += [f"{hashes}# Tests between metrics", ""]
+        lines += [" ".join(md(t) for t in tests_text(result)), ""]
+        for judgment in result.judgments:
+            for level in result.settings.levels:
+                header, rows = test_matrix(result, judgment, level)
+                lines += [f"{hashes}## {md(f'{judgment}: {level} level')}", ""]
+                lines += table([md(h) for h in header], [[md(c) for c in row] for row in rows],
+                               "l" + "r" * (len(header) - 1)) + [""]
     if result.notes:
         lines += ["Notes:", ""] + [f"- {md(n)}" for n in result.notes] + [""]
     lines += ["Sources:", ""] + [f"- {md(k)}: {md(v)}" for k, v in result.sources.items()]
@@ -179,10 +222,14 @@ def html_document(result: MetaResult, title: str = "sumbench meta-evaluation") -
             parts.append(f"<h3>{escape_html(level_title(result, judgment, level))}</h3>"
                          f'<p class="sub">{escape_html(LEVEL_HELP[level])}</p>'
                          + _html_table(header, rows))
-    if result.tests:
-        header, rows = test_rows(result)
-        parts.append("<h2>Tests between metrics</h2><p>Permutation test of equal "
-                     "correlations (two-sided p).</p>" + _html_table(header, rows))
+    if result.test_family is not None:
+        parts.append("<h2>Tests between metrics</h2>" + "".join(
+            f"<p>{escape_html(t)}</p>" for t in tests_text(result)))
+        for judgment in result.judgments:
+            for level in result.settings.levels:
+                header, rows = test_matrix(result, judgment, level)
+                parts.append(f"<h3>{escape_html(f'{judgment}: {level} level, tests')}</h3>"
+                             + _html_table(header, rows))
     parts += [f'<p class="note">Note: {escape_html(n)}</p>' for n in result.notes]
     parts.append("<h2>Sources and signatures</h2>" + "".join(
         f"<p>{escape_html(k)}: <code>{escape_html(v)}</code></p>" for k, v in result.sources.items()))

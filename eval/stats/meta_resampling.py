@@ -38,6 +38,9 @@ Draws, exactly (the tests rebuild them in a plain loop):
 
 The resampled matrices are built and correlated in chunks of resamples, each chunk as
 one batch (:mod:`sumbench.eval.stats.correlation` works on batches).
+:func:`permutation_test` takes any statistic and is the reference loop;
+:mod:`sumbench.eval.stats.meta_permutation` computes the same test for every judgment,
+level and coefficient of a pair of metrics at once, much faster.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ RESAMPLING = ("systems", "inputs", "both")
 Statistic = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 _CHUNK_CELLS = 1 << 20  # resampled cells per chunk
-_TIE = 1e-12
+TIE = 1e-12  # differences this close to the observed one count as ties
 
 
 def _check(method: str, samples: int, seed: int) -> None:
@@ -192,6 +195,6 @@ def permutation_test(X: np.ndarray, Y: np.ndarray, Z: np.ndarray, statistic: Sta
         d = statistic(x_p, Z) - statistic(y_p, Z)
         finite = np.isfinite(d)
         defined += int(np.count_nonzero(finite))
-        hits += int(np.count_nonzero(np.abs(d[finite]) >= abs(observed) - _TIE))
+        hits += int(np.count_nonzero(np.abs(d[finite]) >= abs(observed) - TIE))
     p_value = (1.0 + hits) / (1.0 + defined)
     return PermutationOutcome(observed, float(p_value), int(samples), int(samples - defined))
