@@ -18,13 +18,13 @@ so (``Metric.streamable``) and are refused here.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
+from sumbench.common.progress import Progress
 from .data import FieldMap, Fingerprint, iter_examples, reads_records
 from .data.records import Example
 from .data.registry import detect_format
@@ -89,8 +89,6 @@ def stream_run(spec: str, fmt: str | None, fields: FieldMap, predictions: str | 
 def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
                   metrics: Sequence[Metric], folder: FolderStream, name: str, chunk: int,
                   progress: bool) -> Run:
-    from tqdm import tqdm
-
     columns: dict[str, dict[str, dict[str, list[np.ndarray]]]] = {m.name: {} for m in metrics}
     flagged: dict[str, dict[str, tuple[Example, str]]] = {m.name: {} for m in metrics}
     ids: list[str] = []
@@ -98,31 +96,30 @@ def _score_chunks(spec: str, fmt: str, fields: FieldMap, predictions: Path,
     seen: set[str] = set()
     fingerprint = Fingerprint()
     counts: dict[str, int] = {}
-    bar = tqdm(unit=" examples", disable=not progress or not sys.stderr.isatty(), file=sys.stderr)
-    for examples, texts in _chunks(spec, fmt, fields, predictions, chunk):
-        for example in examples:
-            if example.id in seen:
-                raise InputError(f"{spec}: duplicate id {example.id!r}")
-            seen.add(example.id)
-            fingerprint.add(example)
-        chunk_scores = {}
-        for metric in metrics:
-            scored = score_columns(metric, examples, texts)
-            chunk_scores[metric.name] = scored.columns
-            for measure, components in scored.columns.items():
-                for component, values in components.items():
-                    columns[metric.name].setdefault(measure, {}).setdefault(component, []).append(values)
-            marked = {i for notice in scored.notices for i in notice.ids}
-            for example, text in zip(examples, texts):
-                if example.id in marked:
-                    flagged[metric.name][example.id] = (example, text)
-        folder.add(examples, texts, chunk_scores)
-        ids += [e.id for e in examples]
-        empty += [(e.id, t) for e, t in zip(examples, texts) if not t.strip()]
-        for key, value in count(examples, texts).items():
-            counts[key] = counts.get(key, 0) + value
-        bar.update(len(examples))
-    bar.close()
+    with Progress(f"scoring {predictions.name}", None, enabled=progress) as bar:
+        for examples, texts in _chunks(spec, fmt, fields, predictions, chunk):
+            for example in examples:
+                if example.id in seen:
+                    raise InputError(f"{spec}: duplicate id {example.id!r}")
+                seen.add(example.id)
+                fingerprint.add(example)
+            chunk_scores = {}
+            for metric in metrics:
+                scored = score_columns(metric, examples, texts)
+                chunk_scores[metric.name] = scored.columns
+                for measure, components in scored.columns.items():
+                    for component, values in components.items():
+                        columns[metric.name].setdefault(measure, {}).setdefault(component, []).append(values)
+                marked = {i for notice in scored.notices for i in notice.ids}
+                for example, text in zip(examples, texts):
+                    if example.id in marked:
+                        flagged[metric.name][example.id] = (example, text)
+            folder.add(examples, texts, chunk_scores)
+            ids += [e.id for e in examples]
+            empty += [(e.id, t) for e, t in zip(examples, texts) if not t.strip()]
+            for key, value in count(examples, texts).items():
+                counts[key] = counts.get(key, 0) + value
+            bar.update(len(examples))
     if not ids:
         raise InputError(f"{spec}: no records")
     results = {m.name: _result(m, columns[m.name], flagged[m.name], len(ids)) for m in metrics}

@@ -59,6 +59,19 @@ def test_one_line_when_the_first_update_finishes_and_none_when_off_or_failed() -
     assert quiet.getvalue() == failed.getvalue() == ""
 
 
+def test_an_unknown_total_counts_without_an_eta() -> None:
+    """``score --stream`` does not know how many examples are coming."""
+    out, clock = io.StringIO(), FakeClock()
+    with Progress("scoring preds.jsonl", None, stream=out, clock=clock) as bar:
+        for _ in range(3):
+            clock.now += 10.0
+            bar.update(10_000)
+    assert out.getvalue().splitlines() == [
+        "scoring preds.jsonl: 10000 examples, 1000.0/s",  # then not before 15 s later
+        "scoring preds.jsonl: 30000 examples, 1000.0/s",
+        "scoring preds.jsonl: 30000 examples in 0:30 (1000.0/s)"]
+
+
 def test_a_terminal_gets_one_redrawn_line_and_escaped_names() -> None:
     out, clock = Terminal(), FakeClock()
     with Progress("generating with hf:\x1b[31mx", 3, stream=out, clock=clock) as bar:

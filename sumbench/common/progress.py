@@ -52,7 +52,7 @@ class Progress:
     context manager, call :meth:`update` as items finish, :meth:`note` to show a
     passing remark (a retry's wait) on the line."""
 
-    def __init__(self, what: str, total: int, unit: str = "examples",
+    def __init__(self, what: str, total: int | None, unit: str = "examples",
                  stream: TextIO | None = None, enabled: bool = True,
                  clock: Callable[[], float] = time.monotonic,
                  interval_s: float | None = None) -> None:
@@ -60,7 +60,7 @@ class Progress:
         self.total = total
         self.unit = unit
         self.stream = stream if stream is not None else progress_stream()
-        self.enabled = enabled and total > 0
+        self.enabled = enabled and (total is None or total > 0)  # None: not known ahead
         self.terminal = _is_terminal(self.stream)
         self.clock = clock
         self.interval_s = interval_s if interval_s is not None else (
@@ -75,7 +75,8 @@ class Progress:
     def update(self, n: int = 1) -> None:
         """``n`` more items are done."""
         self.done += n
-        if not self.enabled or (not self.terminal and self.done >= self.total):
+        if not self.enabled or (not self.terminal and self.total is not None
+                                and self.done >= self.total):
             return  # (the last plain line is close()'s)
         now = self.clock()
         if self._shown_at is None or now - self._shown_at >= self.interval_s:
@@ -103,7 +104,7 @@ class Progress:
         if succeeded and self.done:
             elapsed = self.clock() - self.started
             rate = self.done / elapsed if elapsed > 0 else 0.0
-            line = (f"{self.what}: {self.done}/{self.total} {self.unit} in "
+            line = (f"{self.what}: {self._count()} {self.unit} in "
                     f"{clock_text(elapsed)} ({rate:.1f}/s)")
             self._write(f"\r{line.ljust(self._width)}\n" if self.terminal else f"{line}\n")
         elif self.terminal and self._width:
@@ -119,15 +120,19 @@ class Progress:
     # -- the line ----------------------------------------------------------------------
     def _status(self, now: float) -> str:
         elapsed = now - self.started
-        text = f"{self.what}: {self.done}/{self.total} {self.unit}"
+        text = f"{self.what}: {self._count()} {self.unit}"
         if self.done and elapsed > 0:
             rate = self.done / elapsed
-            left = (self.total - self.done) / rate
-            text += f", {rate:.1f}/s, ETA {clock_text(left)}"
+            text += f", {rate:.1f}/s"
+            if self.total is not None:
+                text += f", ETA {clock_text((self.total - self.done) / rate)}"
         if self._note and self.terminal:
             text += f" ({self._note})"
             self._note = ""
         return text
+
+    def _count(self) -> str:
+        return f"{self.done}/{self.total}" if self.total is not None else str(self.done)
 
     def _show(self, line: str, now: float) -> None:
         self._shown_at = now
