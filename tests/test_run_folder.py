@@ -5,6 +5,7 @@ references as used -- a renamed article field and a seeded sample included."""
 from __future__ import annotations
 
 import json
+import re
 from html import unescape
 
 from hypothesis import given, settings
@@ -39,9 +40,10 @@ def test_report_compare_and_check_after_the_reference_file_is_gone(tmp_path):
     results = json.loads((tmp_path / "a" / "results.json").read_text())
     assert results["reference_set"]["fields"]["article"] == "body"
     assert results["reference_set"]["selection"] == {"limit": None, "sample": 4, "seed": 0}
-    report = cli("report", tmp_path / "a", tmp_path / "b", "--format", "html", "-o", tmp_path / "r.html")
+    report = cli("report", tmp_path / "a", tmp_path / "b", "--format", "html", "--examples", "4",
+                 "-o", tmp_path / "r.html")
     assert report.code == 0, report.err
-    page = unescape((tmp_path / "r.html").read_text())
+    page = unescape(re.sub(r"<[^>]+>", "", (tmp_path / "r.html").read_text()))  # text only
     assert "not shown" not in page
     stored = [json.loads(l) for l in (tmp_path / "a" / "references.jsonl").read_text().splitlines()]
     assert len(stored) == 4

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sys
 
+from .errors import UsageError
+
 
 def shadowing_problem() -> str | None:
     """What shadows the ``sumbench`` package, in words; ``None`` when the imported
@@ -30,9 +32,10 @@ def shadowing_problem() -> str | None:
             "sys.path / PYTHONPATH")
 
 
-class ShadowedPackageError(ImportError):
+class ShadowedPackageError(UsageError, ImportError):
     """Raised when ``sumbench.eval`` is imported while a namespace package shadows
-    ``sumbench`` (see :func:`shadowing_problem`)."""
+    ``sumbench`` (see :func:`shadowing_problem`): a usage error of sumbench's one family,
+    and an ``ImportError`` to code that guards the import."""
 
 
 def check_not_shadowed() -> None:
