@@ -26,6 +26,7 @@ class RougeConfig:
     use_stemmer: bool = True
     tokenizer: str = "default"
     multi_ref: str = "max"
+    language: str = ""  # multilingual ROUGE's language code (fast engine); "" = none
 
 
 # backend name -> "module:function" with the signature of score_pairs (minus backend).
