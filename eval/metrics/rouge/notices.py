@@ -5,12 +5,17 @@ tokenizers (rouge-score's default, ROUGE-1.5.5's) split or throw away, and texts
 the tokenizer keeps no token at all (emoji or punctuation only), which score 0.
 
 Both ROUGE metrics call :func:`rouge_notices`; ``tokenizer`` is ``default`` or ``unicode``
-for ``rouge`` and ``rouge155`` for the ROUGE-1.5.5 metric, whose summary-level ROUGE-L
-the Lsum warning then names."""
+for ``rouge`` (``multilingual:CODE`` with ``--rouge-language``) and ``rouge155`` for the
+ROUGE-1.5.5 metric, whose summary-level ROUGE-L the Lsum warning then names.  The
+non-ASCII notice names the script of the letters thrown away (the first word of their
+Unicode character names: CYRILLIC, CJK, THAI ...) and the ``--rouge-language`` codes
+that score it as XL-Sum does."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from typing import Callable, Sequence
 
 from .lsum import unsplit_multi_sentence
@@ -56,6 +61,29 @@ def may_be_damaged(text: str, threshold: float = DAMAGED_WORDS_THRESHOLD) -> boo
     letters = len(_NON_ASCII_LETTER.findall(text))
     runs = len(text.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split())
     return letters > threshold * (runs - letters)
+
+
+# a script (first word of a letter's Unicode name) -> --rouge-language codes that fit it
+SCRIPT_LANGUAGES = {
+    "CJK": "zh or ja", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "THAI": "th",
+    "MYANMAR": "my", "CYRILLIC": "ru, uk, sr or ky", "ARABIC": "ar, fa, ur or ps",
+    "DEVANAGARI": "hi, mr or ne", "BENGALI": "bn", "GURMUKHI": "pa", "GUJARATI": "gu",
+    "TAMIL": "ta", "TELUGU": "te", "SINHALA": "si", "ETHIOPIC": "am or ti",
+    "GREEK": None, "HEBREW": None, "LATIN": "your language's code (de, fr, tr, vi ...)",
+}
+_SCRIPT_SAMPLE = 2000  # letters looked at to name the script
+
+
+def dominant_script(texts: Sequence[str]) -> str:
+    """The script most letters outside ASCII of ``texts`` belong to (a sample of them):
+    the first word of their Unicode names, e.g. ``CYRILLIC``."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for letter in _NON_ASCII_LETTER.findall(text)[:_SCRIPT_SAMPLE]:
+            counts[unicodedata.name(letter, "UNKNOWN").split()[0]] += 1
+        if sum(counts.values()) >= _SCRIPT_SAMPLE:
+            break
+    return counts.most_common(1)[0][0] if counts else "UNKNOWN"
 
 
 def _one_line(text: str) -> bool:
@@ -117,21 +145,29 @@ def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
     if tokenizer not in ("default", "rouge155"):
         return None
     bad = []
+    damaged: list[str] = []
     worst = 0.0
     for example_id, prediction, refs in zip(ids, predictions, references):
         share = max(damaged_word_fraction(t) if may_be_damaged(t) else 0.0
                     for t in (prediction, *refs))
         if share > DAMAGED_WORDS_THRESHOLD:
             bad.append(example_id)
+            damaged.append(prediction)
             worst = max(worst, share)
     if not bad:
         return None
-    remedy = ("ROUGE-1.5.5 has no tokenizer for other scripts; score with --metrics rouge "
-              "--tokenizer unicode" if tokenizer == "rouge155" else "pass --tokenizer unicode")
+    script = dominant_script(damaged)
+    codes = SCRIPT_LANGUAGES.get(script)
+    scorer = (f"--metrics rouge --rouge-language {codes} (XL-Sum's multilingual ROUGE)"
+              if codes else "--metrics rouge --tokenizer unicode")
+    remedy = (f"ROUGE-1.5.5 has no tokenizer for other scripts; score with {scorer}"
+              if tokenizer == "rouge155" else
+              f"pass --rouge-language {codes} (XL-Sum's multilingual ROUGE) or --tokenizer "
+              "unicode" if codes else "pass --tokenizer unicode")
     return Notice(
         "non-ascii-dropped",
         f"the {tokenizer} tokenizer keeps only ASCII letters and digits: it splits or drops "
-        f"up to {worst:.0%} of the words in "
+        f"up to {worst:.0%} of the words ({script.lower()} script) in "
         f"{examples_text(bad, len(ids) if total is None else total)}; their "
         f"scores are too low for that reason; {remedy}", tuple(bad))
 
@@ -141,6 +177,11 @@ def _token_finder(tokenizer: str) -> Callable[[str], bool]:
     if tokenizer == "rouge155":  # the script's bytes, lower-cased, runs of a-z0-9
         return lambda text: bool(_ROUGE155_TOKEN.search(
             text.encode("utf-8").decode("latin-1").lower()))
+    if tokenizer.startswith("multilingual:"):
+        from .multilingual import pipeline
+
+        tokenize = pipeline(tokenizer.partition(":")[2], False).tokenize
+        return lambda text: bool(tokenize(text))
     from .tokenizers import get_tokenizer
 
     tokenize = get_tokenizer(tokenizer, False).tokenize
