@@ -199,16 +199,21 @@ class RougeMetric(Metric):
         return prepared, references, uses_lsum and split == "newline"
 
     def _notices(self, examples: Sequence[Example], prepared: list[str],
-                 references: list[list[str]], lsum_checked: bool, total: int) -> list:
+                 references: list[list[str]], lsum_checked: bool, total: int,
+                 languages: list[str] | None = None) -> list:
         rouge = self.config.rouge
-        tokenizer = f"multilingual:{rouge.language}" if rouge.language else rouge.tokenizer
+        tokenizer = (f"multilingual:{rouge.language}" if rouge.language else
+                     "multilingual" if languages is not None else rouge.tokenizer)
         return rouge_notices([e.id for e in examples], prepared, references,
-                             tokenizer, lsum_checked=lsum_checked, total=total)
+                             tokenizer, lsum_checked=lsum_checked, total=total,
+                             languages=languages)
 
     def notices(self, examples: Sequence[Example], predictions: Sequence[str],
                 total: int) -> tuple:
         prepared, references, lsum_checked = self._prepared(examples, predictions)
-        return tuple(self._notices(examples, prepared, references, lsum_checked, total))
+        languages = self._example_languages(examples)
+        return tuple(self._notices(examples, prepared, references, lsum_checked, total,
+                                   languages))
 
     def _example_languages(self, examples: Sequence[Example]) -> list[str] | None:
         """Each example's language code when the examples carry languages, else None."""
@@ -246,24 +251,31 @@ class RougeMetric(Metric):
         for i, code in enumerate(languages):
             rows.setdefault(code, []).append(i)
         columns: dict[str, dict[str, Any]] = {}
-        notices: list = []
         for code, indices in rows.items():
             metric = RougeMetric(replace(self.config, rouge=replace(self.config.rouge,
                                                                      language=code)))
             part = metric._score_one([replace(examples[i], language=None) for i in indices],
-                                     [predictions[i] for i in indices])
-            notices.extend(part.notices)
+                                     [predictions[i] for i in indices], with_notices=False)
             for t, components in part.columns.items():
                 for c, values in components.items():
                     column = columns.setdefault(t, {}).setdefault(
                         c, np.zeros(len(examples), dtype=np.float64))
                     column[indices] = values
         self._languages.update(rows)
+        prepared, references, lsum_checked = self._prepared(examples, predictions)
+        notices = self._notices(examples, prepared, references, lsum_checked, len(examples),
+                                languages)
         return MetricScores(columns=columns, notices=tuple(notices))
 
-    def _score_one(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+    def _score_one(self, examples: Sequence[Example], predictions: Sequence[str],
+                   with_notices: bool = True) -> MetricScores:
         config = self.config
         prepared, references, lsum_checked = self._prepared(examples, predictions)
+        if not with_notices:
+            per_type = score_pairs(prepared, references, config.rouge,
+                                   processes=config.processes, backend=config.backend)
+            return MetricScores(columns={t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
+                                         for t, values in per_type.items()})
         notices_of = (examples, prepared, references, lsum_checked, len(examples))
         if config.engine == "rust":
             # The Rust engine releases the GIL: it scores while this thread checks the

@@ -71,19 +71,18 @@ SCRIPT_LANGUAGES = {
     "TAMIL": "ta", "TELUGU": "te", "SINHALA": "si", "ETHIOPIC": "am or ti",
     "GREEK": None, "HEBREW": None, "LATIN": "your language's code (de, fr, tr, vi ...)",
 }
-_SCRIPT_SAMPLE = 2000  # letters looked at to name the script
+_SCRIPT_SAMPLE = (100, 500)  # letters looked at per text, texts looked at
 
 
-def dominant_script(texts: Sequence[str]) -> str:
-    """The script most letters outside ASCII of ``texts`` belong to (a sample of them):
-    the first word of their Unicode names, e.g. ``CYRILLIC``."""
+def scripts_of(texts: Sequence[str]) -> list[str]:
+    """The scripts of the letters outside ASCII of ``texts`` (a sample of them), most
+    frequent first: the first word of their Unicode names, e.g. ``CYRILLIC``."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        for letter in _NON_ASCII_LETTER.findall(text)[:_SCRIPT_SAMPLE]:
+    per_text, most_texts = _SCRIPT_SAMPLE
+    for text in texts[:most_texts]:
+        for letter in _NON_ASCII_LETTER.findall(text)[:per_text]:
             counts[unicodedata.name(letter, "UNKNOWN").split()[0]] += 1
-        if sum(counts.values()) >= _SCRIPT_SAMPLE:
-            break
-    return counts.most_common(1)[0][0] if counts else "UNKNOWN"
+    return [script for script, _ in counts.most_common()] or ["UNKNOWN"]
 
 
 def _one_line(text: str) -> bool:
@@ -156,8 +155,10 @@ def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
             worst = max(worst, share)
     if not bad:
         return None
-    script = dominant_script(damaged)
-    codes = SCRIPT_LANGUAGES.get(script)
+    scripts = scripts_of(damaged)
+    script = ", ".join(scripts[:3]) + (" ..." if len(scripts) > 3 else "")
+    codes = (SCRIPT_LANGUAGES.get(scripts[0]) if len(scripts) == 1 else
+             "CODE, or --language-field NAME for examples in several languages")
     scorer = (f"--metrics rouge --rouge-language {codes} (XL-Sum's multilingual ROUGE)"
               if codes else "--metrics rouge --tokenizer unicode")
     remedy = (f"ROUGE-1.5.5 has no tokenizer for other scripts; score with {scorer}"
@@ -167,7 +168,8 @@ def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
     return Notice(
         "non-ascii-dropped",
         f"the {tokenizer} tokenizer keeps only ASCII letters and digits: it splits or drops "
-        f"up to {worst:.0%} of the words ({script.lower()} script) in "
+        f"up to {worst:.0%} of the words ({script.lower()} script"
+        f"{'s' if len(scripts) > 1 else ''}) in "
         f"{examples_text(bad, len(ids) if total is None else total)}; their "
         f"scores are too low for that reason; {remedy}", tuple(bad))
 
@@ -190,18 +192,25 @@ def _token_finder(tokenizer: str) -> Callable[[str], bool]:
 
 def no_tokens(ids: Sequence[str], predictions: Sequence[str],
               references: Sequence[Sequence[str]], tokenizer: str,
-              total: int | None = None) -> Notice | None:
+              total: int | None = None,
+              languages: Sequence[str] | None = None) -> Notice | None:
     """Texts that are not empty but of which the tokenizer keeps nothing (emoji only,
     punctuation only): they score 0.  Texts with letters of other scripts are left to
-    :func:`letters_dropped`, which names them already."""
-    has_token = _token_finder(tokenizer)
+    :func:`letters_dropped`, which names them already.  ``languages``: each example's
+    multilingual ROUGE language (examples scored in their own languages)."""
+    if languages is None:
+        finder = _token_finder(tokenizer)
+        finders = [finder] * len(ids)
+    else:
+        by_code = {code: _token_finder(f"multilingual:{code}") for code in set(languages)}
+        finders = [by_code[code] for code in languages]
 
-    def tokenless(text: str) -> bool:
-        return bool(text.strip()) and not _WORD.search(text) and not has_token(text)
+    def tokenless(i: int, text: str) -> bool:
+        return bool(text.strip()) and not _WORD.search(text) and not finders[i](text)
 
-    sides = {"predictions": [i for i, p in enumerate(predictions) if tokenless(p)],
+    sides = {"predictions": [i for i, p in enumerate(predictions) if tokenless(i, p)],
              "references": [i for i, refs in enumerate(references)
-                            if any(tokenless(r) for r in refs)]}
+                            if any(tokenless(i, r) for r in refs)]}
     flagged = sorted(set(sides["predictions"]) | set(sides["references"]))
     if not flagged:
         return None
@@ -217,7 +226,8 @@ def no_tokens(ids: Sequence[str], predictions: Sequence[str],
 
 def rouge_notices(ids: Sequence[str], predictions: Sequence[str],
                   references: Sequence[Sequence[str]], tokenizer: str,
-                  lsum_checked: bool, total: int | None = None) -> list[Notice]:
+                  lsum_checked: bool, total: int | None = None,
+                  languages: Sequence[str] | None = None) -> list[Notice]:
     """The ROUGE notices that apply, in a fixed order.  ``total`` is the number of
     examples scored when ``ids`` are only some of them (the ones a chunk flagged, when
     a streamed run computes its notices again); every notice depends on each example
@@ -225,5 +235,5 @@ def rouge_notices(ids: Sequence[str], predictions: Sequence[str],
     found = [lsum_without_newlines(ids, predictions, references, tokenizer, total)
              if lsum_checked else None,
              letters_dropped(ids, predictions, references, tokenizer, total),
-             no_tokens(ids, predictions, references, tokenizer, total)]
+             no_tokens(ids, predictions, references, tokenizer, total, languages)]
     return [n for n in found if n is not None]
