@@ -215,7 +215,7 @@ def test_multi_reference_rules_and_processes_follow_the_single_reference_scores(
     for t in TYPES:
         best = max((ours_b[t], ours_a[t]), key=lambda row: row[2])
         assert tuple(both[t][0]) == best
-    pairs = written_pairs("hi") * 3
+    pairs = written_pairs("hi") * 110  # 550 pairs: two chunks of at least MIN_CHUNK
     assert our_rows("hi", True, pairs, processes=2) == our_rows("hi", True, pairs)
 
 
