@@ -233,7 +233,10 @@ class RougeMetric(Metric):
             if language is None:
                 raise UsageError(f"example {example.id!r} has no language, others do "
                                  "(--language-field): give every example one")
-            codes.append(check_language(language, config.rouge.use_stemmer).code)
+            try:
+                codes.append(check_language(language, config.rouge.use_stemmer).code)
+            except UsageError as error:
+                raise UsageError(f"example {example.id!r} (--language-field): {error}") from None
         return codes
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
