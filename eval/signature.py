@@ -28,7 +28,12 @@ FIELD_HELP = {
     "metric": "the metric (see 'sumbench list')",
     "impl": "the engine whose numbers these are, with its version",
     "tok": "tokenizer (default = rouge-score's ASCII tokenizer; unicode = any script)",
-    "stem": "stemmer (porter = rouge-score's Porter stemmer on tokens longer than 3; none)",
+    "stem": "stemmer (porter = rouge-score's Porter stemmer on tokens longer than 3; none; "
+            "with --rouge-language: the language's stemmer and the versions of its packages)",
+    "lang": "multilingual ROUGE's language code(s) (--rouge-language, --language-field)",
+    "seg": "multilingual ROUGE's word segmenter(s) with the versions of their packages "
+           "(fugashi with unidic-lite: the full UniDic dictionary gives other tokens)",
+    "pretok": "multilingual ROUGE's fallback pre-tokeniser (OpenNMT aggressive) and version",
     "lsum": "how texts were split into sentences for ROUGE-Lsum (newline, auto, none)",
     "refs": "multi-reference rule (max = best F per type, as score_multi; mean)",
     "flags": "ROUGE-1.5.5 options (rouge155 only) and its WordNet exception table (exc)",

@@ -1,8 +1,10 @@
-"""Access to ``../shared/data`` (REALSumm, SummEval): tests skip cleanly without it.
+"""Access to ``../shared/data`` (REALSumm, SummEval, the multilingual pairs): tests skip
+cleanly without it.
 
 A user's clone has no ``../shared``; each file the tests read is built from a public
 release by a converter in ``tests/data/`` (README: "Tests that need data"), and every
-skip for a missing file names that converter and its command.
+skip for a missing file names that converter and its command -- or, for a file that no
+public converter builds (:data:`NO_CONVERTER`), where it comes from.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REALSUMM = SHARED / "data" / "realsumm_dev.jsonl"
 SUMMEVAL = SHARED / "data" / "summeval_rouge155_examples.json"
+MLING = SHARED / "data" / "mling_dev.jsonl"
 # file name -> (converter in tests/data/, what it reads, its --source, the repository
 # whose README links the release)
 CONVERTERS = {
@@ -24,13 +27,23 @@ CONVERTERS = {
     SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py",
                     "<clone of Yale-LILY/SummEval>", "Yale-LILY/SummEval"),
 }
+# file name -> where it comes from, for files no converter in tests/data/ builds
+NO_CONVERTER = {
+    MLING.name: ("sumbench's development-data folder: 272 pairs in 19 languages sliced from "
+                 "the test folders of huggingface/datasets (WikiLingua, MLSUM, ThaiSum, "
+                 "pn_summary, OrangeSum; licences vary, so it is not in the repository); put "
+                 "that folder's copy there"),
+}
 _SENTENCE = re.compile(r"<t>(.*?)</t>", re.S)
 
 
 def missing_reason(path: Path) -> str:
-    """Why a test skips without ``path``: the converter and the command that builds it."""
-    converter, what, source, _ = CONVERTERS[path.name]
+    """Why a test skips without ``path``: the converter and the command that builds it
+    (or, without a converter, where the file comes from)."""
     target = f"../shared/data/{path.name}"
+    if path.name in NO_CONVERTER:
+        return f"{target} not found: it is {NO_CONVERTER[path.name]} (README: Tests that need data)"
+    converter, what, source, _ = CONVERTERS[path.name]
     return (f"{target} not found: build it from {what} with `python tests/data/{converter} "
             f"--source {source} --out {target}` (README: Tests that need data)")
 

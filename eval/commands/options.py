@@ -126,6 +126,9 @@ def add_reference_options(parser: argparse.ArgumentParser, required: bool) -> No
                        help="field holding the reference (default: highlights, summary, references)")
     group.add_argument("--id-field", metavar="NAME",
                        help="field holding the example id (default: id; else the row number)")
+    group.add_argument("--language-field", metavar="NAME",
+                       help="field holding each example's language (ISO 639-1 code or "
+                            "XL-Sum name): ROUGE scores each example in its language")
     lists = group.add_mutually_exclusive_group()
     lists.add_argument("--multi-reference", action="store_true",
                        help="a list of strings in the reference field is several references "
@@ -254,7 +257,8 @@ def field_map(args: argparse.Namespace):
 
     return FieldMap(article=args.article_field, reference=args.reference_field,
                     id=args.id_field, multi_reference=args.multi_reference,
-                    reference_sentences=args.reference_sentences)
+                    reference_sentences=args.reference_sentences,
+                    language=args.language_field)
 
 
 def load_references(args: argparse.Namespace, limit: int | None = None,

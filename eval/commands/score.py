@@ -92,6 +92,7 @@ def _references(args: argparse.Namespace):
                                       ("--article-field", args.article_field),
                                       ("--reference-field", args.reference_field),
                                       ("--id-field", args.id_field),
+                                      ("--language-field", args.language_field),
                                       ("--multi-reference", args.multi_reference),
                                       ("--reference-sentences", args.reference_sentences))
              if value]

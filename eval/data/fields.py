@@ -46,6 +46,7 @@ class FieldMap:
     id: str | None = None
     multi_reference: bool = False
     reference_sentences: bool = False
+    language: str | None = None  # the field holding each example's language (no default)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ResolvedFields:
     reference: str
     id: str | None
     lists: str | None
+    language: str | None = None
 
 
 def _pick(wanted: str | None, candidates: tuple[str, ...], available: list[str],
@@ -83,7 +85,9 @@ def resolve_fields(fields: FieldMap, available: list[str], where: str) -> Resolv
             f"{where}: cannot find the {role} field (looked for {', '.join(cands)}); "
             f"fields present: {', '.join(available)}; choose one with {flag}")
     id_field = _pick(fields.id, ID_CANDIDATES, available, "id", where)
-    return ResolvedFields(article, reference, id_field, list_meaning(fields, reference))
+    language = _pick(fields.language, (), available, "language", where)
+    return ResolvedFields(article, reference, id_field, list_meaning(fields, reference),
+                          language)
 
 
 def list_meaning(fields: FieldMap, reference_field: str) -> str | None:
@@ -210,5 +214,15 @@ def make_example(record: Mapping[str, Any], fields: ResolvedFields, index: int,
     title = record.get("title") if isinstance(record.get("title"), str) else None
     if title is not None:
         check_text(title, where, "field 'title'")
+    language = (language_value(record.get(fields.language), where, fields.language)
+                if fields.language is not None else None)
     return Example(id=example_id, article=article, references=references,
-                   title=title, source=source)
+                   title=title, source=source, language=language)
+
+
+def language_value(value: Any, where: str, field_name: str) -> str:
+    """An example's language (``--language-field``): a non-empty string such as ``ja``."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: field {field_name!r} (--language-field) must be a "
+                         f"non-empty string such as 'ja', got {value!r:.40}")
+    return value.strip()

@@ -27,6 +27,7 @@ from .fields import (
     ARTICLE_CANDIDATES,
     ID_CANDIDATES,
     REFERENCE_CANDIDATES,
+    language_value,
     list_meaning,
     parse_references,
 )
@@ -137,11 +138,16 @@ def read_references_with_predictions(spec: str, fmt: str | None, fields: FieldMa
             raise InputError(f"{where}: field {article_field!r} must be a string")
         references = parse_references(_field(record, reference_field, where), lists, where,
                                       reference_field)
-        example = Example(id=example_id, article=article, references=references, source=spec)
+        language = (language_value(_field(record, fields.language, where), where,
+                                   fields.language) if fields.language is not None else None)
+        example = Example(id=example_id, article=article, references=references, source=spec,
+                          language=language)
         if example_id in examples:
             first, first_where = examples[example_id]
-            if (first.article, first.references) != (example.article, example.references):
-                what = "article" if first.article != example.article else "references"
+            if ((first.article, first.references, first.language)
+                    != (example.article, example.references, example.language)):
+                what = ("article" if first.article != example.article else "references"
+                        if first.references != example.references else "language")
                 raise InputError(f"{where}: document {example_id!r} has another {what} than in "
                                  f"its first row ({first_where}); a document's rows must repeat "
                                  "the same article and references")

@@ -98,6 +98,8 @@ def example_record(example: Example) -> dict[str, Any]:
         record["title"] = example.title
     if example.source is not None:
         record["source"] = example.source
+    if example.language is not None:
+        record["language"] = example.language
     return record
 
 

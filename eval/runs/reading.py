@@ -222,13 +222,14 @@ def _examples(rows: list[tuple[str, Any]]) -> tuple[Example, ...]:
             references.append(sentences)
         if not references:
             raise c.corrupt(where, "an example without references")
-        title, source = row.get("title"), row.get("source")
+        title, source, language = row.get("title"), row.get("source"), row.get("language")
         examples.append(Example(
             id=c.example_id(c.field(row, "id", where, "the line"), where),
             article=c.text(c.field(row, "article", where, "the line"), where, "article"),
             references=tuple(references),
             title=None if title is None else c.text(title, where, "title"),
-            source=None if source is None else c.text(source, where, "source")))
+            source=None if source is None else c.text(source, where, "source"),
+            language=None if language is None else c.text(language, where, "language")))
     return tuple(examples)
 
 

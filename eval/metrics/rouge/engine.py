@@ -26,6 +26,7 @@ class RougeConfig:
     use_stemmer: bool = True
     tokenizer: str = "default"
     multi_ref: str = "max"
+    language: str = ""  # multilingual ROUGE's language code (fast engine); "" = none
 
 
 # backend name -> "module:function" with the signature of score_pairs (minus backend).
@@ -58,5 +59,9 @@ def score_pairs(
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
     if config.multi_ref not in MULTI_REF_RULES:
         raise ValueError(f"multi-reference rule must be one of {MULTI_REF_RULES}")
+    if config.language:  # multilingual ROUGE: only the fast engine has its tokenizer
+        if backend not in ("auto", "fast"):
+            raise ValueError(f"multilingual ROUGE runs on the fast backend, not {backend!r}")
+        backend = "fast"
     func = BACKEND_REGISTRY.get(backend)
     return func(predictions, references, config, processes)

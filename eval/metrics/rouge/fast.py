@@ -69,12 +69,30 @@ def _ngram_counts(tokens: list[str], n: int) -> Counter:
 
 
 class _Reference:
-    """A reference text: its tokens, their position masks, and its lines for rougeLsum."""
+    """A reference text: its tokens, their position masks, and its lines for rougeLsum.
 
-    __slots__ = ("lines", "masks", "tokens")
+    ``lsum`` is the reference rougeLsum reads: itself when the tokens are the
+    concatenation of the lines' tokens, else (a tokenizer with ``separate_lines``, such
+    as multilingual ROUGE's) a reference built from the lines alone."""
+
+    __slots__ = ("lines", "lsum", "masks", "tokens")
 
     def __init__(self, text: str, tokenizer: Tokenizer, need_lsum: bool) -> None:
-        lines = tokenizer.tokenize_lines(text)
+        if getattr(tokenizer, "separate_lines", False):
+            self._build([tokenizer.tokenize(text)], False)
+            self.lsum = _Reference.from_lines(tokenizer.tokenize_lines(text)) if need_lsum else None
+        else:
+            self._build(tokenizer.tokenize_lines(text), need_lsum)
+            self.lsum = self
+
+    @classmethod
+    def from_lines(cls, lines: list[list[str]]) -> _Reference:
+        ref = cls.__new__(cls)
+        ref._build(lines, True)
+        ref.lsum = ref
+        return ref
+
+    def _build(self, lines: list[list[str]], need_lsum: bool) -> None:
         tokens = lines[0] if len(lines) == 1 else list(chain.from_iterable(lines))
         self.tokens = tokens
         self.masks = position_masks(tokens)  # bit i of masks[t] <=> tokens[i] == t
@@ -92,12 +110,29 @@ class _Reference:
 
 
 class _Prediction:
-    """A prediction text: its tokens, the n-gram counts needed, and its lines."""
+    """A prediction text: its tokens, the n-gram counts needed, and its lines (``lsum``:
+    as for :class:`_Reference`)."""
 
-    __slots__ = ("ngrams", "spans", "tokens")
+    __slots__ = ("lsum", "ngrams", "spans", "tokens")
 
-    def __init__(self, text: str, tokenizer: Tokenizer, orders: Sequence[int]) -> None:
-        lines = tokenizer.tokenize_lines(text)
+    def __init__(self, text: str, tokenizer: Tokenizer, orders: Sequence[int],
+                 need_lsum: bool = True) -> None:
+        if getattr(tokenizer, "separate_lines", False):
+            self._build([tokenizer.tokenize(text)], orders)
+            self.lsum = (_Prediction.from_lines(tokenizer.tokenize_lines(text))
+                         if need_lsum else None)
+        else:
+            self._build(tokenizer.tokenize_lines(text), orders)
+            self.lsum = self
+
+    @classmethod
+    def from_lines(cls, lines: list[list[str]]) -> _Prediction:
+        pred = cls.__new__(cls)
+        pred._build(lines, (1,))
+        pred.lsum = pred
+        return pred
+
+    def _build(self, lines: list[list[str]], orders: Sequence[int]) -> None:
         self.tokens = lines[0] if len(lines) == 1 else list(chain.from_iterable(lines))
         self.ngrams = {n: _ngram_counts(self.tokens, n) for n in orders}
         self.spans = []  # (offset in tokens, length) of each line with tokens
@@ -214,6 +249,15 @@ def _counts(kinds: Sequence[int], ref: _Reference, pred: _Prediction) -> list[tu
     n_ref = len(ref.tokens)
     in_ref = None
     for n in kinds:
+        if n == ROUGE_LSUM and ref.lsum is not ref:  # lines tokenised apart (multilingual)
+            lref, lpred = ref.lsum, pred.lsum
+            if not lref.tokens or not lpred.tokens:
+                out.append((0, 1, 1))
+            else:
+                lsum_in_ref = list(map(lref.masks.get, lpred.tokens))
+                out.append((_lsum_hits(lref, lpred, lsum_in_ref), len(lpred.tokens),
+                            len(lref.tokens)))
+            continue
         if n == 1:
             out.append((_unigram_overlap(ref, pred), max(n_pred, 1), max(n_ref, 1)))
             continue
@@ -253,13 +297,22 @@ def _prf_arrays(hits: np.ndarray, d_pred: np.ndarray, d_ref: np.ndarray) -> np.n
     return np.stack([precision, recall, fmeasure], axis=1)
 
 
+def tokenizer_for(config: RougeConfig) -> Tokenizer:
+    """The tokenizer of ``config``: multilingual ROUGE's pipeline when a language is set."""
+    if config.language:
+        from .multilingual import MultilingualTokenizer
+
+        return MultilingualTokenizer(config.language, config.use_stemmer)
+    return get_tokenizer(config.tokenizer, config.use_stemmer)
+
+
 def score_serial(predictions: Sequence[str], references: Sequence[Sequence[str]],
                  config: RougeConfig) -> dict[str, np.ndarray]:
     """:func:`score_pairs` in this process."""
     kinds = parse_rouge_types(config.rouge_types)
     if config.multi_ref not in MULTI_REF_RULES:
         raise ValueError(f"multi-reference rule must be one of {MULTI_REF_RULES}")
-    tokenizer = get_tokenizer(config.tokenizer, config.use_stemmer)
+    tokenizer = tokenizer_for(config)
     need_lsum = ROUGE_LSUM in kinds
     # prediction n-gram counts: unigrams for rouge1 and rougeLsum's clipping, n >= 3 for
     # rougeN (bigrams are counted from the token masks)
@@ -272,7 +325,7 @@ def score_serial(predictions: Sequence[str], references: Sequence[Sequence[str]]
     for index, (prediction, refs) in enumerate(zip(predictions, references)):
         if isinstance(refs, str) or len(refs) == 0:
             raise ValueError("each references entry must be a non-empty list of texts")
-        pred = _Prediction(prediction, tokenizer, orders)
+        pred = _Prediction(prediction, tokenizer, orders, need_lsum)
         per_ref = [_counts(kinds, _Reference(r, tokenizer, need_lsum), pred) for r in refs]
         if len(per_ref) == 1:
             chosen = per_ref[0]

@@ -6,6 +6,13 @@ implementation since 2020), bit for bit, through any engine of
 Measures ``rouge1``..``rouge9``, ``rougeL`` and ``rougeLsum``, each with the components
 ``precision``, ``recall`` and ``fmeasure``; corpus means with seeded percentile-bootstrap
 intervals (one set of resamples for every column).
+
+Multilingual ROUGE (:mod:`sumbench.eval.metrics.rouge.multilingual`, XL-Sum's scorer as
+``multilingual-rouge`` 0.0.1): ``--rouge-language CODE`` scores every example in one
+language; examples that carry a language (``Example.language``, from the readers'
+``--language-field``) are each scored in their own, and the signature lists them.  Both
+run on the ``fast`` engine; either with ``--tokenizer`` is a usage error, and so is
+``--rouge-language`` with examples that carry languages.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any, Mapping, Sequence
 from sumbench.common.options import Option
 from ...data.records import Example
 from sumbench.common.errors import UsageError
-from ..base import Metric, MetricInfo, MetricScores
+from ..base import BootstrapSettings, Metric, MetricInfo, MetricScores
 from .engine import (
     BACKENDS,
     DEFAULT_BACKEND,
@@ -46,6 +53,11 @@ class RougeMetricConfig:
     lsum_split: str = "newline"
     backend: str = DEFAULT_BACKEND
     processes: int = 1
+    explicit: frozenset[str] = frozenset()  # the options the user gave
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.rouge.language)
 
     @property
     def engine(self) -> str:
@@ -54,7 +66,19 @@ class RougeMetricConfig:
             return self.backend
         from . import rust
 
+        if self.rouge.language:
+            return "fast"
         return "rust" if self.rouge.tokenizer == "default" and rust.available() else "fast"
+
+
+def _check_multilingual(values: Mapping[str, Any], how: str, backend: str) -> None:
+    """Multilingual ROUGE has its own tokenizer and runs on the fast engine only."""
+    if values.get("tokenizer") is not None:
+        raise UsageError(f"{how} tokenises as XL-Sum's scorer does: --tokenizer does not "
+                         "apply (leave it out)")
+    if backend not in ("auto", "fast"):
+        raise UsageError(f"{how} runs on the fast engine: --backend {backend} does not "
+                         "apply (use fast or auto)")
 
 
 def rouge_info(types: Sequence[str], default_gate: Sequence[str]) -> MetricInfo:
@@ -89,6 +113,10 @@ class RougeMetric(Metric):
         Option("tokenizer", "str", "default", "default = rouge-score's ASCII tokenizer; "
                "unicode = letters of any script", choices=("default", "unicode")),
         LSUM_SPLIT_OPTION,
+        Option("rouge_language", "str", "", "multilingual ROUGE exactly as XL-Sum's scorer "
+               "(multilingual-rouge 0.0.1): an ISO 639-1 code or XL-Sum language name "
+               "(ja, zh, th, hi, chinese_simplified, ...); its segmenter and stemmer",
+               metavar="CODE"),
         Option("multi_ref_rule", "str", "max", "how several references of an example make "
                "one score: the best F per type (max, rouge-score's score_multi) or the mean "
                "of P, R and F (--multi-ref: the old spelling, deprecated)",
@@ -109,10 +137,19 @@ class RougeMetric(Metric):
         if bad or not types:
             raise ValueError(f"--rouge-types: unknown type(s) {', '.join(bad) or '(none)'}; "
                              "use rouge1..rouge9, rougeL, rougeLsum")
+        language = parsed["rouge_language"]
+        if language:
+            _check_multilingual(values, "--rouge-language", parsed["backend"])
+            from .multilingual import check_language
+
+            language = check_language(language, not parsed["no_stemmer"]).code
         rouge = RougeConfig(rouge_types=types, use_stemmer=not parsed["no_stemmer"],
-                            tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref_rule"])
+                            tokenizer=parsed["tokenizer"], multi_ref=parsed["multi_ref_rule"],
+                            language=language)
         config = RougeMetricConfig(rouge=rouge, lsum_split=parsed["lsum_split"],
-                                   backend=parsed["backend"], processes=1)
+                                   backend=parsed["backend"], processes=1,
+                                   explicit=frozenset(k for k, v in values.items()
+                                                      if v is not None))
         processes = parsed["processes"]
         if values.get("processes") is not None and config.engine != "fast":
             raise UsageError(f"--processes sets the worker processes of the pure-Python engine "
@@ -121,17 +158,31 @@ class RougeMetric(Metric):
                                 if config.engine == "rust" else "runs in one process"))
         return replace(config, processes=processes or usable_cores())
 
+    def __init__(self, config: Any = None,
+                 bootstrap: BootstrapSettings = BootstrapSettings()) -> None:
+        super().__init__(config, bootstrap)
+        self._languages: set[str] = set()  # the example languages scored (Example.language)
+
     def signature_fields(self) -> list[tuple[str, str]]:
         rouge = self.config.rouge
+        languages = sorted(self._languages) or ([rouge.language] if rouge.language else [])
+        if languages:
+            from .multilingual import REFERENCE, language_signature
+
+            return [("impl", REFERENCE), *language_signature(languages, rouge.use_stemmer),
+                    ("lsum", self.config.lsum_split), ("refs", rouge.multi_ref)]
         return [("impl", f"rouge-score-{rouge_score_version()}"), ("tok", rouge.tokenizer),
                 ("stem", "porter" if rouge.use_stemmer else "none"),
                 ("lsum", self.config.lsum_split), ("refs", rouge.multi_ref)]
 
     def settings(self) -> dict[str, Any]:
         rouge = self.config.rouge
-        return {"rouge_types": list(rouge.rouge_types), "use_stemmer": rouge.use_stemmer,
-                "tokenizer": rouge.tokenizer, "multi_reference": rouge.multi_ref,
-                "lsum_split": self.config.lsum_split}
+        settings = {"rouge_types": list(rouge.rouge_types), "use_stemmer": rouge.use_stemmer,
+                    "tokenizer": rouge.tokenizer, "multi_reference": rouge.multi_ref,
+                    "lsum_split": self.config.lsum_split}
+        if rouge.language or self._languages:
+            settings["language"] = rouge.language or sorted(self._languages)
+        return settings
 
     def info(self) -> MetricInfo:
         return rouge_info(self.config.rouge.rouge_types, DEFAULT_GATE)
@@ -148,18 +199,86 @@ class RougeMetric(Metric):
         return prepared, references, uses_lsum and split == "newline"
 
     def _notices(self, examples: Sequence[Example], prepared: list[str],
-                 references: list[list[str]], lsum_checked: bool, total: int) -> list:
+                 references: list[list[str]], lsum_checked: bool, total: int,
+                 languages: list[str] | None = None) -> list:
+        rouge = self.config.rouge
+        tokenizer = (f"multilingual:{rouge.language}" if rouge.language else
+                     "multilingual" if languages is not None else rouge.tokenizer)
         return rouge_notices([e.id for e in examples], prepared, references,
-                             self.config.rouge.tokenizer, lsum_checked=lsum_checked, total=total)
+                             tokenizer, lsum_checked=lsum_checked, total=total,
+                             languages=languages)
 
     def notices(self, examples: Sequence[Example], predictions: Sequence[str],
                 total: int) -> tuple:
         prepared, references, lsum_checked = self._prepared(examples, predictions)
-        return tuple(self._notices(examples, prepared, references, lsum_checked, total))
+        languages = self._example_languages(examples)
+        return tuple(self._notices(examples, prepared, references, lsum_checked, total,
+                                   languages))
+
+    def _example_languages(self, examples: Sequence[Example]) -> list[str] | None:
+        """Each example's language code when the examples carry languages, else None."""
+        given = [e.language for e in examples]
+        if all(g is None for g in given):
+            return None
+        config = self.config
+        if config.multilingual:
+            raise UsageError("--rouge-language scores every example in one language, but "
+                             "the examples carry their own (--language-field): use one")
+        _check_multilingual({k: True for k in config.explicit}, "--language-field",
+                            config.backend)
+        from .multilingual import check_language
+
+        codes = []
+        for example, language in zip(examples, given):
+            if language is None:
+                raise UsageError(f"example {example.id!r} has no language, others do "
+                                 "(--language-field): give every example one")
+            try:
+                codes.append(check_language(language, config.rouge.use_stemmer).code)
+            except UsageError as error:
+                raise UsageError(f"example {example.id!r} (--language-field): {error}") from None
+        return codes
 
     def score(self, examples: Sequence[Example], predictions: Sequence[str]) -> MetricScores:
+        languages = self._example_languages(examples)
+        if languages is not None:
+            return self._score_by_language(examples, predictions, languages)
+        return self._score_one(examples, predictions)
+
+    def _score_by_language(self, examples: Sequence[Example], predictions: Sequence[str],
+                           languages: list[str]) -> MetricScores:
+        """Each language's examples scored apart, the rows put back in order."""
+        import numpy as np
+
+        rows: dict[str, list[int]] = {}
+        for i, code in enumerate(languages):
+            rows.setdefault(code, []).append(i)
+        columns: dict[str, dict[str, Any]] = {}
+        for code, indices in rows.items():
+            metric = RougeMetric(replace(self.config, rouge=replace(self.config.rouge,
+                                                                     language=code)))
+            part = metric._score_one([replace(examples[i], language=None) for i in indices],
+                                     [predictions[i] for i in indices], with_notices=False)
+            for t, components in part.columns.items():
+                for c, values in components.items():
+                    column = columns.setdefault(t, {}).setdefault(
+                        c, np.zeros(len(examples), dtype=np.float64))
+                    column[indices] = values
+        self._languages.update(rows)
+        prepared, references, lsum_checked = self._prepared(examples, predictions)
+        notices = self._notices(examples, prepared, references, lsum_checked, len(examples),
+                                languages)
+        return MetricScores(columns=columns, notices=tuple(notices))
+
+    def _score_one(self, examples: Sequence[Example], predictions: Sequence[str],
+                   with_notices: bool = True) -> MetricScores:
         config = self.config
         prepared, references, lsum_checked = self._prepared(examples, predictions)
+        if not with_notices:
+            per_type = score_pairs(prepared, references, config.rouge,
+                                   processes=config.processes, backend=config.backend)
+            return MetricScores(columns={t: {c: values[:, j] for j, c in enumerate(COMPONENTS)}
+                                         for t, values in per_type.items()})
         notices_of = (examples, prepared, references, lsum_checked, len(examples))
         if config.engine == "rust":
             # The Rust engine releases the GIL: it scores while this thread checks the

@@ -5,12 +5,17 @@ tokenizers (rouge-score's default, ROUGE-1.5.5's) split or throw away, and texts
 the tokenizer keeps no token at all (emoji or punctuation only), which score 0.
 
 Both ROUGE metrics call :func:`rouge_notices`; ``tokenizer`` is ``default`` or ``unicode``
-for ``rouge`` and ``rouge155`` for the ROUGE-1.5.5 metric, whose summary-level ROUGE-L
-the Lsum warning then names."""
+for ``rouge`` (``multilingual:CODE`` with ``--rouge-language``) and ``rouge155`` for the
+ROUGE-1.5.5 metric, whose summary-level ROUGE-L the Lsum warning then names.  The
+non-ASCII notice names the script of the letters thrown away (the first word of their
+Unicode character names: CYRILLIC, CJK, THAI ...) and the ``--rouge-language`` codes
+that score it as XL-Sum does."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from typing import Callable, Sequence
 
 from .lsum import unsplit_multi_sentence
@@ -56,6 +61,28 @@ def may_be_damaged(text: str, threshold: float = DAMAGED_WORDS_THRESHOLD) -> boo
     letters = len(_NON_ASCII_LETTER.findall(text))
     runs = len(text.encode("utf-8").translate(_ASCII_LETTERS_ONLY).split())
     return letters > threshold * (runs - letters)
+
+
+# a script (first word of a letter's Unicode name) -> --rouge-language codes that fit it
+SCRIPT_LANGUAGES = {
+    "CJK": "zh or ja", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "THAI": "th",
+    "MYANMAR": "my", "CYRILLIC": "ru, uk, sr or ky", "ARABIC": "ar, fa, ur or ps",
+    "DEVANAGARI": "hi, mr or ne", "BENGALI": "bn", "GURMUKHI": "pa", "GUJARATI": "gu",
+    "TAMIL": "ta", "TELUGU": "te", "SINHALA": "si", "ETHIOPIC": "am or ti",
+    "GREEK": None, "HEBREW": None, "LATIN": "your language's code (de, fr, tr, vi ...)",
+}
+_SCRIPT_SAMPLE = (100, 500)  # letters looked at per text, texts looked at
+
+
+def scripts_of(texts: Sequence[str]) -> list[str]:
+    """The scripts of the letters outside ASCII of ``texts`` (a sample of them), most
+    frequent first: the first word of their Unicode names, e.g. ``CYRILLIC``."""
+    counts: Counter[str] = Counter()
+    per_text, most_texts = _SCRIPT_SAMPLE
+    for text in texts[:most_texts]:
+        for letter in _NON_ASCII_LETTER.findall(text)[:per_text]:
+            counts[unicodedata.name(letter, "UNKNOWN").split()[0]] += 1
+    return [script for script, _ in counts.most_common()] or ["UNKNOWN"]
 
 
 def _one_line(text: str) -> bool:
@@ -117,21 +144,32 @@ def letters_dropped(ids: Sequence[str], predictions: Sequence[str],
     if tokenizer not in ("default", "rouge155"):
         return None
     bad = []
+    damaged: list[str] = []
     worst = 0.0
     for example_id, prediction, refs in zip(ids, predictions, references):
         share = max(damaged_word_fraction(t) if may_be_damaged(t) else 0.0
                     for t in (prediction, *refs))
         if share > DAMAGED_WORDS_THRESHOLD:
             bad.append(example_id)
+            damaged.append(prediction)
             worst = max(worst, share)
     if not bad:
         return None
-    remedy = ("ROUGE-1.5.5 has no tokenizer for other scripts; score with --metrics rouge "
-              "--tokenizer unicode" if tokenizer == "rouge155" else "pass --tokenizer unicode")
+    scripts = scripts_of(damaged)
+    script = ", ".join(scripts[:3]) + (" ..." if len(scripts) > 3 else "")
+    codes = (SCRIPT_LANGUAGES.get(scripts[0]) if len(scripts) == 1 else
+             "CODE, or --language-field NAME for examples in several languages")
+    scorer = (f"--metrics rouge --rouge-language {codes} (XL-Sum's multilingual ROUGE)"
+              if codes else "--metrics rouge --tokenizer unicode")
+    remedy = (f"ROUGE-1.5.5 has no tokenizer for other scripts; score with {scorer}"
+              if tokenizer == "rouge155" else
+              f"pass --rouge-language {codes} (XL-Sum's multilingual ROUGE) or --tokenizer "
+              "unicode" if codes else "pass --tokenizer unicode")
     return Notice(
         "non-ascii-dropped",
         f"the {tokenizer} tokenizer keeps only ASCII letters and digits: it splits or drops "
-        f"up to {worst:.0%} of the words in "
+        f"up to {worst:.0%} of the words ({script.lower()} script"
+        f"{'s' if len(scripts) > 1 else ''}) in "
         f"{examples_text(bad, len(ids) if total is None else total)}; their "
         f"scores are too low for that reason; {remedy}", tuple(bad))
 
@@ -141,6 +179,11 @@ def _token_finder(tokenizer: str) -> Callable[[str], bool]:
     if tokenizer == "rouge155":  # the script's bytes, lower-cased, runs of a-z0-9
         return lambda text: bool(_ROUGE155_TOKEN.search(
             text.encode("utf-8").decode("latin-1").lower()))
+    if tokenizer.startswith("multilingual:"):
+        from .multilingual import pipeline
+
+        tokenize = pipeline(tokenizer.partition(":")[2], False).tokenize
+        return lambda text: bool(tokenize(text))
     from .tokenizers import get_tokenizer
 
     tokenize = get_tokenizer(tokenizer, False).tokenize
@@ -149,18 +192,25 @@ def _token_finder(tokenizer: str) -> Callable[[str], bool]:
 
 def no_tokens(ids: Sequence[str], predictions: Sequence[str],
               references: Sequence[Sequence[str]], tokenizer: str,
-              total: int | None = None) -> Notice | None:
+              total: int | None = None,
+              languages: Sequence[str] | None = None) -> Notice | None:
     """Texts that are not empty but of which the tokenizer keeps nothing (emoji only,
     punctuation only): they score 0.  Texts with letters of other scripts are left to
-    :func:`letters_dropped`, which names them already."""
-    has_token = _token_finder(tokenizer)
+    :func:`letters_dropped`, which names them already.  ``languages``: each example's
+    multilingual ROUGE language (examples scored in their own languages)."""
+    if languages is None:
+        finder = _token_finder(tokenizer)
+        finders = [finder] * len(ids)
+    else:
+        by_code = {code: _token_finder(f"multilingual:{code}") for code in set(languages)}
+        finders = [by_code[code] for code in languages]
 
-    def tokenless(text: str) -> bool:
-        return bool(text.strip()) and not _WORD.search(text) and not has_token(text)
+    def tokenless(i: int, text: str) -> bool:
+        return bool(text.strip()) and not _WORD.search(text) and not finders[i](text)
 
-    sides = {"predictions": [i for i, p in enumerate(predictions) if tokenless(p)],
+    sides = {"predictions": [i for i, p in enumerate(predictions) if tokenless(i, p)],
              "references": [i for i, refs in enumerate(references)
-                            if any(tokenless(r) for r in refs)]}
+                            if any(tokenless(i, r) for r in refs)]}
     flagged = sorted(set(sides["predictions"]) | set(sides["references"]))
     if not flagged:
         return None
@@ -176,7 +226,8 @@ def no_tokens(ids: Sequence[str], predictions: Sequence[str],
 
 def rouge_notices(ids: Sequence[str], predictions: Sequence[str],
                   references: Sequence[Sequence[str]], tokenizer: str,
-                  lsum_checked: bool, total: int | None = None) -> list[Notice]:
+                  lsum_checked: bool, total: int | None = None,
+                  languages: Sequence[str] | None = None) -> list[Notice]:
     """The ROUGE notices that apply, in a fixed order.  ``total`` is the number of
     examples scored when ``ids`` are only some of them (the ones a chunk flagged, when
     a streamed run computes its notices again); every notice depends on each example
@@ -184,5 +235,5 @@ def rouge_notices(ids: Sequence[str], predictions: Sequence[str],
     found = [lsum_without_newlines(ids, predictions, references, tokenizer, total)
              if lsum_checked else None,
              letters_dropped(ids, predictions, references, tokenizer, total),
-             no_tokens(ids, predictions, references, tokenizer, total)]
+             no_tokens(ids, predictions, references, tokenizer, total, languages)]
     return [n for n in found if n is not None]

@@ -71,7 +71,19 @@ def score_parallel(predictions: Sequence[str], references: Sequence[Sequence[str
     bounds = chunk_bounds(len(predictions), processes)
     if len(bounds) < 2:
         return score_serial(predictions, references, config)
-    if config.use_stemmer:
+    if config.language:
+        # multilingual ROUGE: segment the references here, once; forked workers inherit
+        # the pipeline's memo (a study scores each system against the same references)
+        from .fast import tokenizer_for
+
+        tokenizer = tokenizer_for(config)
+        need_lsum = "rougeLsum" in config.rouge_types
+        for refs in references:
+            for text in refs:
+                tokenizer.tokenize(text)
+                if need_lsum:
+                    tokenizer.tokenize_lines(text)
+    elif config.use_stemmer:
         from .stemming import porter_stem
 
         porter_stem("warming")  # load the stemmer once, before forking
