@@ -23,6 +23,7 @@ class Example:
     title: str | None = None
     source: str | None = None
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    language: str | None = None
 
     @property
     def reference(self) -> tuple[str, ...]:
