@@ -71,11 +71,22 @@ TEXTS = {  # script: (reference, prediction)
                  "ድመት በምንጣፍ ላይ ትተኛለች።\nውሻው ይሮጣል።"),
     "hangul": ("작은 고양이가 따뜻한 매트 위에서 잔다.\n개가 공원에서 달린다.",
                "고양이가 매트 위에서 잔다.\n개가 달린다."),
+    "tamil": ("சிறிய பூனை பாயில் தூங்குகிறது.\nநாய் பூங்காவில் ஓடுகிறது.",
+              "பூனை பாயில் தூங்குகிறது.\nநாய் ஓடுகிறது."),
+    "telugu": ("చిన్న పిల్లి చాప మీద నిద్రపోతుంది.\nకుక్క పార్కులో పరిగెత్తుతుంది.",
+               "పిల్లి చాప మీద నిద్రపోతుంది.\nకుక్క పరిగెత్తుతుంది."),
+    "gujarati": ("નાની બિલાડી સાદડી પર સૂઈ જાય છે.\nકૂતરો બગીચામાં દોડે છે.",
+                 "બિલાડી સાદડી પર સૂઈ જાય છે.\nકૂતરો દોડે છે."),
+    "gurmukhi": ("ਛੋਟੀ ਬਿੱਲੀ ਚਟਾਈ ਉੱਤੇ ਸੌਂਦੀ ਹੈ।\nਕੁੱਤਾ ਬਾਗ਼ ਵਿੱਚ ਦੌੜਦਾ ਹੈ।",
+                 "ਬਿੱਲੀ ਚਟਾਈ ਉੱਤੇ ਸੌਂਦੀ ਹੈ।\nਕੁੱਤਾ ਦੌੜਦਾ ਹੈ।"),
+    "sinhala": ("කුඩා පූසා පැදුර මත නිදයි.\nබල්ලා උද්‍යානයේ දුවයි.",
+                "පූසා පැදුර මත නිදයි.\nබල්ලා දුවයි."),
 }
 SCRIPT = {"th": "thai", "zh": "han", "ja": "japanese", "my": "burmese", "hi": "devanagari",
           "mr": "devanagari", "ne": "devanagari", "bn": "bengali", "ar": "arabic",
           "fa": "arabic", "ur": "arabic", "ps": "arabic", "ru": "cyrillic", "uk": "cyrillic",
-          "ky": "cyrillic", "sr": "cyrillic", "am": "ethiopic", "ti": "ethiopic", "ko": "hangul"}
+          "ky": "cyrillic", "sr": "cyrillic", "am": "ethiopic", "ti": "ethiopic", "ko": "hangul",
+          "ta": "tamil", "te": "telugu", "gu": "gujarati", "pa": "gurmukhi", "si": "sinhala"}
 for script, (reference, prediction) in TEXTS.items():
     (work / f"{script}.refs.jsonl").write_text(json.dumps(
         {"id": "a", "document": "-", "summary": reference}, ensure_ascii=False) + "\n")

@@ -21,9 +21,8 @@ language is a value read from the user's file -- with their one escaping functio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..leaderboard import Leaderboard
 from ..metrics.base import BootstrapSettings
 from ..runs.run import MeasureRef, MetricResult, Run, label
 from ..stats.interval import Interval
@@ -31,6 +30,9 @@ from ..stats.stratified import grouped_intervals
 from .escape.html import escape_html
 from .escape.markdown import escape_markdown
 from .tables import grid, interval_text, number
+
+if TYPE_CHECKING:  # the console needs no leaderboard code to show a run's table
+    from ..leaderboard import Leaderboard
 
 MACRO = "macro average"
 
