@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from sumbench.common.sentences import split_sentences
+from sumbench.common.sentences import check_language, split_sentences
 
 from sumbench.common.errors import SummarizerOptionError
 
@@ -25,7 +25,10 @@ class LeadK:
             raise SummarizerOptionError(f"lead-k needs k >= 1, got {name!r}")
         self.k = int(match.group(1))
         self._name = name
-        self.language = options.get("language", "en")
+        try:
+            self.language = check_language(options.get("language", "en"))
+        except ValueError as exc:
+            raise SummarizerOptionError(str(exc)) from None
 
     @property
     def name(self) -> str:

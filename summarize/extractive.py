@@ -29,7 +29,12 @@ jumps uniformly.  Iteration stops when the L1 change is below 1e-12 (at most 100
 steps).  Ties (scores equal to 12 decimals) go to the earlier sentence.
 
 Words are ``[^\\W_]+`` runs of the lowercased text (letters and digits of any script);
-there is no stemming and no stop-word list.
+there is no stemming and no stop-word list.  With ``--language`` one of the languages
+written without spaces between words (:data:`UNSPACED_LANGUAGES`: Chinese, Japanese,
+Thai, Lao, Khmer, Burmese, Tibetan, Dzongkha) a run is a clause, not a word, so the graph
+methods compare single characters instead (the settings say ``"tokens": "characters"``).
+Sentences are split in the ``--language`` given (:mod:`sumbench.common.sentences` says
+which scripts sentencex does not split).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sumbench.common.sentences import split_sentences
+from sumbench.common.sentences import check_language, split_sentences
 
 from sumbench.common.errors import SummarizerOptionError
 
@@ -53,9 +58,23 @@ _MAX_ITERATIONS = 1000
 _WORD = re.compile(r"[^\W_]+")
 
 
-def words(sentence: str) -> list[str]:
-    """The lowercased word tokens the graph methods compare."""
-    return _WORD.findall(sentence.lower())
+# Languages written without spaces between words: the graph methods compare characters.
+UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "dz"})
+
+
+def compares_characters(language: str) -> bool:
+    """Whether the graph methods compare characters for ``language`` (``zh``, ``zh-hans``...)."""
+    return language.split("-")[0] in UNSPACED_LANGUAGES
+
+
+def words(sentence: str, language: str = "en") -> list[str]:
+    """The lowercased word tokens the graph methods compare; for a language written
+    without spaces (:data:`UNSPACED_LANGUAGES`) each letter or digit is a token, since a
+    run of letters there is a whole clause."""
+    runs = _WORD.findall(sentence.lower())
+    if compares_characters(language):
+        return [ch for run in runs for ch in run]
+    return runs
 
 
 def _parse_k(name: str, family: str, required: bool) -> int:
@@ -139,7 +158,10 @@ class _Extractive:
     def __init__(self, name: str, options: dict, k: int) -> None:
         self._name = name
         self.k = k
-        self.language = str(options.get("language", "en"))
+        try:
+            self.language = check_language(options.get("language", "en"))
+        except ValueError as exc:
+            raise SummarizerOptionError(str(exc)) from None
 
     @property
     def name(self) -> str:
@@ -147,6 +169,10 @@ class _Extractive:
 
     def settings(self) -> dict:
         return {"k": self.k, "sentence_splitter": "sentencex", "language": self.language}
+
+    def token_settings(self) -> dict:
+        """What the graph methods compare, where it is not words (a language without spaces)."""
+        return {"tokens": "characters"} if compares_characters(self.language) else {}
 
     def choose(self, article: str, sentences: list[str]) -> list[int]:
         raise NotImplementedError
@@ -189,10 +215,10 @@ class TextRank(_Extractive):
 
     def settings(self) -> dict:
         return {**super().settings(), "similarity": "word overlap / (log|Si| + log|Sj|)",
-                "damping": DAMPING}
+                "damping": DAMPING, **self.token_settings()}
 
     def choose(self, article: str, sentences: list[str]) -> list[int]:
-        similarity = textrank_similarity([words(s) for s in sentences])
+        similarity = textrank_similarity([words(s, self.language) for s in sentences])
         return top_k(pagerank(similarity), self.k)
 
 
@@ -209,8 +235,9 @@ class LexRank(_Extractive):
 
     def settings(self) -> dict:
         return {**super().settings(), "threshold": self.threshold,
-                "idf": "log(N/df) over the article's sentences", "damping": DAMPING}
+                "idf": "log(N/df) over the article's sentences", "damping": DAMPING,
+                **self.token_settings()}
 
     def choose(self, article: str, sentences: list[str]) -> list[int]:
-        adjacency = lexrank_adjacency([words(s) for s in sentences], self.threshold)
+        adjacency = lexrank_adjacency([words(s, self.language) for s in sentences], self.threshold)
         return top_k(pagerank(adjacency), self.k)

@@ -102,8 +102,12 @@ MODEL_OPTIONS: tuple[ModelOption, ...] = (
                 "checkpoint you trust (off unless given)", (HF,)),
     ModelOption("max_input_tokens", "int", None, "truncate inputs to this many tokens "
                 "(default: the model's limit)", (HF,), minimum=8),
-    ModelOption("language", "str", "en", "language for splitting articles and summaries "
-                "into sentences", (HF, OPENAI, EXTRACTIVE), metavar="CODE"),
+    ModelOption("language", "str", "en", "ISO 639 code (en, hi, zh...) of the language for "
+                "splitting articles and summaries into sentences (sentencex's rules; it does "
+                "not split Thai, Lao, Khmer or Tibetan, where only blank lines end a "
+                "sentence); extractive baselines compare the characters of Chinese, "
+                "Japanese, Thai, Lao, Khmer, Burmese and Tibetan sentences",
+                (HF, OPENAI, EXTRACTIVE), metavar="CODE"),
     ModelOption("threshold", "float", 0.1, "LexRank: cosine similarity above which two "
                 "sentences are linked", (LEXRANK,), minimum=0, metavar="X"),
     ModelOption("base_url", "str", "https://api.openai.com/v1", "server URL up to /v1",

@@ -11,17 +11,20 @@ from typing import Mapping, Sequence
 
 from sumbench.common.terminal import escape_controls
 from ..notices import Notice, study_notices
+from .by_language import language_text
 from .tables import grid, metric_table, side_by_side_rows, units_line
 from ..runs.run import Run
 
 
 def score_table(run: Run, title: str) -> str:
-    """The tables of one run, a signature under each metric's."""
+    """The tables of one run, a signature under each metric's, then the per-language
+    tables when its examples carry languages (:mod:`~sumbench.eval.report.by_language`)."""
     lines = [escape_controls(title, newlines=True)]
     for result in run.metrics.values():
         header, rows = metric_table(result)
         lines += [""] + grid(header, rows, right=set(range(1, len(header))))
         lines += ["", f"signature: {escape_controls(str(result.signature), newlines=True)}"]
+    lines += language_text(run)
     return "\n".join(lines)
 
 

@@ -34,6 +34,7 @@ from sumbench import __version__
 from ..compare import Comparison, unique_names
 from ..leaderboard import Leaderboard
 from sumbench.common.errors import SumbenchError, UsageError
+from .by_language import language_html
 from .cards import DEFAULT_EXAMPLES, examples_section
 from .escape.html import escape_html
 from .highlight import highlight  # noqa: F401  (re-exported: the report's reading aid)
@@ -239,6 +240,7 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None,
     chart, distributions, length = _figures(runs, names, measures, labels, ref, shown, order)
     sections = [
         summary_section(runs, names),
+        language_html(runs, names),
         leaderboard_html(leaderboard) if leaderboard is not None else "",
         comparison_section(comparison, chart),
         '<section id="distributions"><h2>Score distributions</h2>'
@@ -250,6 +252,8 @@ def render_html(runs: Sequence[Run], comparison: Comparison | None = None,
     ]
     links = [("summary", "Summary"), ("leaderboard", "Leaderboard"), ("comparison", "Comparison"),
              ("distributions", "Distributions"), ("length", "Length"), ("examples", "Examples")]
+    if sections[1]:
+        links.insert(1, ("languages", "Per language"))
     nav = "".join(f'<a href="#{s}">{text}</a>' for s, text in links
                   if s != "leaderboard" or leaderboard is not None)
     subtitle = (" vs ".join(escape_html(n) for n in names) if len(names) <= 4

@@ -5,7 +5,9 @@ and its win rate -- every format names the measure the win rate counts
 (:attr:`~sumbench.eval.leaderboard.Leaderboard.win_rate_measure`) -- and, with a
 baseline, each system's difference from it; then how to read a cluster and the
 signatures.  Markdown and HTML add the pairwise significance matrix
-(:mod:`sumbench.eval.report.pairmatrix`; a heat map in HTML).
+(:mod:`sumbench.eval.report.pairmatrix`; a heat map in HTML).  When every run's examples
+carry the same languages, console, Markdown and HTML add the ranking measure per language
+and its macro average (:mod:`sumbench.eval.report.by_language`).
 
 The LaTeX table uses the rules of the ``booktabs`` package (``\\toprule``, ``\\midrule``
 between clusters, ``\\bottomrule``; Fear, *Publication quality tables in LaTeX*): the
@@ -22,6 +24,7 @@ import io
 
 from sumbench.common.terminal import escape_controls
 from ..leaderboard import Entry, Leaderboard
+from .by_language import board_html, board_markdown, board_text
 from .escape.csv import escape_csv
 from .escape.html import escape_html
 from .escape.latex import escape_latex
@@ -95,6 +98,7 @@ def leaderboard_text(board: Leaderboard) -> str:
         if k and board.entries[k].cluster != board.entries[k - 1].cluster:
             lines.append(rule)
         lines.append(line)
+    lines += board_text(board)
     lines += ["", escape_controls(how_to_read(board), newlines=True), ""]
     lines += [f"signature: {escape_controls(s, newlines=True)}" for s in board.signatures.values()]
     return "\n".join(lines)
@@ -108,6 +112,7 @@ def leaderboard_markdown(board: Leaderboard) -> list[str]:
     lines = table([escape_markdown(h) for h in header],
                   [[escape_markdown(c) for c in row] for row in rows],
                   "rrl" + "r" * (len(header) - 3))
+    lines += board_markdown(board)
     lines += ["", escape_markdown(how_to_read(board)), ""]
     lines += matrix_markdown(board)
     lines += ["", "Leaderboard signatures:", ""]
@@ -142,7 +147,7 @@ def leaderboard_html(board: Leaderboard) -> str:
     notes = "".join(f'<p class="note">Note: {escape_html(n)}</p>' for n in board.notes)
     return ('<section id="leaderboard"><h2>Leaderboard</h2><div class="wide">'
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-            f"<p>{escape_html(how_to_read(board))}</p>{matrix_html(board)}"
+            f"{board_html(board)}<p>{escape_html(how_to_read(board))}</p>{matrix_html(board)}"
             f"{signatures}{notes}</section>")
 
 

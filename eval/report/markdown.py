@@ -16,6 +16,7 @@ from typing import Sequence
 from ..compare import Comparison, unique_names
 from ..gate import GateResult
 from ..leaderboard import Leaderboard
+from .by_language import language_markdown
 from .escape.markdown import escape_markdown
 from .tables import interval_text, metric_table, number
 from ..runs.run import Run
@@ -151,13 +152,17 @@ def diagnostics_section(runs: Sequence[Run], names: Sequence[str]) -> list[str]:
 
 def report_markdown(runs: Sequence[Run], comparison: Comparison | None = None,
                     title: str = "sumbench report", leaderboard: Leaderboard | None = None) -> str:
-    """The whole report: runs, scores, signatures, leaderboard, comparison, diagnostics."""
+    """The whole report: runs, scores, signatures, the per-language tables (when the runs'
+    examples carry languages), leaderboard, comparison, diagnostics."""
     names = comparison.names if comparison else unique_names(runs)
     lines = [f"# {escape_markdown(title)}", "", "## Runs", ""]
     lines += runs_section(runs, names)
     lines += ["", "## Scores", ""]
     lines += scores_section(runs, names)
     lines += [""] + signature_lines(runs, names)
+    languages = language_markdown(runs, names)
+    if languages:
+        lines += [""] + languages
     if leaderboard is not None:
         from .leaderboard import leaderboard_markdown
 

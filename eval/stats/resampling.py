@@ -129,11 +129,13 @@ def _check_confidence(confidence: float) -> float:
 # ------------------------------------------------------------------------- resampling
 
 
-def _resampled_deviations(centred: np.ndarray, n_samples: int, seed: int) -> np.ndarray:
+def _resampled_deviations(centred: np.ndarray, n_samples: int,
+                          seed: int | np.random.Generator) -> np.ndarray:
     """Mean of each column over each bootstrap resample, minus the data mean.
 
     ``centred`` is the data minus its column means, shape ``(n, k)``; returns shape
-    ``(n_samples, k)``.  Each chunk of index rows becomes a matrix of how often each
+    ``(n_samples, k)``.  ``seed`` may be a generator to draw from (the stratified
+    bootstrap of :mod:`~sumbench.eval.stats.stratified` passes one to every group).  Each chunk of index rows becomes a matrix of how often each
     example was drawn (``np.bincount`` on row-offset indices), and one matrix product
     then gives every resample's mean of every column at once.
     """
