@@ -48,6 +48,7 @@ class LanguageTable:
     cells: tuple[tuple[Interval, ...], ...]  # [language][measure], display scale
     macro: tuple[Interval, ...]  # [measure], display scale
     settings: BootstrapSettings
+    unit: str = "points"  # the metric's display unit (MetricInfo.unit_text)
 
 
 def run_languages(run: Run) -> tuple[str, ...] | None:
@@ -95,7 +96,8 @@ def language_table(result: MetricResult, languages: Sequence[str]) -> LanguageTa
     return LanguageTable(
         metric=result.name, measures=measures, languages=grouped.groups, counts=grouped.counts,
         cells=tuple(tuple(i.scaled(scale) for i in row) for row in grouped.by_group),
-        macro=tuple(i.scaled(scale) for i in grouped.macro), settings=settings)
+        macro=tuple(i.scaled(scale) for i in grouped.macro), settings=settings,
+        unit=result.info.unit_text())
 
 
 def run_tables(run: Run) -> list[LanguageTable]:
@@ -113,7 +115,7 @@ def cell(interval: Interval) -> str:
 
 def caption(table: LanguageTable) -> str:
     s = table.settings
-    return (f"{table.metric} per language: mean [{s.confidence * 100:g}% CI] of each "
+    return (f"{table.metric} ({table.unit}) per language: mean [{s.confidence * 100:g}% CI] of each "
             f"measure's headline (seeded bootstrap, {s.samples} resamples, seed {s.seed}); "
             f"{MACRO}: the unweighted mean over the {len(table.languages)} languages, its "
             "interval from a bootstrap stratified by language")
