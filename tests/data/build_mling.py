@@ -192,11 +192,13 @@ def _sources() -> dict[str, Source]:
     sources["pn_summary"] = Source("fa", "pn_summary (HF dummy)",
                                    "datasets/pn_summary/dummy/1.0.0/1.0.0/dummy_data.zip",
                                    "d7dfbc83d68e87ba002c5eb2555f7a932e59038a", read_csv("\t", "article"))
-    sources["thaisum"] = Source("th", "ThaiSum (HF dummy)", "datasets/thaisum/dummy/thaisum/1.0.0/dummy_data.zip",
+    sources["thaisum"] = Source("th", "ThaiSum (HF dummy)",
+                                "datasets/thaisum/dummy/thaisum/1.0.0/dummy_data.zip",
                                 "7cf1da1b343cf7d9d677cbe016eb50e7f452323c", read_csv(",", "body"))
     sources["orange_sum"] = Source("fr", "OrangeSum (HF dummy)",
                                    "datasets/orange_sum/dummy/abstract/1.1.0/dummy_data.zip",
-                                   "d7dfbc83d68e87ba002c5eb2555f7a932e59038a", read_line_pairs(".source", ".target"))
+                                   "d7dfbc83d68e87ba002c5eb2555f7a932e59038a",
+                                   read_line_pairs(".source", ".target"))
     return sources
 
 
@@ -216,7 +218,11 @@ def read_zip(clone: Path, commit: str, path: str) -> zipfile.ZipFile:
         raise ReleaseError(f"{clone}: {path} at {commit} is not a zip") from None
 
 
-def read_selection(lines: Iterable[str], sources: dict[str, Source]) -> list[tuple[str, str, str, str | None]]:
+Entry = tuple[str, str, str, str | None]  # language, source key, digest, other digest
+
+
+def read_selection(lines: Iterable[str], sources: dict[str, Source]) -> list[Entry]:
+    """The entries of ``mling_selection.txt`` (comments and blank lines skipped)."""
     entries = []
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
