@@ -3,8 +3,7 @@ cleanly without it.
 
 A user's clone has no ``../shared``; each file the tests read is built from a public
 release by a converter in ``tests/data/`` (README: "Tests that need data"), and every
-skip for a missing file names that converter and its command -- or, for a file that no
-public converter builds (:data:`NO_CONVERTER`), where it comes from.
+skip for a missing file names that converter and its command.
 """
 
 from __future__ import annotations
@@ -26,23 +25,15 @@ CONVERTERS = {
                     "neulab/REALSumm"),
     SUMMEVAL.name: ("build_summeval.py", "SummEval's test_util.py",
                     "<clone of Yale-LILY/SummEval>", "Yale-LILY/SummEval"),
-}
-# file name -> where it comes from, for files no converter in tests/data/ builds
-NO_CONVERTER = {
-    MLING.name: ("sumbench's development-data folder: 272 pairs in 19 languages sliced from "
-                 "the test folders of huggingface/datasets (WikiLingua, MLSUM, ThaiSum, "
-                 "pn_summary, OrangeSum; licences vary, so it is not in the repository); put "
-                 "that folder's copy there"),
+    MLING.name: ("build_mling.py", "the dummy data in huggingface/datasets' history",
+                 "<full clone of huggingface/datasets>", "huggingface/datasets"),
 }
 _SENTENCE = re.compile(r"<t>(.*?)</t>", re.S)
 
 
 def missing_reason(path: Path) -> str:
-    """Why a test skips without ``path``: the converter and the command that builds it
-    (or, without a converter, where the file comes from)."""
+    """Why a test skips without ``path``: the converter and the command that builds it."""
     target = f"../shared/data/{path.name}"
-    if path.name in NO_CONVERTER:
-        return f"{target} not found: it is {NO_CONVERTER[path.name]} (README: Tests that need data)"
     converter, what, source, _ = CONVERTERS[path.name]
     return (f"{target} not found: build it from {what} with `python tests/data/{converter} "
             f"--source {source} --out {target}` (README: Tests that need data)")

@@ -4,15 +4,18 @@ the exactness tests read from ``../shared/data``.
 Each is run through its command line on a small slice written here in the release's real
 structure (REALSumm's ``scores_dicts/*.pkl`` with numpy float scalars as the release
 pickled them, ``selected_docs_for_human_eval/*/*/ref.txt``; SummEval's ``test_util.py``;
-SummEval's annotation lines and BARTScore's ``SUM/SummEval/data.pkl``), with made-up
-text; the annotations' output is read by sumbench's meta-evaluation reader and by the
+SummEval's annotation lines and BARTScore's ``SUM/SummEval/data.pkl``; the dummy zips
+in the history of huggingface/datasets, as a git repository), with made-up text; the
+annotations' output is read by sumbench's meta-evaluation reader and by the
 long-format ``sumbench score`` path. The restricted unpickler is shown refusing an ``os.system`` pickle,
 and a copy of the tests without ``../shared`` shows every data skip naming its converter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import io
 import json
 import math
 import os
@@ -22,12 +25,13 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from cli_util import sumbench
-from shared_data import CONVERTERS, NO_CONVERTER, read_realsumm, t_sentences
+from shared_data import CONVERTERS, read_realsumm, t_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -494,6 +498,198 @@ def test_the_summeval_m23_check_on_a_made_up_file(tmp_path: Path) -> None:
     assert check.rouge1_f(out, "M23", tmp_path / "scratch") == expected
 
 
+# ---------------------------------------------------------------- the multilingual pairs
+
+MLING = "build_mling.py"
+
+
+def build_mling():
+    sys.path.insert(0, str(DATA))
+    try:
+        import build_mling as module
+    finally:
+        sys.path.pop(0)
+    return module
+
+
+def zip_of(members: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dummy_data/", b"")
+        for name, data in members.items():
+            archive.writestr(f"dummy_data/{name}", data)
+    return buffer.getvalue()
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
+                           *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def commit_files(repo: Path, files: dict[str, bytes]) -> str:
+    for path, data in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_bytes(data)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "dummy data")
+    return git(repo, "rev-parse", "HEAD")
+
+
+def mlsum_line(text: str, summary: str, title: str) -> str:
+    return json.dumps({"text": text, "summary": summary, "url": "u", "title": title,
+                       "topic": "t", "date": "d"}) + "\n"
+
+
+# made-up text in the releases' shapes: a wiki_lingua pickle, GEM's line files, MLSUM's
+# JSON lines (then, a commit later, cut down to a placeholder) and ThaiSum's CSV
+WIKI = {"https://ar.example/kite": {
+    "section one": {"summary": "Fly the kite. Hold the string. ",
+                    "document": "Ok. Fly the kite on a windy day near the meadow. Then hold it.",
+                    "english_url": "e", "english_section_name": "s"},
+    "section two": {"summary": "Fold the lantern.",
+                    "document": "Step 2. Fold the lantern twice and glue it. Dry it overnight.",
+                    "english_url": "e", "english_section_name": "s"}}}
+GEM_SRC = "Mix 1.5 cups of pebble flour, then stir gently! Serve warm.\nComet soup is easy to make at home.\n"
+GEM_TGT = "Mix and stir.\nMake comet soup.\n"
+MLSUM_DE = (mlsum_line("Der Drachen fliegt hoch über der Wiese. Alle schauen zu.", " Drachen fliegt. ",
+                       "  Drachen über der Wiese ")
+            + mlsum_line("Die Laterne leuchtet im Garten hell. Es ist Nacht.", "Laterne leuchtet.", "Licht"))
+THAI = ("title,body,summary,type,tags,url\n"
+        "หัวข้อ ข่าว,ก ขข คคค งงงง จจจจจ ฉฉฉฉฉฉ ชชชชชชช ซซซซซซซซ ฌฌฌฌฌฌฌฌฌ ญญญญญญญญญญ ฎฎฎ,สรุป ข่าว,t,g,u\n")
+
+
+def mling_release(tmp_path: Path):
+    """A git repository whose history holds the made-up zips at the real paths: the
+    converter's SOURCES for them, pointed at its two commits, and the selection."""
+    module = build_mling()
+    repo = tmp_path / "datasets"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    keys = ["wiki_lingua/arabic", "gem/wiki_lingua_arabic_ar", "mlsum/de", "thaisum"]
+    paths = {key: module.SOURCES[key].path for key in keys}
+    first = commit_files(repo, {
+        paths["wiki_lingua/arabic"]: zip_of({"uc%3Fexport%3Ddownload%26id%3Dx":
+                                             pickle.dumps(WIKI, protocol=3)}),
+        paths["gem/wiki_lingua_arabic_ar"]: zip_of({"arabic.zip/arabic/train.src.ar": GEM_SRC,
+                                                    "arabic.zip/arabic/train.tgt.ar": GEM_TGT,
+                                                    "arabic.zip/arabic/train.tgt.en": "english\n"}),
+        paths["mlsum/de"]: zip_of({"de_train.jsonl": MLSUM_DE}),
+        paths["thaisum"]: zip_of({"data.zip/data/train.csv": THAI}),
+    })
+    later = commit_files(repo, {paths["mlsum/de"]: zip_of(
+        {"de_test.zip/de_test.jsonl": mlsum_line("This is a text", "A text", "A sample")})})
+    sources = {key: dataclasses.replace(module.SOURCES[key], commit=first) for key in keys}
+    sources["mlsum/de@later"] = dataclasses.replace(module.SOURCES["mlsum/de"], commit=later)
+    d = module.digest
+    selection = [
+        "# a comment",
+        f"ar wiki_lingua/arabic {d('Fly the kite. Hold the string.')} {d('Fold the lantern.')}",
+        f"ar gem/wiki_lingua_arabic_ar {d('Make comet soup.')} {d('Fly the kite. Hold the string.')}",
+        f"ar gem/wiki_lingua_arabic_ar {d('Mix and stir.')} {d('Fold the lantern.')}",
+        f"de mlsum/de {d('Drachen fliegt.')}",
+        f"th thaisum {d('สรุป ข่าว')}",
+        f"de mlsum/de {d('Laterne leuchtet.')} {d('A text')}",
+    ]
+    return module, repo, sources, selection, first
+
+
+def test_mling_converter_builds_the_pairs_from_the_history_of_a_made_up_release(tmp_path: Path) -> None:
+    module, repo, sources, selection, first = mling_release(tmp_path)
+    rows = module.build(repo, selection, sources)
+    d = module.digest
+    assert [r["id"] for r in rows] == [
+        f"ar-{d('Fly the kite. Hold the string.')}-lead1", f"ar-{d('Fly the kite. Hold the string.')}-other",
+        f"ar-{d('Make comet soup.')}-lead1", f"ar-{d('Make comet soup.')}-other",
+        f"ar-{d('Mix and stir.')}-lead1", f"ar-{d('Mix and stir.')}-other",
+        f"de-{d('Drachen fliegt.')}-lead1", f"de-{d('Drachen fliegt.')}-title",
+        f"th-{d('สรุป ข่าว')}-lead1", f"th-{d('สรุป ข่าว')}-title",
+        f"de-{d('Laterne leuchtet.')}-lead1", f"de-{d('Laterne leuchtet.')}-other"]
+    assert [r["prediction"] for r in rows] == [
+        "Fly the kite on a windy day near the meadow.",  # "Ok." is a fragment: passed over
+        "Fold the lantern.",
+        "Comet soup is easy to make at home.", "Fly the kite. Hold the string.",
+        "Mix 1.5 cups of pebble flour, then stir gently!", "Fold the lantern.",  # no split in 1.5
+        "Der Drachen fliegt hoch über der Wiese.", "Drachen über der Wiese",
+        "ก ขข คคค งงงง จจจจจ ฉฉฉฉฉฉ ชชชชชชช ซซซซซซซซ",  # Thai: the first 40+ characters (43)
+        "หัวข้อ ข่าว",
+        "Die Laterne leuchtet im Garten hell.", "A text"]  # from the later, cut-down zip
+    assert [r["prediction_kind"].split()[0] for r in rows] == [
+        "lead1_sentence_of_article", "reference_summary_of_a_different_example"] * 3 + [
+        "lead1_sentence_of_article", "human_headline_of_same_article"] * 2 + [
+        "lead1_sentence_of_article", "reference_summary_of_a_different_example"]
+    assert rows[0]["reference"] == "Fly the kite. Hold the string."  # stripped
+    assert rows[0]["article"] == WIKI["https://ar.example/kite"]["section one"]["document"]
+    assert rows[2]["article"] == "Comet soup is easy to make at home."
+    assert rows[0]["source"] == (f"huggingface/datasets:{sources['wiki_lingua/arabic'].path}"
+                                 f"!dummy_data/uc%3Fexport%3Ddownload%26id%3Dx@{first}")
+    assert rows[2]["source"].endswith(f"!dummy_data/arabic.zip/arabic/train.tgt.ar@{first}")
+    assert [r["dataset"] for r in rows[::2]] == [
+        "WikiLingua (HF wiki_lingua dummy)", "WikiLingua (GEM dummy)", "WikiLingua (GEM dummy)",
+        "MLSUM (HF/GEM dummy)", "ThaiSum (HF dummy)", "MLSUM (HF/GEM dummy)"]
+    assert all(list(r) == ["lang", "id", "reference", "prediction", "prediction_kind", "article",
+                           "source", "dataset"] for r in rows)
+    out = tmp_path / "shared" / "data" / "mling_dev.jsonl"
+    module.write_jsonl(rows, out)
+    text = out.read_text(encoding="utf-8")
+    assert "ข่าว" in text and text.count("\n") == 12 and [json.loads(l) for l in text.splitlines()] == rows
+
+
+@pytest.mark.parametrize("article, lang, lead", [
+    ("短句。这是一个足够长的中文句子用于测试。后面的句子。", "zh", "这是一个足够长的中文句子用于测试。"),
+    ("Team 1. League starts today in the town. Next one.", "tr", "Team 1. League starts today in the town."),
+    (". A line that starts with a stray full stop. More.", "it", ". A line that starts with a stray full stop."),
+    ("यह एक बनाया हुआ लंबा वाक्य है। दूसरा।", "hi", "यह एक बनाया हुआ लंबा वाक्य है।"),
+    ("  No sentence mark at all here  ", "en", "No sentence mark at all here"),
+])
+def test_mling_lead_sentence(article: str, lang: str, lead: str) -> None:
+    assert build_mling().lead_sentence(article, lang) == lead
+
+
+def test_mling_converter_refuses_a_hostile_pickle(tmp_path: Path) -> None:
+    module, repo, sources, selection, _ = mling_release(tmp_path)
+    marker = tmp_path / "ran"
+    path = sources["wiki_lingua/arabic"].path
+    hostile = commit_files(repo, {path: zip_of({"x": pickle.dumps({"u": Hostile(marker)}, protocol=3)})})
+    sources["wiki_lingua/arabic"] = dataclasses.replace(sources["wiki_lingua/arabic"], commit=hostile)
+    with pytest.raises(pickle.UnpicklingError, match="refused"):
+        module.build(repo, selection, sources)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ("ar wiki_lingua/arabic 0123456789 0123456789", "no summary with digest 0123456789"),
+    ("de mlsum/de {title} 0123456789", "0 de summaries with digest 0123456789"),
+    ("ar gem/wiki_lingua_arabic_ar {gem}", "gem/wiki_lingua_arabic_ar has no headlines"),
+    ("de wiki_lingua/arabic {gem}", "line 1: not 'lang source digest [other digest]'"),
+])
+def test_mling_converter_names_what_does_not_match(tmp_path: Path, line: str, fragment: str) -> None:
+    module, repo, sources, _, _ = mling_release(tmp_path)
+    line = line.format(title=module.digest("Drachen fliegt."), gem=module.digest("Mix and stir."))
+    with pytest.raises(module.ReleaseError, match=re.escape(fragment)):
+        module.build(repo, [line], sources)
+
+
+def test_mling_selection_names_136_examples_in_19_languages() -> None:
+    module = build_mling()
+    entries = module.read_selection(module.SELECTION.read_text(encoding="utf-8").splitlines(), module.SOURCES)
+    assert len(entries) == 136 and len({lang for lang, *_ in entries}) == 19
+    assert len({(lang, digest) for lang, _, digest, _ in entries}) == 136
+    for lang, key, digest, other in entries:  # a headline where the source has one
+        headlines = module.SOURCES[key].read is module.read_mlsum or key in ("thaisum", "pn_summary")
+        assert (other is None) == headlines, (key, digest)
+
+
+def test_mling_converter_needs_the_history(tmp_path: Path) -> None:
+    shallow = tmp_path / "datasets"
+    shallow.mkdir()
+    git(shallow, "init", "-q")
+    out = tmp_path / "out" / "mling_dev.jsonl"
+    one_error(converter(MLING, "--source", shallow, "--out", out), MLING,
+              "no datasets/", "full clone of huggingface/datasets")
+    one_error(converter(MLING, "--source", tmp_path / "nowhere", "--out", out), MLING, "nowhere is not a folder")
+    assert not (tmp_path / "out").exists()
+
+
 # ---------------------------------------------------------------- skips in a clone
 
 # One test per place the shared data is read (a skip in a fixture, in a test, in a helper).
@@ -520,8 +716,6 @@ def test_in_a_clone_without_shared_every_data_skip_names_its_converter(tmp_path:
     summary = done.stdout.strip().splitlines()[-1]
     assert reasons and re.match(r"\d+ skipped(, \d+ warnings?)? in ", summary), done.stdout[-3000:]
     for reason in reasons:
-        if any(f"../shared/data/{name} not found: it is " in reason for name in NO_CONVERTER):
-            continue  # no public converter: the reason says where the file comes from
         assert re.fullmatch(r"\.\./shared/data/(\S+) not found: build it from .* with `python "
                             r"tests/data/build_\w+\.py --source <[^<>]+> --out "
                             r"\.\./shared/data/\1` \(README: Tests that need data\)", reason), reason
@@ -537,7 +731,7 @@ def test_every_read_of_shared_data_goes_through_require() -> None:
         if path.name in {"shared_data.py", Path(__file__).name}:
             continue
         text = path.read_text(encoding="utf-8")
-        for name in [*CONVERTERS, *NO_CONVERTER]:
+        for name in CONVERTERS:
             assert not re.search(rf"""["']{re.escape(name)}["']""", text), (
                 f"{path.name} builds a path to {name}: use shared_data's constant and require()")
         assert not re.search(r"""SHARED\s*/\s*["']data""", text), path.name

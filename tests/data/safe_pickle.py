@@ -17,6 +17,7 @@ Follows the "Restricting Globals" recipe of the Python documentation (``pickle``
 
 from __future__ import annotations
 
+import io
 import pickle
 import struct
 from pathlib import Path
@@ -83,6 +84,14 @@ def _check_plain(value: object) -> None:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
+
+
+def loads_plain_pickle(data: bytes) -> Any:
+    """The data in the pickle ``data`` (bytes, e.g. a zip member), refused as
+    :func:`load_plain_pickle` refuses it."""
+    value = PlainUnpickler(io.BytesIO(data)).load()
+    _check_plain(value)
+    return value
 
 
 def load_plain_pickle(path: Path) -> Any:
