@@ -373,3 +373,36 @@ def test_cli_language_field_stores_languages_and_usage_errors(tmp_path):
                    "--rouge-language", "rouge155")
     one_error_line(sumbench(*base, "--rouge-language", "bn"), "--no-stemmer")
     one_error_line(sumbench(*base, "--language-field", "nope"), "no language field 'nope'")
+
+
+def test_the_development_file_with_language_field_equals_19_single_language_runs(
+        development_rows, tmp_path):
+    """Issue 21, acceptance 2: ``sumbench score --language-field lang`` on the whole
+    development file gives each example the numbers a run of its language alone gives,
+    and prints the per-language table (19 languages and the macro average)."""
+    require_segmenters()
+    from sumbench.eval.runs import load_run
+
+    refs = tmp_path / "mling.jsonl"
+    refs.write_text("".join(json.dumps({"id": r["id"], "article": "-", "summary": r["reference"],
+                                        "prediction": r["prediction"], "lang": r["lang"]},
+                                       ensure_ascii=False) + "\n" for r in development_rows),
+                    encoding="utf-8")
+    done = sumbench("score", "-r", refs, "--prediction-field", "prediction", "--language-field",
+                    "lang", "--bootstrap-samples", "20", "-o", tmp_path / "run")
+    assert done.code == 0, done.err
+    languages = sorted({r["lang"] for r in development_rows})
+    table = done.out.split("per language:", 1)[1].splitlines()
+    shown = [line.split()[0] for line in table if line[:1].isalpha()]
+    assert len(languages) == 19  # the header, then a row per language, then the macro average
+    assert shown[:len(languages) + 2] == ["language", *languages, "macro"], shown
+    mixed = load_run(tmp_path / "run").metrics["rouge"].columns
+    for language in languages:
+        indices = [k for k, r in enumerate(development_rows) if r["lang"] == language]
+        members = [development_rows[k] for k in indices]
+        alone = RougeMetric.from_options({"rouge_language": language}).score(
+            [Example(id=r["id"], article="-", references=((r["reference"],),)) for r in members],
+            [r["prediction"] for r in members])
+        for t in TYPES:
+            for c in ("precision", "recall", "fmeasure"):
+                assert np.array_equal(mixed[t][c][indices], alone.columns[t][c]), (language, t, c)
