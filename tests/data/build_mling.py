@@ -34,18 +34,17 @@ import csv
 import hashlib
 import io
 import json
-import os
 import pickle
 import re
 import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from safe_pickle import loads_plain_pickle
+from write_whole import write_whole
 
 SELECTION = Path(__file__).with_name("mling_selection.txt")
 HF_COMMIT = "7951741769c872368a490b301a73844ec42bb462"
@@ -275,17 +274,8 @@ def build(clone: Path, selection: Iterable[str], sources: dict[str, Source] = SO
 
 def write_jsonl(rows: list[dict], out: Path) -> None:
     """Write ``rows`` to ``out`` whole or not at all (a regular file is replaced)."""
-    if out.exists() and not out.is_file():
-        raise ReleaseError(f"{out} exists and is not a regular file")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        os.replace(temporary, out)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_whole(out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                ReleaseError)
 
 
 def main(argv: list[str] | None = None) -> int:

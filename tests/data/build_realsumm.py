@@ -35,12 +35,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from safe_pickle import load_plain_pickle
+from write_whole import write_whole
 
 GROUPS = ("abs", "ext")
 DOCS = range(20)
@@ -114,18 +113,7 @@ def build_rows(source: Path) -> list[dict]:
 
 def write_jsonl(rows: list[dict], out: Path) -> None:
     """Write ``rows`` to ``out`` whole or not at all (a regular file is replaced)."""
-    if out.exists() and not out.is_file():
-        raise ReleaseError(f"{out} exists and is not a regular file")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            for row in rows:
-                stream.write(json.dumps(row) + "\n")
-        os.replace(temporary, out)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_whole(out, "".join(json.dumps(row) + "\n" for row in rows), ReleaseError)
 
 
 def main(argv: list[str] | None = None) -> int:

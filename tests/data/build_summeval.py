@@ -29,10 +29,10 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from write_whole import write_whole
 
 TEST_UTIL = Path("evaluation") / "summ_eval" / "test_util.py"
 FLAGS = "-c 95 -2 -1 -U -r 1000 -n 4 -w 1.2 -a -m"
@@ -106,17 +106,7 @@ def build(source: Path) -> dict:
 
 def write_json(document: dict, out: Path) -> None:
     """Write ``document`` to ``out`` whole or not at all (a regular file is replaced)."""
-    if out.exists() and not out.is_file():
-        raise ReleaseError(f"{out} exists and is not a regular file")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(document, indent=1))
-        os.replace(temporary, out)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_whole(out, json.dumps(document, indent=1), ReleaseError)
 
 
 def main(argv: list[str] | None = None) -> int:
